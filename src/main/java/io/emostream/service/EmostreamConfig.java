@@ -86,9 +86,13 @@ public interface EmostreamConfig {
         @WithDefault("1s")
         Duration punctuationInterval();
 
-        /** Number of recent window labels kept in the statistics ({@code recentLabels}). */
-        @WithDefault("10")
-        int recentLabels();
+        /** Shortest trailing partial window (at the end of a stream) that is still classified. */
+        @WithDefault("1s")
+        Duration minLastWindow();
+
+        /** Length of {@code recentLabels} in the statistics and of the valence trend, in windows (at least 2). */
+        @WithDefault("5")
+        int trendWindows();
     }
 
     /** Input limits. */
@@ -103,20 +107,31 @@ public interface EmostreamConfig {
         /** Largest accepted {@code AudioChunk.audio} in bytes; larger chunks go to the dead-letter topic. */
         @WithDefault("1048576")
         int maxChunkBytes();
+
+        /** Lowest accepted sample rate in Hz; chunks outside the range go to the dead-letter topic. */
+        @WithDefault("8000")
+        int minSampleRate();
+
+        /** Highest accepted sample rate in Hz. */
+        @WithDefault("96000")
+        int maxSampleRate();
     }
 
-    /** Escalation: {@code label} judged in {@code consecutiveWindows} speech windows in a row. */
+    /**
+     * Escalation: {@code label} judged with at least {@code minConfidence} in {@code consecutiveWindows} speech
+     * windows in a row (windows without speech neither extend nor break a run).
+     */
     interface Escalation {
         /** The label that escalates. */
         @WithDefault("angry")
         String label();
 
         /** Consecutive speech windows with that label that raise escalation. */
-        @WithDefault("2")
+        @WithDefault("3")
         int consecutiveWindows();
 
         /** Minimum confidence for a window to count towards escalation. */
-        @WithDefault("0.5")
+        @WithDefault("0.6")
         float minConfidence();
     }
 

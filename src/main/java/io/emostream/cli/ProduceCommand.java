@@ -1,0 +1,164 @@
+package io.emostream.cli;
+
+import io.emostream.audio.AudioFiles;
+import io.emostream.audio.PcmAudio;
+import io.emostream.avro.AudioChunk;
+import io.emostream.avro.AudioEncoding;
+import io.emostream.avro.SpeakerRole;
+import io.emostream.serde.AvroWireSerdeConfig;
+import io.emostream.serde.AvroWireSerializer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code emostream produce}: sends WAV files as the live audio of one call, in the Confluent wire format, at
+ * real-time pace. The files are read, mixed to mono, resampled to {@code --rate}, concatenated and encoded;
+ * {@code --stereo-agent FILE} adds a second channel (customer = the files, agent = FILE) sent as one
+ * interleaved stream.
+ */
+public final class ProduceCommand implements Command {
+
+    static final String USAGE = """
+            Usage: emostream produce --call-id ID [options] FILE...
+              Sends WAV files as the audio of one call (AudioChunk records on Kafka, key = call id).
+              --call-id ID            call id (required)
+              --encoding E            pcm16 | mulaw | alaw (default pcm16)
+              --rate HZ               sample rate on the wire (default 16000; 8000 is typical for mulaw/alaw)
+              --speaker S             speaker of a mono stream: customer | agent | unknown (default customer)
+              --stereo-agent FILE     send 2 interleaved channels: customer = FILE..., agent = this file
+              --chunk-ms N            audio per chunk in milliseconds (default 100)
+              --fast                  send as fast as possible instead of in real time
+              --bootstrap HOST:PORT   Kafka (default $KAFKA_BOOTSTRAP_SERVERS or localhost:9092)
+              --registry URL          schema registry (default $SCHEMA_REGISTRY_URL or
+                                      http://localhost:8081/apis/ccompat/v7)
+              --topic NAME            input topic (default call-audio)
+            """;
+
+    @Override
+    public String description() {
+        return "send WAV files as live call audio to Kafka";
+    }
+
+    @Override
+    public int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+        OptionParser options = new OptionParser(args,
+                Set.of("call-id", "encoding", "rate", "speaker", "stereo-agent", "chunk-ms", "bootstrap", "registry",
+                        "topic"),
+                Set.of("fast", "help"));
+        if (options.flag("help")) {
+            out.print(USAGE);
+            return 0;
+        }
+        String callId = options.string("call-id", null);
+        if (callId == null || callId.isBlank()) {
+            throw new IllegalArgumentException("--call-id is required\n" + USAGE);
+        }
+        if (options.positional().isEmpty()) {
+            throw new IllegalArgumentException("No WAV file given\n" + USAGE);
+        }
+        AudioEncoding encoding = parseEncoding(options.string("encoding", "pcm16"));
+        int rate = options.integer("rate", 16000);
+        Duration chunk = Duration.ofMillis(options.integer("chunk-ms", 100));
+        if (chunk.isZero() || chunk.isNegative()) {
+            throw new IllegalArgumentException("--chunk-ms must be positive");
+        }
+
+        List<float[]> parts = new ArrayList<>();
+        for (String file : options.positional()) {
+            parts.add(readMono(Path.of(file), rate));
+        }
+        float[] customer = concat(parts);
+        CallAudioSender.CallStream stream;
+        String agentFile = options.string("stereo-agent", null);
+        if (agentFile != null) {
+            float[] agent = readMono(Path.of(agentFile), rate);
+            int frames = Math.max(customer.length, agent.length);
+            stream = new CallAudioSender.CallStream(callId, List.of(SpeakerRole.CUSTOMER, SpeakerRole.AGENT), rate,
+                    encoding, new float[][] {java.util.Arrays.copyOf(customer, frames),
+                            java.util.Arrays.copyOf(agent, frames)});
+        } else {
+            SpeakerRole speaker = SpeakerRole.valueOf(options.string("speaker", "customer").toUpperCase(Locale.ROOT));
+            stream = new CallAudioSender.CallStream(callId, List.of(speaker), rate, encoding,
+                    new float[][] {customer});
+        }
+
+        String bootstrap = options.string("bootstrap", env("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"));
+        String registry = options.string("registry", env("SCHEMA_REGISTRY_URL",
+                "http://localhost:8081/apis/ccompat/v7"));
+        String topic = options.string("topic", "call-audio");
+        out.printf("Producing call %s: %.1f s, %d channel(s), %s at %d Hz to %s on %s%s%n", callId,
+                stream.seconds(), stream.channels().length, encoding, rate, topic, bootstrap,
+                options.flag("fast") ? " (fast)" : " (real time)");
+        try (Producer<String, AudioChunk> producer = newProducer(bootstrap, registry)) {
+            long chunks = new CallAudioSender(producer, topic, chunk, options.flag("fast")).send(stream);
+            out.printf("Sent %d chunks of call %s (last one with endOfStream=true)%n", chunks, callId);
+        }
+        return 0;
+    }
+
+    /** A producer of AudioChunk records in the Confluent wire format (idempotent, acks=all). */
+    public static Producer<String, AudioChunk> newProducer(String bootstrap, String registryUrl) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, AvroWireSerializer.class);
+        config.put(AvroWireSerdeConfig.SCHEMA_REGISTRY_URL, registryUrl);
+        config.put(AvroWireSerdeConfig.AUTO_REGISTER_SCHEMAS, true);
+        return new KafkaProducer<>(config);
+    }
+
+    static AudioEncoding parseEncoding(String name) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "pcm16", "pcm16le" -> AudioEncoding.PCM16LE;
+            case "float32", "float32le" -> AudioEncoding.FLOAT32LE;
+            case "mulaw", "ulaw", "pcmu" -> AudioEncoding.MULAW;
+            case "alaw", "pcma" -> AudioEncoding.ALAW;
+            default -> throw new IllegalArgumentException("--encoding: unknown encoding '" + name
+                    + "' (expected pcm16, float32, mulaw or alaw)");
+        };
+    }
+
+    /** Reads an audio file, mixes its channels to mono and resamples it to {@code rate}. */
+    static float[] readMono(Path file, int rate) throws java.io.IOException {
+        PcmAudio audio = AudioFiles.read(file);
+        float[][] channels = audio.channels();
+        float[] mono = new float[channels[0].length];
+        for (float[] channel : channels) {
+            for (int i = 0; i < mono.length; i++) {
+                mono[i] += channel[i] / channels.length;
+            }
+        }
+        return SampleEncodings.resample(mono, audio.sampleRate(), rate);
+    }
+
+    private static float[] concat(List<float[]> parts) {
+        int length = parts.stream().mapToInt(p -> p.length).sum();
+        float[] all = new float[length];
+        int at = 0;
+        for (float[] part : parts) {
+            System.arraycopy(part, 0, all, at, part.length);
+            at += part.length;
+        }
+        return all;
+    }
+
+    static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+}

@@ -1,0 +1,115 @@
+package io.emostream.service;
+
+import io.emostream.analysis.EmotionAnalyzer;
+import io.emostream.analysis.WindowClassifier;
+import io.emostream.dsp.SpeechGateConfig;
+import io.emostream.model.EmotionModel;
+import io.emostream.avro.AudioChunk;
+import io.emostream.avro.CallEmotionStats;
+import io.emostream.avro.EmotionEvent;
+import io.emostream.serde.AvroWireSerdeConfig;
+import io.emostream.stream.EmotionTopology;
+import io.emostream.stream.EscalationRule;
+import io.emostream.stream.TopologySettings;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.Topology;
+
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * How the service's parts are put together from {@link EmostreamConfig}, as plain static functions: the CDI
+ * producers ({@link StreamingProducers}) and the non-Quarkus runners (the end-to-end test's and the benchmark's
+ * {@link StandaloneStreams}) build the same topology with the same serdes and settings from here.
+ */
+public final class ServiceWiring {
+
+    private ServiceWiring() {
+    }
+
+    /** The window classifier: the model behind the speech gate configured by {@code emostream.speech-gate}. */
+    public static EmotionAnalyzer analyzer(EmotionModel model, EmostreamConfig config) {
+        return new EmotionAnalyzer(model, SpeechGateConfig.defaults().withMinSpeechRatio(config.speechGate().minRatio()));
+    }
+
+    /** Topology settings from the configuration (store names keep their documented defaults). */
+    public static TopologySettings topologySettings(EmostreamConfig config) {
+        TopologySettings defaults = TopologySettings.defaults();
+        EmostreamConfig.Window window = config.window();
+        EmostreamConfig.Input input = config.input();
+        return new TopologySettings(
+                config.topics().audio(),
+                config.topics().events(),
+                config.topics().stats(),
+                config.topics().dlq(),
+                defaults.streamStateStore(),
+                defaults.chunkStore(),
+                defaults.callStatsStore(),
+                window.size(),
+                window.hop(),
+                input.reorderBufferSize(),
+                window.gapWait(),
+                window.inactivityTimeout(),
+                window.punctuationInterval(),
+                window.minLastWindow(),
+                input.maxChunkBytes(),
+                input.minSampleRate(),
+                input.maxSampleRate(),
+                new EscalationRule(config.escalation().label(), config.escalation().consecutiveWindows(),
+                        config.escalation().minConfidence()),
+                window.trendWindows());
+    }
+
+    /** Confluent-style serde configuration: registry URL, auto-registration, specific records. */
+    public static Map<String, Object> serdeConfig(EmostreamConfig config) {
+        Map<String, Object> serde = new HashMap<>();
+        serde.put(AvroWireSerdeConfig.SCHEMA_REGISTRY_URL, config.serde().schemaRegistryUrl());
+        serde.put(AvroWireSerdeConfig.AUTO_REGISTER_SCHEMAS, config.serde().autoRegisterSchemas());
+        serde.put(AvroWireSerdeConfig.SPECIFIC_AVRO_READER, true);
+        return serde;
+    }
+
+    /** A configured value serializer of the class named by {@code emostream.serde.serializer}. */
+    public static <T> Serializer<T> valueSerializer(EmostreamConfig config) {
+        Serializer<T> serializer = instantiate(config.serde().serializer(), Serializer.class,
+                "emostream.serde.serializer");
+        serializer.configure(serdeConfig(config), false);
+        return serializer;
+    }
+
+    /** A configured value deserializer of the class named by {@code emostream.serde.deserializer}. */
+    public static Deserializer<AudioChunk> chunkDeserializer(EmostreamConfig config) {
+        Deserializer<AudioChunk> deserializer = instantiate(config.serde().deserializer(), Deserializer.class,
+                "emostream.serde.deserializer");
+        Map<String, Object> serde = serdeConfig(config);
+        serde.put(AvroWireSerdeConfig.READER_CLASS, AudioChunk.class.getName());
+        deserializer.configure(serde, false);
+        return deserializer;
+    }
+
+    /** The service topology. */
+    public static Topology topology(EmostreamConfig config, WindowClassifier classifier, MeterRegistry meters,
+                                    Clock clock) {
+        Serializer<EmotionEvent> events = valueSerializer(config);
+        Serializer<CallEmotionStats> stats = valueSerializer(config);
+        return EmotionTopology.build(topologySettings(config), classifier, chunkDeserializer(config), events, stats,
+                meters, clock);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T instantiate(String className, Class<?> type, String key) {
+        try {
+            Class<?> cls = Class.forName(className, true, Thread.currentThread().getContextClassLoader());
+            if (!type.isAssignableFrom(cls)) {
+                throw new IllegalArgumentException(key + "=" + className + " is not a " + type.getName());
+            }
+            return (T) cls.getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalArgumentException(key + "=" + className + ": cannot create an instance ("
+                    + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package io.emostream.service;
+
+import io.emostream.analysis.EmotionAnalyzer;
+import io.emostream.model.EmotionModel;
+import io.emostream.model.ModelOptions;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import io.smallrye.config.SysPropConfigSource;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URL;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The service's Kafka Streams application without Quarkus: the same {@code application.properties}, the same
+ * {@link EmostreamConfig} mapping and the same {@link ServiceWiring}, for the benchmark and for tests that need
+ * to stop and restart the stream processing in one JVM. {@code overrides} take precedence over the file (for
+ * example {@code quarkus.kafka-streams.bootstrap-servers} or {@code kafka-streams.state.dir}); environment
+ * variables are deliberately not read, so a run is reproducible.
+ */
+public final class StandaloneStreams {
+
+    private static final String STREAMS_PREFIX = "kafka-streams.";
+
+    private final SmallRyeConfig config;
+    private final EmostreamConfig emostream;
+
+    public StandaloneStreams(Map<String, String> overrides) {
+        URL file = StandaloneStreams.class.getClassLoader().getResource("application.properties");
+        if (file == null) {
+            throw new IllegalStateException("application.properties not found on the class path");
+        }
+        try {
+            config = new SmallRyeConfigBuilder()
+                    .addDefaultInterceptors()
+                    .withSources(new PropertiesConfigSource(overrides, "overrides", 500))
+                    .withSources(new SysPropConfigSource())
+                    .withSources(new PropertiesConfigSource(file, 250))
+                    .withMapping(EmostreamConfig.class)
+                    .build();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Reading " + file + " failed", e);
+        }
+        emostream = config.getConfigMapping(EmostreamConfig.class);
+    }
+
+    public EmostreamConfig config() {
+        return emostream;
+    }
+
+    /** A config value as the service would see it (expressions resolved), for keys outside the mapping. */
+    public String value(String key) {
+        return config.getValue(key, String.class);
+    }
+
+    /** Loads the configured model (the caller closes it). */
+    public EmotionModel loadModel() {
+        return EmotionModel.load(emostream.model().path(),
+                ModelOptions.defaults().withIntraOpThreads(emostream.model().intraOpThreads()));
+    }
+
+    /** The Kafka Streams properties the Quarkus extension would use: {@code kafka-streams.*} plus the typed keys. */
+    public Properties streamsProperties() {
+        Properties properties = new Properties();
+        for (String name : config.getPropertyNames()) {
+            if (name.startsWith(STREAMS_PREFIX)) {
+                config.getOptionalValue(name, String.class)
+                        .ifPresent(value -> properties.put(name.substring(STREAMS_PREFIX.length()), value));
+            }
+        }
+        properties.put(StreamsConfig.APPLICATION_ID_CONFIG, value("quarkus.kafka-streams.application-id"));
+        properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, value("quarkus.kafka-streams.bootstrap-servers"));
+        config.getOptionalValue("quarkus.kafka-streams.application-server", String.class)
+                .ifPresent(server -> properties.put(StreamsConfig.APPLICATION_SERVER_CONFIG, server));
+        return properties;
+    }
+
+    /** The service topology with {@code model} behind the configured speech gate. */
+    public Topology topology(EmotionModel model, MeterRegistry meters, Clock clock) {
+        EmotionAnalyzer analyzer = ServiceWiring.analyzer(model, emostream);
+        return ServiceWiring.topology(emostream, analyzer, meters, clock);
+    }
+
+    /** A new, not yet started KafkaStreams of the service topology. */
+    public KafkaStreams newKafkaStreams(EmotionModel model, MeterRegistry meters) {
+        return new KafkaStreams(topology(model, meters, Clock.systemUTC()), streamsProperties());
+    }
+}

@@ -1,0 +1,30 @@
+package io.emostream.service;
+
+import io.emostream.analysis.EmotionAnalyzer;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import org.apache.kafka.streams.Topology;
+
+import java.time.Clock;
+
+/**
+ * CDI producers of the streaming parts. The Quarkus Kafka Streams extension starts a {@code KafkaStreams} for the
+ * produced {@link Topology} with the {@code kafka-streams.*} properties. The {@link MeterRegistry} is Quarkus'
+ * registry, so the topology's {@code emostream_*} meters appear at {@code /q/metrics}.
+ */
+public class StreamingProducers {
+
+    /** The window classifier shared by all stream threads (thread-safe). */
+    @Produces
+    @Singleton
+    EmotionAnalyzer analyzer(LoadedModel model, EmostreamConfig config) {
+        return ServiceWiring.analyzer(model.model(), config);
+    }
+
+    @Produces
+    @Singleton
+    Topology topology(EmotionAnalyzer analyzer, EmostreamConfig config, MeterRegistry meters) {
+        return ServiceWiring.topology(config, analyzer, meters, Clock.systemUTC());
+    }
+}

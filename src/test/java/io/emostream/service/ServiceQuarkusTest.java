@@ -1,0 +1,116 @@
+package io.emostream.service;
+
+import io.emostream.avro.AudioChunk;
+import io.emostream.avro.AudioEncoding;
+import io.emostream.avro.SpeakerRole;
+import io.emostream.cli.CallAudioSender;
+import io.emostream.cli.ProduceCommand;
+import io.emostream.cli.SyntheticSpeech;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import org.apache.kafka.clients.producer.Producer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The Quarkus service against a real (embedded) broker and a real registry: readiness follows Kafka Streams,
+ * {@code /model} describes the loaded model, and a produced call shows up in {@code /calls} and
+ * {@code /calls/{id}/stats} with final statistics.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = LocalKafkaStackResource.class, restrictToAnnotatedClass = true)
+class ServiceQuarkusTest {
+
+    @ConfigProperty(name = "quarkus.kafka-streams.bootstrap-servers")
+    String bootstrap;
+
+    @ConfigProperty(name = "emostream.serde.schema-registry-url")
+    String registryUrl;
+
+    @Test
+    void servesHealthModelAndCallStatistics() throws Exception {
+        awaitReady();
+        given().get("/q/health/live").then().statusCode(200);
+        given().get("/q/health/ready").then().statusCode(200)
+                .body(containsString("Kafka Streams running")).body(containsString("RUNNING"));
+
+        given().get("/model").then().statusCode(200)
+                .body("id", notNullValue())
+                .body("version", notNullValue())
+                .body("labels", hasItem("angry"))
+                .body("features.n_mels", equalTo(80))
+                .body("features.sample_rate", equalTo(16000));
+
+        given().get("/calls/never-seen/stats").then().statusCode(404);
+
+        // 7.5 s of speech-like audio: two full 3 s windows plus a 1.5 s trailing window.
+        String callId = "quarkus-test-call-" + System.nanoTime();
+        CallAudioSender.CallStream call = new CallAudioSender.CallStream(callId, List.of(SpeakerRole.CUSTOMER),
+                16000, AudioEncoding.PCM16LE,
+                new float[][] {SyntheticSpeech.generate(SyntheticSpeech.Profile.AGITATED, 7.5, 16000, 7)});
+        try (Producer<String, AudioChunk> producer = ProduceCommand.newProducer(bootstrap, registryUrl)) {
+            long chunks = new CallAudioSender(producer, "call-audio", Duration.ofMillis(100), true).send(call);
+            assertEquals(75, chunks);
+        }
+
+        Response stats = awaitFinalStats(callId, Duration.ofSeconds(60));
+        stats.then().body("callId", equalTo(callId))
+                .body("speakers[0].speaker", equalTo("CUSTOMER"))
+                .body("speakers[0].final", equalTo(true))
+                .body("speakers[0].windowsTotal", equalTo(3))
+                .body("speakers[0].gaps", equalTo(0))
+                .body("speakers[0].duplicates", equalTo(0));
+
+        given().get("/calls").then().statusCode(200).body("calls.callId", hasItem(callId));
+
+        given().get("/q/metrics").then().statusCode(200)
+                .body(containsString("emostream_"))
+                .body(containsString("kafka_stream"))
+                .body(not(containsString("emostream_nonexistent")));
+    }
+
+    private static void awaitReady() throws InterruptedException {
+        Instant deadline = Instant.now().plusSeconds(90);
+        while (Instant.now().isBefore(deadline)) {
+            if (given().get("/q/health/ready").statusCode() == 200) {
+                return;
+            }
+            Thread.sleep(250);
+        }
+        fail("/q/health/ready not UP after 90 s: " + given().get("/q/health/ready").asString());
+    }
+
+    private static Response awaitFinalStats(String callId, Duration timeout) throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        Response last = null;
+        while (Instant.now().isBefore(deadline)) {
+            last = given().get("/calls/{id}/stats", callId);
+            if (last.statusCode() == 200) {
+                List<Map<String, Object>> speakers = last.jsonPath().getList("speakers");
+                if (!speakers.isEmpty() && Boolean.TRUE.equals(speakers.get(0).get("final"))) {
+                    return last;
+                }
+            }
+            Thread.sleep(250);
+        }
+        assertTrue(false, "no final stats for " + callId + " after " + timeout + ": "
+                + (last == null ? "no answer" : last.statusCode() + " " + last.asString()));
+        return last;
+    }
+}
