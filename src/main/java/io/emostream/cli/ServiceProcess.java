@@ -43,6 +43,15 @@ public final class ServiceProcess implements AutoCloseable {
      */
     public static ServiceProcess start(Path jar, Map<String, String> environment, int httpPort, Path logFile)
             throws IOException {
+        return start(jar, environment, Map.of(), httpPort, logFile);
+    }
+
+    /**
+     * Starts the service with extra configuration passed as {@code -Dkey=value} system properties (any key of
+     * application.properties, e.g. {@code kafka-streams.consumer.session.timeout.ms}).
+     */
+    public static ServiceProcess start(Path jar, Map<String, String> environment, Map<String, String> properties,
+                                       int httpPort, Path logFile) throws IOException {
         if (!Files.isRegularFile(jar)) {
             throw new IOException("Service jar " + jar.toAbsolutePath()
                     + " not found: build it with ./mvnw -o -DskipTests package");
@@ -50,6 +59,7 @@ public final class ServiceProcess implements AutoCloseable {
         Files.createDirectories(logFile.toAbsolutePath().getParent());
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-Xmx1g", "-XX:+ExitOnOutOfMemoryError"));
+        properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add("-jar");
         command.add(jar.toAbsolutePath().toString());
         ProcessBuilder builder = new ProcessBuilder(command)
