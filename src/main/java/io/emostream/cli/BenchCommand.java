@@ -49,13 +49,23 @@ public final class BenchCommand implements Command {
             """;
 
     @Override
-    public String description() {
+    public String name() {
+        return "bench";
+    }
+
+    @Override
+    public String summary() {
         return "measure throughput, CPU per window and latency of the streaming service";
     }
 
     @Override
-    public int run(String[] args, PrintStream out, PrintStream err) throws Exception {
-        OptionParser options = new OptionParser(args, Set.of("calls", "duration", "model", "chunk-ms"),
+    public String usage() {
+        return USAGE;
+    }
+
+    @Override
+    public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
+        OptionParser options = new OptionParser(args.toArray(String[]::new), Set.of("calls", "duration", "model", "chunk-ms"),
                 Set.of("help"));
         if (options.flag("help")) {
             out.print(USAGE);

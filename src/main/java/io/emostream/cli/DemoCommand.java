@@ -59,13 +59,23 @@ public final class DemoCommand implements Command {
     private final List<AutoCloseable> started = new ArrayList<>();
 
     @Override
-    public String description() {
+    public String name() {
+        return "demo";
+    }
+
+    @Override
+    public String summary() {
         return "run broker, registry, service and demo calls locally and print the emotions";
     }
 
     @Override
-    public int run(String[] args, PrintStream out, PrintStream err) throws Exception {
-        OptionParser options = new OptionParser(args,
+    public String usage() {
+        return USAGE;
+    }
+
+    @Override
+    public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
+        OptionParser options = new OptionParser(args.toArray(String[]::new),
                 Set.of("kafka-port", "registry-port", "http-port", "service-url", "model", "seconds"),
                 Set.of("exit", "help"));
         if (options.flag("help")) {

@@ -37,13 +37,13 @@ final class OptionParser {
                 } else if (withValue.contains(name)) {
                     if (inline == null) {
                         if (i + 1 >= args.length) {
-                            throw new IllegalArgumentException("Option --" + name + " needs a value");
+                            throw new UsageException("Option --" + name + " needs a value");
                         }
                         inline = args[++i];
                     }
                     values.put(name, inline);
                 } else {
-                    throw new IllegalArgumentException("Unknown option --" + name);
+                    throw new UsageException("Unknown option --" + name);
                 }
             } else {
                 positional.add(arg);
@@ -67,7 +67,7 @@ final class OptionParser {
         try {
             return Integer.parseInt(value);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("Option --" + name + ": '" + value + "' is not a whole number");
+            throw new UsageException("Option --" + name + ": '" + value + "' is not a whole number");
         }
     }
 
@@ -101,7 +101,7 @@ final class OptionParser {
             }
             return Duration.ofMillis(Math.round(Double.parseDouble(v) * 1000));
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException(what + ": '" + value + "' is not a duration (e.g. 60s, 500ms, 2m)");
+            throw new UsageException(what + ": '" + value + "' is not a duration (e.g. 60s, 500ms, 2m)");
         }
     }
 }

@@ -47,13 +47,23 @@ public final class ProduceCommand implements Command {
             """;
 
     @Override
-    public String description() {
+    public String name() {
+        return "produce";
+    }
+
+    @Override
+    public String summary() {
         return "send WAV files as live call audio to Kafka";
     }
 
     @Override
-    public int run(String[] args, PrintStream out, PrintStream err) throws Exception {
-        OptionParser options = new OptionParser(args,
+    public String usage() {
+        return USAGE;
+    }
+
+    @Override
+    public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
+        OptionParser options = new OptionParser(args.toArray(String[]::new),
                 Set.of("call-id", "encoding", "rate", "speaker", "stereo-agent", "chunk-ms", "bootstrap", "registry",
                         "topic"),
                 Set.of("fast", "help"));
@@ -63,16 +73,16 @@ public final class ProduceCommand implements Command {
         }
         String callId = options.string("call-id", null);
         if (callId == null || callId.isBlank()) {
-            throw new IllegalArgumentException("--call-id is required\n" + USAGE);
+            throw new UsageException("--call-id is required");
         }
         if (options.positional().isEmpty()) {
-            throw new IllegalArgumentException("No WAV file given\n" + USAGE);
+            throw new UsageException("no WAV file given");
         }
         AudioEncoding encoding = parseEncoding(options.string("encoding", "pcm16"));
         int rate = options.integer("rate", 16000);
         Duration chunk = Duration.ofMillis(options.integer("chunk-ms", 100));
         if (chunk.isZero() || chunk.isNegative()) {
-            throw new IllegalArgumentException("--chunk-ms must be positive");
+            throw new UsageException("--chunk-ms must be positive");
         }
 
         List<float[]> parts = new ArrayList<>();
@@ -128,7 +138,7 @@ public final class ProduceCommand implements Command {
             case "float32", "float32le" -> AudioEncoding.FLOAT32LE;
             case "mulaw", "ulaw", "pcmu" -> AudioEncoding.MULAW;
             case "alaw", "pcma" -> AudioEncoding.ALAW;
-            default -> throw new IllegalArgumentException("--encoding: unknown encoding '" + name
+            default -> throw new UsageException("--encoding: unknown encoding '" + name
                     + "' (expected pcm16, float32, mulaw or alaw)");
         };
     }
