@@ -20,6 +20,6 @@ final class SampleEncodings {
         if (fromRate == toRate) {
             return samples;
         }
-        return Resampler.resample(samples, fromRate, toRate);
+        return Resampler.of(fromRate, toRate).process(samples);
     }
 }

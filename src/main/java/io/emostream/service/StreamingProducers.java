@@ -13,6 +13,7 @@ import java.time.Clock;
  * produced {@link Topology} with the {@code kafka-streams.*} properties. The {@link MeterRegistry} is Quarkus'
  * registry, so the topology's {@code emostream_*} meters appear at {@code /q/metrics}.
  */
+@Singleton
 public class StreamingProducers {
 
     /** The window classifier shared by all stream threads (thread-safe). */
