@@ -22,7 +22,7 @@ final class ConfusionMatrixPlot {
 
     private static final int CELL = 110;
     private static final int LEFT = 150;
-    private static final int TOP = 110;
+    private static final int TOP = 130;
     private static final int RIGHT = 40;
     private static final int BOTTOM = 90;
     private static final Color LOW = new Color(247, 251, 255);
@@ -34,7 +34,10 @@ final class ConfusionMatrixPlot {
     static void write(Path png, List<String> labels, int[][] counts, String title, String subtitle)
             throws IOException {
         int k = labels.size();
-        int width = Math.max(LEFT + k * CELL + RIGHT, 640);
+        Font titleFont = new Font(Font.SANS_SERIF, Font.BOLD, 18);
+        Font subtitleFont = new Font(Font.SANS_SERIF, Font.PLAIN, 13);
+        int textWidth = textWidth(titleFont, title) + 40;
+        int width = Math.max(Math.max(LEFT + k * CELL + RIGHT, 640), textWidth);
         int height = TOP + k * CELL + BOTTOM;
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
@@ -45,10 +48,10 @@ final class ConfusionMatrixPlot {
             g.fillRect(0, 0, width, height);
 
             g.setColor(Color.BLACK);
-            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 18));
+            g.setFont(titleFont);
             centred(g, title, width / 2, 30);
-            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
-            centred(g, subtitle, width / 2, 52);
+            g.setFont(subtitleFont);
+            centred(g, subtitle, width / 2, 54);
 
             Font labelFont = new Font(Font.SANS_SERIF, Font.PLAIN, 14);
             Font countFont = new Font(Font.SANS_SERIF, Font.BOLD, 20);
@@ -105,6 +108,15 @@ final class ConfusionMatrixPlot {
         }
         if (!ImageIO.write(image, "png", png.toFile())) {
             throw new IOException("no PNG writer available for " + png);
+        }
+    }
+
+    private static int textWidth(Font font, String text) {
+        Graphics2D scratch = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics();
+        try {
+            return scratch.getFontMetrics(font).stringWidth(text);
+        } finally {
+            scratch.dispose();
         }
     }
 

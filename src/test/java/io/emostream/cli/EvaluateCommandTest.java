@@ -63,7 +63,7 @@ class EvaluateCommandTest {
 
     private CliRun evaluate(String... extra) {
         String[] base = {"evaluate", "--labels", csv.toString(), "--audio-dir", audio.toString(), "--split", "test",
-            "--model", MODEL, "--threads", "2"};
+            "--model", MODEL};
         String[] args = new String[base.length + extra.length];
         System.arraycopy(base, 0, args, 0, base.length);
         System.arraycopy(extra, 0, args, base.length, extra.length);
@@ -72,7 +72,7 @@ class EvaluateCommandTest {
 
     @Test
     void scoresTheTestSplitWithHandComputedMetrics() throws Exception {
-        CliRun run = evaluate("--map", "calm=neutral", "--progress", "4");
+        CliRun run = evaluate("--map", "calm=neutral", "--progress", "4", "--threads", "2");
         assertEquals(0, run.exitCode(), run.err());
         JsonNode report = Json.MAPPER.readTree(run.out());
         assertEquals(9, report.get("clips").asInt());
@@ -96,12 +96,13 @@ class EvaluateCommandTest {
         assertEquals("emostream-test-bandpool", report.get("model").get("id").asText());
         assertEquals("1", report.get("model").get("version").asText());
         assertEquals("test", report.get("split").asText());
-        assertTrue(run.err().contains("8/9 clips") && run.err().contains("9/9 clips"), run.err());
+        assertTrue(run.err().contains("emostream evaluate: 9/9 clips"), run.err());
     }
 
     @Test
     void telephoneAndNoiseConditionStillAccountsForEveryClip() throws Exception {
-        CliRun run = evaluate("--map", "calm=neutral", "--channel", "telephone", "--snr", "10", "--seed", "7");
+        CliRun run = evaluate("--map", "calm=neutral", "--channel", "telephone", "--snr", "10", "--seed", "7",
+                "--threads", "2");
         assertEquals(0, run.exitCode(), run.err());
         JsonNode report = Json.MAPPER.readTree(run.out());
         assertEquals(9, report.get("clips").asInt());
