@@ -1,5 +1,6 @@
 #!/bin/sh
-# Runs the emostream command-line tool (produce, classify, ...) inside the service image, on the jars of the
-# Quarkus fast-jar layout (application classes in app/, dependencies in lib/).
-exec java ${CLI_JAVA_OPTS:-} -cp "/deployments/app/*:/deployments/lib/main/*:/deployments/lib/boot/*" \
-    io.emostream.cli.Main "$@"
+# Runs the emostream command-line tool (produce, demo, classify, ...) inside the service image, on the jars of the
+# Quarkus fast-jar layout (application classes in app/, dependencies in lib/). The class path goes in CLASSPATH,
+# not -cp: ONNX Runtime's native library misbehaves with very long JVM command lines.
+export CLASSPATH="/deployments/app/*:/deployments/lib/main/*:/deployments/lib/boot/*"
+exec java ${CLI_JAVA_OPTS:-} -Demostream.home=/deployments io.emostream.cli.Main "$@"

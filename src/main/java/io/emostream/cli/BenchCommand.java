@@ -74,7 +74,8 @@ public final class BenchCommand implements Command {
         int calls = options.integer("calls", 4);
         Duration duration = options.duration("duration", Duration.ofSeconds(60));
         Duration chunk = Duration.ofMillis(options.integer("chunk-ms", 100));
-        Path model = Path.of(options.string("model", "models/emotion-cnn.onnx"));
+        Path model = options.string("model", null) != null ? Path.of(options.string("model", null))
+                : ServiceProcess.projectHome().resolve("models").resolve("emotion-cnn.onnx");
         if (!Files.isRegularFile(model)) {
             throw new IllegalArgumentException("Model " + model + " not found: pass --model PATH");
         }
@@ -89,7 +90,7 @@ public final class BenchCommand implements Command {
                     "quarkus.kafka-streams.bootstrap-servers", kafka.bootstrapServers(),
                     "quarkus.kafka-streams.application-id", "emostream-bench",
                     "emostream.serde.schema-registry-url", registry.ccompatUrl(),
-                    "emostream.model.path", model.toString(),
+                    "emostream.model.path", model.toAbsolutePath().toString(),
                     "kafka-streams.state.dir", stateDir.toString()));
             try (EmotionModel emotionModel = app.loadModel()) {
                 Map<String, Object> summary = runBench(app, emotionModel, kafka.bootstrapServers(),

@@ -97,10 +97,11 @@ public final class DemoCommand implements Command {
     }
 
     private int runDemo(OptionParser options, PrintStream out) throws Exception {
-        Path workDir = Path.of(".emostream", "demo");
+        Path workDir = ServiceProcess.projectHome().resolve(".emostream").resolve("demo");
         Files.createDirectories(workDir);
         String serviceUrl = options.string("service-url", null);
-        Path model = Path.of(options.string("model", "models/emotion-cnn.onnx"));
+        Path model = options.string("model", null) != null ? Path.of(options.string("model", null))
+                : ServiceProcess.projectHome().resolve("models").resolve("emotion-cnn.onnx");
         if (serviceUrl == null && !Files.isRegularFile(model)) {
             throw new IllegalArgumentException("Model " + model + " not found: pass --model PATH (for a quick try "
                     + "the test model src/test/resources/model/emotion-test.onnx works)");
@@ -130,7 +131,7 @@ public final class DemoCommand implements Command {
             int httpPort = options.integer("http-port", 8080);
             Path stateDir = Files.createTempDirectory("emostream-demo-state");
             out.println("Starting the service (log: " + workDir.resolve("service.log") + ") ...");
-            ServiceProcess service = ServiceProcess.start(ServiceProcess.DEFAULT_JAR, Map.of(
+            ServiceProcess service = ServiceProcess.start(ServiceProcess.projectHome().resolve(ServiceProcess.DEFAULT_JAR), Map.of(
                     "KAFKA_BOOTSTRAP_SERVERS", bootstrap,
                     "SCHEMA_REGISTRY_URL", registryUrl,
                     "EMOSTREAM_MODEL_PATH", model.toAbsolutePath().toString(),
@@ -169,7 +170,7 @@ public final class DemoCommand implements Command {
             Instant deadline = Instant.now().plusSeconds((long) longest + 90);
             while (finals.size() < expectedFinals.size() && Instant.now().isBefore(deadline)) {
                 reader.poll(Duration.ofMillis(500), event -> out.println(describe(event)), stats -> {
-                    if (stats.getFinal()) {
+                    if (stats.getFinal$()) {
                         finals.put(stats.getCallId() + "/" + stats.getSpeaker(), stats);
                     }
                 });

@@ -25,6 +25,9 @@ public final class Main {
         Map<String, Command> commands = new LinkedHashMap<>();
         register(commands, new ClassifyCommand());
         register(commands, new EvaluateCommand());
+        register(commands, new ProduceCommand());
+        register(commands, new DemoCommand());
+        register(commands, new BenchCommand());
         return Collections.unmodifiableMap(commands);
     }
 

@@ -23,6 +23,11 @@ public final class ServiceProcess implements AutoCloseable {
     /** Default location of the packaged service, relative to the project directory. */
     public static final Path DEFAULT_JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
 
+    /** The project directory: {@code emostream.home} (set by the ./emostream launcher), else the working directory. */
+    public static Path projectHome() {
+        return Path.of(System.getProperty("emostream.home", "."));
+    }
+
     private final Process process;
     private final int httpPort;
     private final Path logFile;

@@ -75,7 +75,7 @@ public class CallsResource {
             Map<String, Object> call = new LinkedHashMap<>();
             call.put("callId", callId);
             call.put("speakers", speakers.stream().map(s -> s.getSpeaker().name()).toList());
-            call.put("final", speakers.stream().allMatch(CallEmotionStats::getFinal));
+            call.put("final", speakers.stream().allMatch(CallEmotionStats::getFinal$));
             call.put("windows", speakers.stream().mapToLong(CallEmotionStats::getWindowsTotal).sum());
             call.put("escalation", speakers.stream().anyMatch(CallEmotionStats::getEscalation));
             calls.add(call);

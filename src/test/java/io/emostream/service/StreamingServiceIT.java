@@ -283,7 +283,7 @@ class StreamingServiceIT {
         volatile boolean duplicateFinals;
 
         void addStats(CallEmotionStats stats) {
-            if (stats.getFinal() && finals.put(stats.getCallId() + "/" + stats.getSpeaker(), stats) != null) {
+            if (stats.getFinal$() && finals.put(stats.getCallId() + "/" + stats.getSpeaker(), stats) != null) {
                 duplicateFinals = true;
             }
         }
