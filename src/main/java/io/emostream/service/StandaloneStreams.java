@@ -4,6 +4,8 @@ import io.emostream.analysis.EmotionAnalyzer;
 import io.emostream.model.EmotionModel;
 import io.emostream.model.ModelOptions;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.quarkus.runtime.configuration.PathConverter;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -15,7 +17,9 @@ import org.apache.kafka.streams.Topology;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URL;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 
@@ -41,6 +45,9 @@ public final class StandaloneStreams {
         try {
             config = new SmallRyeConfigBuilder()
                     .addDefaultInterceptors()
+                    // Quarkus' converters, so "3s" and paths read as in the service
+                    .withConverter(Duration.class, 200, new DurationConverter())
+                    .withConverter(Path.class, 200, new PathConverter())
                     .withSources(new PropertiesConfigSource(overrides, "overrides", 500))
                     .withSources(new SysPropConfigSource())
                     .withSources(new PropertiesConfigSource(file, 250))
