@@ -83,7 +83,8 @@ public final class BenchCommand implements Command {
 
         err.println("bench: starting embedded Kafka and Apicurio registry ...");
         try (EmbeddedKafka kafka = EmbeddedKafka.start();
-             ApicurioRegistry registry = ApicurioRegistry.start(freePort(), Duration.ofMinutes(2))) {
+             ApicurioRegistry registry = ApicurioRegistry.start(ServiceProcess.apicurioHome(),
+                    freePort(), Duration.ofMinutes(2))) {
             kafka.createTopics(Map.of("call-audio", 4, "call-emotions", 4, "call-emotion-stats", 4,
                     "call-audio-dlq", 1));
             StandaloneStreams app = new StandaloneStreams(Map.of(

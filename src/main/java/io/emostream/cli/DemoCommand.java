@@ -120,7 +120,8 @@ public final class DemoCommand implements Command {
         String registryUrl = System.getenv("SCHEMA_REGISTRY_URL");
         if (registryUrl == null || registryUrl.isBlank()) {
             out.println("Starting Apicurio registry ...");
-            ApicurioRegistry registry = ApicurioRegistry.start(options.integer("registry-port", 8081),
+            ApicurioRegistry registry = ApicurioRegistry.start(ServiceProcess.apicurioHome(),
+                    options.integer("registry-port", 8081),
                     Duration.ofMinutes(2));
             started.add(registry);
             registryUrl = registry.ccompatUrl();

@@ -20,6 +20,17 @@ import java.util.Map;
  */
 public final class ServiceProcess implements AutoCloseable {
 
+    /**
+     * The unpacked Apicurio app: {@code apicurio.home} if set, else {@code target/apicurio} of the project, as an
+     * absolute path (the registry process runs in that directory).
+     */
+    public static Path apicurioHome() {
+        String configured = System.getProperty("apicurio.home");
+        Path home = configured != null && !configured.isBlank() ? Path.of(configured)
+                : projectHome().resolve("target").resolve("apicurio");
+        return home.toAbsolutePath().normalize();
+    }
+
     /** Default location of the packaged service, relative to the project directory. */
     public static final Path DEFAULT_JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
 

@@ -1,5 +1,6 @@
 package io.emostream.service;
 
+import io.emostream.cli.ServiceProcess;
 import io.emostream.local.ApicurioRegistry;
 import io.emostream.local.EmbeddedKafka;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -32,7 +33,7 @@ public class LocalKafkaStackResource implements QuarkusTestResourceLifecycleMana
     public Map<String, String> start() {
         kafka = EmbeddedKafka.start();
         kafka.createTopics(Map.of("call-audio", 2, "call-emotions", 2, "call-emotion-stats", 2, "call-audio-dlq", 1));
-        registry = ApicurioRegistry.start(freePort(), Duration.ofMinutes(2));
+        registry = ApicurioRegistry.start(ServiceProcess.apicurioHome(), freePort(), Duration.ofMinutes(2));
         int httpPort = freePort();
         try {
             stateDir = Files.createTempDirectory("emostream-quarkus-test-state");
