@@ -74,6 +74,15 @@ class AvroWireFormatTest {
     }
 
     @Test
+    void recordThatBreaksItsSchemaFailsToEncode() {
+        AudioChunk chunk = SampleRecords.audioChunk("c", 0);
+        chunk.setCallId(null);
+        org.apache.kafka.common.errors.SerializationException e = assertThrows(
+                org.apache.kafka.common.errors.SerializationException.class, () -> AvroWireFormat.encode(3, chunk));
+        assertTrue(e.getMessage().contains("callId"), e.getMessage());
+    }
+
+    @Test
     void emptyPayload() {
         assertError(WireFormatError.EMPTY, new byte[0]);
         assertError(WireFormatError.EMPTY, null);
