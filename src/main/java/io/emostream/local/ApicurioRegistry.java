@@ -112,10 +112,22 @@ public final class ApicurioRegistry implements AutoCloseable {
         return new ApicurioRegistry(process, httpPort, logFile, Duration.between(started, Instant.now()), shutdownHook);
     }
 
-    /** {@code apicurio.home}, else {@code target/apicurio} under the working directory (the repository root). */
+    /**
+     * {@code apicurio.home} if set, else {@code target/apicurio} of the nearest directory at or above the
+     * working directory that has one (the repository root when run from it or from a module below it).
+     */
     public static Path defaultHome() {
         String configured = System.getProperty(HOME_PROPERTY);
-        return configured != null && !configured.isBlank() ? Paths.get(configured) : Paths.get("target", "apicurio");
+        if (configured != null && !configured.isBlank()) {
+            return Paths.get(configured);
+        }
+        Path relative = Paths.get("target", "apicurio");
+        for (Path dir = Paths.get("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isDirectory(dir.resolve(relative))) {
+                return dir.resolve(relative);
+            }
+        }
+        return relative.toAbsolutePath();
     }
 
     /** Root URL, e.g. {@code http://127.0.0.1:38211}. */

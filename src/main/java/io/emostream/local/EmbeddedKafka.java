@@ -35,11 +35,16 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final KafkaClusterTestKit cluster;
     private final Path baseDirectory;
     private final String bootstrapServers;
+    private final Thread shutdownHook;
+    private volatile boolean closed;
 
     private EmbeddedKafka(KafkaClusterTestKit cluster, Path baseDirectory) {
         this.cluster = cluster;
         this.baseDirectory = baseDirectory;
         this.bootstrapServers = cluster.bootstrapServers();
+        // The demo ends with Ctrl-C: still stop the broker and delete its data.
+        this.shutdownHook = new Thread(this::stop, "embedded-kafka-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
     /** Starts a broker on a random free port. */
@@ -149,6 +154,19 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** Stops the broker and controller and deletes the data directory. */
     @Override
     public void close() {
+        stop();
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // the hook is running or has run
+        }
+    }
+
+    private synchronized void stop() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         closeQuietly(cluster);
         deleteRecursively(baseDirectory);
     }

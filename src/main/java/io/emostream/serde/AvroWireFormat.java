@@ -22,12 +22,14 @@ import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.errors.SerializationException;
 
 /**
  * The Confluent wire format: byte 0 is the magic byte {@code 0x0}, bytes 1-4 the schema id (big-endian
  * int), the rest the record in Avro binary encoding with the writer schema of that id.
  *
- * <p>Encoding is static (it needs no registry). Decoding needs the writer schema, so an instance holds a
+ * <p>Encoding is static (it needs no registry); a record that does not fit its schema fails with Kafka's
+ * {@link SerializationException}. Decoding needs the writer schema, so an instance holds a
  * {@link SchemaRegistryClient}; every failure is a {@link WireFormatException} whose {@link WireFormatError}
  * names the reason. Decoding resolves the writer schema against the reader schema (Avro schema resolution),
  * so a reader built from an older or newer schema version reads the record as far as the evolution rules in
@@ -86,8 +88,9 @@ public final class AvroWireFormat {
             writer.write(datum, encoder);
             encoder.flush();
         } catch (IOException | RuntimeException e) {
-            throw new WireFormatException(WireFormatError.UNDECODABLE, schemaId,
-                    "record does not match its writer schema: " + e.getMessage(), e);
+            // A producer-side bug (e.g. null in a required field), not a bad payload: no WireFormatError.
+            throw new SerializationException("Could not encode a record with schema id " + schemaId
+                    + ": it does not match its writer schema: " + e.getMessage(), e);
         }
         return out.toByteArray();
     }

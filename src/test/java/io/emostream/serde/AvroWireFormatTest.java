@@ -74,6 +74,15 @@ class AvroWireFormatTest {
     }
 
     @Test
+    void recordThatBreaksItsSchemaFailsToEncode() {
+        AudioChunk chunk = SampleRecords.audioChunk("c", 0);
+        chunk.setCallId(null);
+        org.apache.kafka.common.errors.SerializationException e = assertThrows(
+                org.apache.kafka.common.errors.SerializationException.class, () -> AvroWireFormat.encode(3, chunk));
+        assertTrue(e.getMessage().contains("callId"), e.getMessage());
+    }
+
+    @Test
     void emptyPayload() {
         assertError(WireFormatError.EMPTY, new byte[0]);
         assertError(WireFormatError.EMPTY, null);
@@ -204,6 +213,24 @@ class AvroWireFormatTest {
 
         int id = registry.register("call-audio-value", AudioChunk.getClassSchema());
         assertEquals(id, AvroWireFormat.schemaId(serializer.serialize("call-audio", SampleRecords.audioChunk("c", 0))));
+    }
+
+    @Test
+    void javaPropertiesAreKeptByDefaultAndRemovedOnRequest() {
+        AvroWireSerializer<EmotionEvent> keeping = new AvroWireSerializer<>(registry);
+        keeping.configure(Map.of(AvroWireSerdeConfig.SCHEMA_REGISTRY_URL, "http://unused.invalid"), false);
+        int keptId = AvroWireFormat.schemaId(keeping.serialize("kept", SampleRecords.emotionEvent("c")));
+        assertTrue(registry.schemaById(keptId).toString().contains(JavaSchemaProperties.JAVA_STRING));
+
+        AvroWireSerializer<EmotionEvent> removing = new AvroWireSerializer<>(registry);
+        removing.configure(Map.of(AvroWireSerdeConfig.SCHEMA_REGISTRY_URL, "http://unused.invalid",
+                AvroWireSerdeConfig.REMOVE_JAVA_PROPERTIES, "true"), false);
+        EmotionEvent event = SampleRecords.emotionEvent("c");
+        byte[] bytes = removing.serialize("removed", event);
+        Schema registered = registry.schemaById(AvroWireFormat.schemaId(bytes));
+        assertTrue(!registered.toString().contains(JavaSchemaProperties.JAVA_STRING), registered.toString());
+        assertEquals(JavaSchemaProperties.strip(EmotionEvent.getClassSchema()), registered);
+        assertEquals(event, wireFormat.decode(bytes, EmotionEvent.class));
     }
 
     @Test

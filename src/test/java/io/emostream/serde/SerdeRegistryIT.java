@@ -104,7 +104,7 @@ class SerdeRegistryIT {
         assertEquals(Optional.of(CompatibilityLevel.BACKWARD), client.compatibility(subject));
 
         // A new field without a default: the new schema cannot read old records, so BACKWARD forbids it.
-        Schema incompatible = withExtraField(current, SchemaBuilder.builder().stringType(), null);
+        Schema incompatible = withExtraField(current, "extra", SchemaBuilder.builder().stringType(), null);
         assertTrue(!client.isCompatibleWithLatest(subject, incompatible));
         SchemaRegistryException rejected = assertThrows(SchemaRegistryException.class,
                 () -> client.register(subject, incompatible));
@@ -112,7 +112,7 @@ class SerdeRegistryIT {
         assertEquals(409, rejected.httpStatus());
 
         // The same field with a default is allowed, gets a new id, and today's reader still reads its records.
-        Schema compatible = withExtraField(current, SchemaBuilder.builder().stringType(), "none");
+        Schema compatible = withExtraField(current, "extra", SchemaBuilder.builder().stringType(), "none");
         assertTrue(client.isCompatibleWithLatest(subject, compatible));
         int secondId = client.register(subject, compatible);
         assertNotEquals(firstId, secondId);
@@ -120,10 +120,17 @@ class SerdeRegistryIT {
         assertEquals(2, client.latest(subject).version());
 
         AudioChunk chunk = SampleRecords.audioChunk("call-it-3", 5);
-        GenericRecord newer = readAs(chunk, compatible);
+        GenericRecord newer = SampleRecords.readAs(chunk, compatible);
         newer.put("extra", "something new");
         byte[] payload = AvroWireFormat.encode(secondId, compatible, newer);
         assertEquals(chunk, new AvroWireFormat(client).decode(payload, AudioChunk.class));
+
+        // The level schemas/README.md prescribes is accepted and enforced too.
+        client.setCompatibility(subject, CompatibilityLevel.BACKWARD_TRANSITIVE);
+        assertEquals(Optional.of(CompatibilityLevel.BACKWARD_TRANSITIVE), client.compatibility(subject));
+        Schema stillIncompatible = withExtraField(compatible, "extraRequired", SchemaBuilder.builder().longType(), null);
+        assertTrue(assertThrows(SchemaRegistryException.class, () -> client.register(subject, stillIncompatible))
+                .isIncompatible());
     }
 
     @Test
@@ -144,30 +151,35 @@ class SerdeRegistryIT {
         assertEquals(id, AvroWireFormat.schemaId(latest.serialize("preregistered", SampleRecords.emotionEvent("c"))));
     }
 
-    private static Schema withExtraField(Schema base, Schema type, Object defaultValue) {
+    @Test
+    void withoutJavaPropertiesTheRegisteredSchemaIsTheContractFile() throws Exception {
+        AvroWireSerializer<AudioChunk> serializer = new AvroWireSerializer<>();
+        serializer.configure(Map.of(AvroWireSerdeConfig.SCHEMA_REGISTRY_URL, apicurio.ccompatUrl(),
+                AvroWireSerdeConfig.REMOVE_JAVA_PROPERTIES, true), false);
+        AudioChunk chunk = SampleRecords.audioChunk("call-it-4", 0);
+        byte[] bytes = serializer.serialize("contract-audio", chunk);
+
+        Schema.Parser parser = new Schema.Parser();
+        parser.parse(java.nio.file.Paths.get("schemas", "SpeakerRole.avsc").toFile());
+        parser.parse(java.nio.file.Paths.get("schemas", "AudioEncoding.avsc").toFile());
+        Schema contract = parser.parse(java.nio.file.Paths.get("schemas", "AudioChunk.avsc").toFile());
+        Schema registered = new Schema.Parser().parse(
+                get("/schemas/ids/" + AvroWireFormat.schemaId(bytes)).get("schema").asText());
+        assertEquals(contract, registered);
+        assertEquals(chunk, new AvroWireFormat(new HttpSchemaRegistryClient(apicurio.ccompatUrl()))
+                .decode(bytes, AudioChunk.class));
+    }
+
+    private static Schema withExtraField(Schema base, String name, Schema type, Object defaultValue) {
         Schema copy = Schema.createRecord(base.getName(), base.getDoc(), base.getNamespace(), false);
         java.util.List<Schema.Field> fields = new java.util.ArrayList<>();
         for (Schema.Field field : base.getFields()) {
             fields.add(new Schema.Field(field, field.schema()));
         }
-        fields.add(defaultValue == null ? new Schema.Field("extra", type, "test field")
-                : new Schema.Field("extra", type, "test field", defaultValue));
+        fields.add(defaultValue == null ? new Schema.Field(name, type, "test field")
+                : new Schema.Field(name, type, "test field", defaultValue));
         copy.setFields(fields);
         return copy;
-    }
-
-    /** The record as a generic record of {@code schema}, via Avro schema resolution (new fields get defaults). */
-    static GenericRecord readAs(SpecificRecord record, Schema schema) {
-        try {
-            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-            org.apache.avro.io.BinaryEncoder encoder = org.apache.avro.io.EncoderFactory.get().binaryEncoder(out, null);
-            new org.apache.avro.specific.SpecificDatumWriter<SpecificRecord>(record.getSchema()).write(record, encoder);
-            encoder.flush();
-            return new org.apache.avro.generic.GenericDatumReader<GenericRecord>(record.getSchema(), schema)
-                    .read(null, org.apache.avro.io.DecoderFactory.get().binaryDecoder(out.toByteArray(), null));
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 
     private static JsonNode get(String path) throws IOException, InterruptedException {
