@@ -8,10 +8,12 @@ import io.emostream.avro.AudioChunk;
 import io.emostream.avro.CallEmotionStats;
 import io.emostream.avro.EmotionEvent;
 import io.emostream.serde.AvroWireSerdeConfig;
+import io.emostream.serde.SchemaRegistryClient;
 import io.emostream.stream.EmotionTopology;
 import io.emostream.stream.EscalationRule;
 import io.emostream.stream.TopologySettings;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.avro.Schema;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.Topology;
@@ -19,6 +21,7 @@ import org.apache.kafka.streams.Topology;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
+import org.jboss.logging.Logger;
 
 /**
  * How the service's parts are put together from {@link EmostreamConfig}, as plain static functions: the CDI
@@ -26,6 +29,8 @@ import java.util.Map;
  * {@link StandaloneStreams}) build the same topology with the same serdes and settings from here.
  */
 public final class ServiceWiring {
+
+    private static final Logger LOG = Logger.getLogger(ServiceWiring.class);
 
     private ServiceWiring() {
     }
@@ -90,9 +95,47 @@ public final class ServiceWiring {
         return deserializer;
     }
 
-    /** The service topology. */
+    /**
+     * Registers the output schemas before any record is written, retrying a few times. Replicas that start
+     * together would otherwise race to auto-register the same subject on their first window, and Apicurio answers
+     * the loser with 409 (artifact exists), which fails the stream task; on a retry the registration finds the
+     * schema already there. A registry that stays unreachable is only logged: the serializer registers lazily.
+     */
+    public static void registerOutputSchemas(EmostreamConfig config) {
+        if (!config.serde().autoRegisterSchemas()) {
+            return;
+        }
+        SchemaRegistryClient registry = new AvroWireSerdeConfig(serdeConfig(config)).newRegistryClient();
+        Map<String, Schema> subjects = Map.of(
+                config.topics().events() + "-value", EmotionEvent.getClassSchema(),
+                config.topics().stats() + "-value", CallEmotionStats.getClassSchema());
+        for (Map.Entry<String, Schema> subject : subjects.entrySet()) {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    registry.register(subject.getKey(), subject.getValue());
+                    break;
+                } catch (RuntimeException e) {
+                    if (attempt == 5) {
+                        LOG.warnf("Could not register %s under %s at %s (the serializer will try again on first "
+                                + "use): %s", subject.getValue().getFullName(), subject.getKey(),
+                                config.serde().schemaRegistryUrl(), e.getMessage());
+                        break;
+                    }
+                    try {
+                        Thread.sleep(200L * attempt);
+                    } catch (InterruptedException interrupted) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    /** The service topology; registers the output schemas first (see {@link #registerOutputSchemas}). */
     public static Topology topology(EmostreamConfig config, WindowClassifier classifier, MeterRegistry meters,
                                     Clock clock) {
+        registerOutputSchemas(config);
         Serializer<EmotionEvent> events = valueSerializer(config);
         Serializer<CallEmotionStats> stats = valueSerializer(config);
         return EmotionTopology.build(topologySettings(config), classifier, chunkDeserializer(config), events, stats,
