@@ -152,8 +152,8 @@ public interface EmostreamConfig {
     /** Speech gate. */
     interface SpeechGate {
         /** Minimum share of speech frames for a window to be classified (else {@code no_speech}). */
-        @WithDefault("0.3")
-        float minRatio();
+        @WithDefault("0.1")
+        double minRatio();
     }
 
     /** Avro serde classes and schema registry. */

@@ -2,7 +2,7 @@ package io.emostream.service;
 
 import io.emostream.analysis.EmotionAnalyzer;
 import io.emostream.analysis.WindowClassifier;
-import io.emostream.dsp.SpeechGateConfig;
+import io.emostream.dsp.SpeechGate.SpeechGateConfig;
 import io.emostream.model.EmotionModel;
 import io.emostream.avro.AudioChunk;
 import io.emostream.avro.CallEmotionStats;
@@ -37,7 +37,11 @@ public final class ServiceWiring {
 
     /** The window classifier: the model behind the speech gate configured by {@code emostream.speech-gate}. */
     public static EmotionAnalyzer analyzer(EmotionModel model, EmostreamConfig config) {
-        return new EmotionAnalyzer(model, SpeechGateConfig.defaults().withMinSpeechRatio(config.speechGate().minRatio()));
+        SpeechGateConfig d = SpeechGateConfig.defaults();
+        SpeechGateConfig gate = new SpeechGateConfig(d.frame(), d.hop(), d.absoluteFloorDbfs(), d.noisePercentile(),
+                d.noiseMarginDb(), d.minVoicing(), d.minPitchHz(), d.maxPitchHz(), config.speechGate().minRatio(),
+                d.minSpeech());
+        return new EmotionAnalyzer(model, gate);
     }
 
     /** Topology settings from the configuration (store names keep their documented defaults). */
