@@ -5,6 +5,7 @@ import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.Cache;
 import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
+import org.rocksdb.RocksDB;
 import org.rocksdb.WriteBufferManager;
 
 import java.util.Map;
@@ -29,6 +30,12 @@ public class BoundedMemoryRocksDbConfig implements RocksDBConfigSetter {
     static final long WRITE_BUFFER_BYTES = 16L * 1024 * 1024;
     /** Size of one memtable. */
     static final long MEMTABLE_BYTES = 4L * 1024 * 1024;
+
+    static {
+        // The native library must be loaded before the first RocksDB object; Kafka Streams may not have done so
+        // yet when it instantiates this class.
+        RocksDB.loadLibrary();
+    }
 
     // Shared by every store of the JVM: that is what bounds the total. Never closed, they live as long as the JVM.
     private static final Cache CACHE = new LRUCache(TOTAL_OFF_HEAP_BYTES, -1, false, 0.1);

@@ -52,6 +52,8 @@ public final class StandaloneStreams {
                     .withSources(new SysPropConfigSource())
                     .withSources(new PropertiesConfigSource(file, 250))
                     .withMapping(EmostreamConfig.class)
+                    // the launcher's -Demostream.home lies under the mapping's prefix but is no service setting
+                    .withValidateUnknown(false)
                     .build();
         } catch (IOException e) {
             throw new UncheckedIOException("Reading " + file + " failed", e);
