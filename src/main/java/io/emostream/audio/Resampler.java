@@ -62,10 +62,9 @@ public final class Resampler {
         double i0Beta = besselI0(ResamplerSettings.BETA);
         double halfSpan = lpw * (double) orig / baseFreq;
 
-        int maxTaps = (int) Math.ceil(2 * halfSpan) + 6;
+        int maxTaps = (int) Math.ceil(2 * halfSpan) + 8; // >= hi - lo + 1 below
         int[] starts = new int[next];
         float[] kernel = new float[next * maxTaps];
-        int longest = 0;
         for (int j = 0; j < next; j++) {
             float phase = (float) -j / (float) next; // torch.arange(0, -new, -1) / new, float32
             double centre = width + (double) j * orig / next;
@@ -91,14 +90,15 @@ public final class Resampler {
                 count = k - first + 1;
             }
             starts[j] = Math.max(first, 0);
-            longest = Math.max(longest, count);
+            if (count > maxTaps) {
+                throw new IllegalStateException("resampler phase " + j + " needs " + count + " taps > " + maxTaps);
+            }
         }
-        tapsPerPhase = longest;
+        // keep the bound-sized rows (a few trailing zeros each) rather than compacting: no second copy of a kernel
+        // that can reach tens of MB for rate pairs with a large reduced ratio
+        tapsPerPhase = maxTaps;
         phaseStart = starts;
-        taps = new float[next * longest];
-        for (int j = 0; j < next; j++) {
-            System.arraycopy(kernel, j * maxTaps, taps, j * longest, longest);
-        }
+        taps = kernel;
     }
 
     /** The resampler for a rate pair, built on first use and cached. */

@@ -25,6 +25,12 @@ public final class LogMelSpectrogram {
     private final double[] spectrum; // power (or magnitude) per bin
     private final double logFloor;
     private final boolean magnitude;
+    // the sparse filterbank flattened: filter m covers bins melFirstBin[m] .. + melLength[m], weights from
+    // melWeights[melOffset[m]]
+    private final int[] melFirstBin;
+    private final int[] melLength;
+    private final int[] melOffset;
+    private final double[] melWeights;
 
     public LogMelSpectrogram(FeatureConfig config) {
         this.config = config;
@@ -47,6 +53,20 @@ public final class LogMelSpectrogram {
         this.spectrum = new double[nFreqs];
         this.logFloor = config.logFloor();
         this.magnitude = config.power() == 1.0;
+        int nMels = filterbank.nMels;
+        melFirstBin = filterbank.firstBin.clone();
+        melLength = new int[nMels];
+        melOffset = new int[nMels];
+        int total = 0;
+        for (int m = 0; m < nMels; m++) {
+            melOffset[m] = total;
+            melLength[m] = filterbank.weights[m].length;
+            total += melLength[m];
+        }
+        melWeights = new double[total];
+        for (int m = 0; m < nMels; m++) {
+            System.arraycopy(filterbank.weights[m], 0, melWeights, melOffset[m], melLength[m]);
+        }
     }
 
     public FeatureConfig config() {
@@ -108,12 +128,15 @@ public final class LogMelSpectrogram {
             }
             fft.realForward(frame);
             powerSpectrum(nFft, nFreqs);
-            for (int m = 0; m < filterbank.nMels; m++) {
-                double[] w = filterbank.weights[m];
-                int first = filterbank.firstBin[m];
+            double[] weights = melWeights;
+            double[] power = spectrum;
+            for (int m = 0; m < melFirstBin.length; m++) {
+                int first = melFirstBin[m];
+                int offset = melOffset[m];
+                int count = melLength[m];
                 double sum = 0;
-                for (int k = 0; k < w.length; k++) {
-                    sum += w[k] * spectrum[first + k];
+                for (int k = 0; k < count; k++) {
+                    sum += weights[offset + k] * power[first + k];
                 }
                 out[m * frames + f] = (float) (10.0 * Math.log10(Math.max(sum, logFloor)));
             }
