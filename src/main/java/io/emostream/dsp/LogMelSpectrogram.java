@@ -8,6 +8,12 @@ import org.jtransforms.fft.DoubleFFT_1D;
  * zeros), periodic Hann window of win_length centred in n_fft, real FFT (JTransforms, float64), power 2 (or
  * magnitude), sparse mel filterbank ({@link MelFilterbank}), 10*log10 with the configured floor.
  *
+ * <p>The Hann window and the filterbank are built with the same float32 operations as torch (their rounding is
+ * visible in bands 60+ dB below a frame's peak); everything else runs in float64. Measured against the golden
+ * fixtures (LogMelSpectrogramTest): broadband signals and real speech within 5e-4 dB of torchaudio (float64 and
+ * float32 runs); pure tones, chirps and sharp harmonic complexes within 3e-3 dB in bands up to 60 dB below the
+ * frame's peak and 0.05 dB in the deep stop band, where torch's own float32 and float64 runs differ by up to 0.15 dB.
+ *
  * <p>Output is row-major {@code [n_mels][frames]}: element {@code mel * frames + frame}.
  *
  * <p>Not thread-safe: an instance owns FFT scratch buffers. Use one instance per thread (construction costs
