@@ -5,7 +5,7 @@ import io.emostream.analysis.EmotionAnalyzer;
 import io.emostream.analysis.WindowResult;
 import io.emostream.audio.AudioFiles;
 import io.emostream.audio.PcmAudio;
-import io.emostream.dsp.SpeechGateConfig;
+import io.emostream.dsp.SpeechGate.SpeechGateConfig;
 import io.emostream.model.EmotionModel;
 import io.emostream.model.ModelOptions;
 import java.io.PrintStream;
