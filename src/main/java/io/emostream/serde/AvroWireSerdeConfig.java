@@ -21,6 +21,9 @@ import org.apache.kafka.common.config.ConfigException;
  *     under the subject</td></tr>
  * <tr><td>{@value #USE_LATEST_VERSION}</td><td>false</td><td>serializer (without auto-registration) writes
  *     with the id of the subject's latest version, which must equal the record's schema</td></tr>
+ * <tr><td>{@value #REMOVE_JAVA_PROPERTIES}</td><td>false</td><td>serializer registers and looks up the
+ *     schema without the generator's {@code avro.java.string} properties, i.e. exactly as in
+ *     {@code schemas/*.avsc} (see {@link JavaSchemaProperties})</td></tr>
  * <tr><td>{@value #SPECIFIC_AVRO_READER}</td><td>false</td><td>deserializer returns generated classes;
  *     without {@value #READER_CLASS} the class is the one named by the writer schema</td></tr>
  * <tr><td>{@value #READER_CLASS}</td><td>none</td><td>generated class to read into; its schema is the reader
@@ -43,6 +46,7 @@ public final class AvroWireSerdeConfig {
     public static final String KEY_SUBJECT_NAME_STRATEGY = "key.subject.name.strategy";
     public static final String BASIC_AUTH_CREDENTIALS_SOURCE = "basic.auth.credentials.source";
     public static final String BASIC_AUTH_USER_INFO = "basic.auth.user.info";
+    public static final String REMOVE_JAVA_PROPERTIES = "avro.remove.java.properties";
     public static final String READER_CLASS = "emostream.avro.reader.class";
     public static final String REQUEST_TIMEOUT_MS = "emostream.schema.registry.request.timeout.ms";
 
@@ -82,6 +86,10 @@ public final class AvroWireSerdeConfig {
 
     public boolean useLatestVersion() {
         return bool(USE_LATEST_VERSION, false);
+    }
+
+    public boolean removeJavaProperties() {
+        return bool(REMOVE_JAVA_PROPERTIES, false);
     }
 
     public boolean specificAvroReader() {

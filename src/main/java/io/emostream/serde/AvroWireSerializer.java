@@ -11,8 +11,8 @@ import org.apache.kafka.common.serialization.Serializer;
 /**
  * Kafka {@link Serializer} writing generated Avro records in the Confluent wire format, without Confluent's
  * jars. Configured with Confluent's own keys (see {@link AvroWireSerdeConfig}): {@code schema.registry.url},
- * {@code auto.register.schemas} (default true), {@code use.latest.version}, TopicNameStrategy subjects
- * ({@code <topic>-value} or {@code <topic>-key}).
+ * {@code auto.register.schemas} (default true), {@code use.latest.version}, {@code avro.remove.java.properties},
+ * TopicNameStrategy subjects ({@code <topic>-value} or {@code <topic>-key}).
  *
  * <p>Because the keys and the bytes are Confluent's, a deployment that has Confluent's serde can name
  * {@code io.confluent.kafka.serializers.KafkaAvroSerializer} instead of this class wherever the service takes
@@ -60,7 +60,7 @@ public class AvroWireSerializer<T extends SpecificRecord> implements Serializer<
         String subject = config.subject(topic, isKey);
         Schema schema = record.getSchema();
         int id = idsBySubject.computeIfAbsent(subject, s -> new ConcurrentHashMap<>())
-                .computeIfAbsent(schema, s -> resolveId(subject, s));
+                .computeIfAbsent(schema, s -> resolveId(subject, config.removeJavaProperties() ? JavaSchemaProperties.strip(s) : s));
         return AvroWireFormat.encode(id, record);
     }
 

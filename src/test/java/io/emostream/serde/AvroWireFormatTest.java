@@ -207,6 +207,24 @@ class AvroWireFormatTest {
     }
 
     @Test
+    void javaPropertiesAreKeptByDefaultAndRemovedOnRequest() {
+        AvroWireSerializer<EmotionEvent> keeping = new AvroWireSerializer<>(registry);
+        keeping.configure(Map.of(AvroWireSerdeConfig.SCHEMA_REGISTRY_URL, "http://unused.invalid"), false);
+        int keptId = AvroWireFormat.schemaId(keeping.serialize("kept", SampleRecords.emotionEvent("c")));
+        assertTrue(registry.schemaById(keptId).toString().contains(JavaSchemaProperties.JAVA_STRING));
+
+        AvroWireSerializer<EmotionEvent> removing = new AvroWireSerializer<>(registry);
+        removing.configure(Map.of(AvroWireSerdeConfig.SCHEMA_REGISTRY_URL, "http://unused.invalid",
+                AvroWireSerdeConfig.REMOVE_JAVA_PROPERTIES, "true"), false);
+        EmotionEvent event = SampleRecords.emotionEvent("c");
+        byte[] bytes = removing.serialize("removed", event);
+        Schema registered = registry.schemaById(AvroWireFormat.schemaId(bytes));
+        assertTrue(!registered.toString().contains(JavaSchemaProperties.JAVA_STRING), registered.toString());
+        assertEquals(JavaSchemaProperties.strip(EmotionEvent.getClassSchema()), registered);
+        assertEquals(event, wireFormat.decode(bytes, EmotionEvent.class));
+    }
+
+    @Test
     void onlyTopicNameStrategyIsAccepted() {
         AvroWireSerializer<AudioChunk> serializer = new AvroWireSerializer<>(registry);
         ConfigException e = assertThrows(ConfigException.class, () -> serializer.configure(Map.of(

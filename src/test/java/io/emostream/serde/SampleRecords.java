@@ -85,4 +85,18 @@ public final class SampleRecords {
                 .setUpdatedAt(T0.plusMillis(30_200))
                 .build();
     }
+
+    /** The record as a generic record of {@code schema}, via Avro schema resolution (new fields get defaults). */
+    public static org.apache.avro.generic.GenericRecord readAs(org.apache.avro.specific.SpecificRecord record, org.apache.avro.Schema schema) {
+        try {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            org.apache.avro.io.BinaryEncoder encoder = org.apache.avro.io.EncoderFactory.get().binaryEncoder(out, null);
+            new org.apache.avro.specific.SpecificDatumWriter<org.apache.avro.specific.SpecificRecord>(record.getSchema()).write(record, encoder);
+            encoder.flush();
+            return new org.apache.avro.generic.GenericDatumReader<org.apache.avro.generic.GenericRecord>(record.getSchema(), schema)
+                    .read(null, org.apache.avro.io.DecoderFactory.get().binaryDecoder(out.toByteArray(), null));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 }
