@@ -390,4 +390,23 @@ class EmotionTopologyTest {
         assertArrayEquals(h.encode(other), dead.value());
         assertEquals(1, h.streamState(CALL, CUSTOMER).nextSequence);
     }
+
+    @Test
+    void anAbsurdSequenceJumpIsFilledWithAtMostTheInactivityTimeoutOfSilence() {
+        TopologyHarness h = start(TopologySettings.defaults());
+        h.send(mono(CALL, CUSTOMER, 1_000_000, 8000, tone(4000, 0.8f, 8000), 0).build());
+        h.advance(Duration.ofSeconds(2));
+        List<EmotionEvent> events = h.events.readValuesToList();
+        assertEquals(10, events.size(), "30 s of silence = 10 windows of 3 s");
+        assertTrue(events.stream().noneMatch(EmotionEvent::getSpeech));
+        assertTrue(classifier.calls().isEmpty(), "gap silence is not classified");
+        StreamState state = h.streamState(CALL, CUSTOMER);
+        assertEquals(1_000_000, state.gaps);
+        assertEquals(30_000, state.gapFillMs);
+        assertEquals(1_000_001, state.nextSequence);
+        assertEquals(30 * 8000 + 4000, state.contiguousSamples);
+        assertEquals(1, TopologyHarness.entries(h.chunkStore()).size(), "only the real chunk is left");
+        // The silence ends where the real chunk begins.
+        assertEquals(START.minusSeconds(30), events.get(0).getWindowStartTime());
+    }
 }
