@@ -107,4 +107,18 @@ class ChunkIntakeProcessorTest {
         assertTrue(new String(dead.record().headers().lastHeader(DeadLetters.MESSAGE_HEADER).value(),
                 StandardCharsets.UTF_8).contains("magic"));
     }
+
+    @Test
+    void chunkWithoutEncodingIsUnsupportedEncoding() {
+        // Unreachable through the wire format today (AudioEncoding has no default symbol, so an unknown symbol
+        // fails decoding as UNDECODABLE); a lenient deserializer could still hand over a record without one.
+        AudioChunk decoded = chunk("c4", AudioEncoding.PCM16LE, 1, new byte[2]).build();
+        decoded.setEncoding(null);
+        ChunkIntakeProcessor lenient = new ChunkIntakeProcessor(TopologySettings.defaults(), (topic, data) -> decoded,
+                new StreamMetrics(new SimpleMeterRegistry()));
+        lenient.init(context);
+        lenient.process(new Record<>("c4".getBytes(StandardCharsets.UTF_8), new byte[] {0, 0, 0, 0, 1, 2}, 1L));
+        assertEquals("UNSUPPORTED_ENCODING", new String(context.forwarded().get(0).record().headers()
+                .lastHeader(DeadLetters.REASON_HEADER).value(), StandardCharsets.UTF_8));
+    }
 }
