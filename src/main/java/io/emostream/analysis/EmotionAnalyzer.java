@@ -3,9 +3,9 @@ package io.emostream.analysis;
 import io.emostream.audio.Resampler;
 import io.emostream.dsp.FeatureConfig;
 import io.emostream.dsp.LogMelSpectrogram;
-import io.emostream.dsp.SpeechDecision;
 import io.emostream.dsp.SpeechGate;
-import io.emostream.dsp.SpeechGateConfig;
+import io.emostream.dsp.SpeechGate.SpeechDecision;
+import io.emostream.dsp.SpeechGate.SpeechGateConfig;
 import io.emostream.model.Circumplex;
 import io.emostream.model.EmotionModel;
 import java.util.ArrayList;
@@ -20,8 +20,8 @@ import java.util.Map;
  * speech gate on the valid (unpadded) samples, log-mel, per-band normalisation, inference, and the circumplex
  * position of the probabilities.
  *
- * <p>Thread-safe: the model session and resamplers are shared; log-mel and gate are per thread because they keep
- * scratch buffers. The analyzer does not own the model: close the model yourself.
+ * <p>Thread-safe: model session, resamplers and speech gate are shared; the log-mel spectrogram is per thread
+ * because it keeps scratch buffers. The analyzer does not own the model: close the model yourself.
  */
 public final class EmotionAnalyzer implements WindowClassifier {
 
@@ -30,7 +30,12 @@ public final class EmotionAnalyzer implements WindowClassifier {
     private final SpeechGateConfig gateConfig;
     private final boolean gateEnforced;
     private final ThreadLocal<LogMelSpectrogram> logMel;
-    private final ThreadLocal<SpeechGate> gate;
+    private final SpeechGate gate;
+
+    /** An analyzer with the default speech gate ({@link SpeechGateConfig#defaults()}). */
+    public EmotionAnalyzer(EmotionModel model) {
+        this(model, SpeechGateConfig.defaults());
+    }
 
     /** An analyzer that reports windows the speech gate rejects as {@link WindowResult#NO_SPEECH}. */
     public EmotionAnalyzer(EmotionModel model, SpeechGateConfig gateConfig) {
@@ -38,12 +43,16 @@ public final class EmotionAnalyzer implements WindowClassifier {
     }
 
     private EmotionAnalyzer(EmotionModel model, SpeechGateConfig gateConfig, boolean gateEnforced) {
+        if (model.features().sampleRate() != SpeechGate.SAMPLE_RATE) {
+            throw new IllegalArgumentException("model " + model.modelId() + " expects " + model.features().sampleRate()
+                    + " Hz audio but the speech gate works at " + SpeechGate.SAMPLE_RATE + " Hz");
+        }
         this.model = model;
         this.features = model.features();
         this.gateConfig = gateConfig;
         this.gateEnforced = gateEnforced;
         this.logMel = ThreadLocal.withInitial(() -> new LogMelSpectrogram(features));
-        this.gate = ThreadLocal.withInitial(() -> new SpeechGate(gateConfig));
+        this.gate = new SpeechGate(gateConfig);
     }
 
     /**
@@ -92,7 +101,7 @@ public final class EmotionAnalyzer implements WindowClassifier {
             float[] atModelRate = toModelRate(windows.get(i), sampleRate);
             int valid = Math.min(atModelRate.length, windowSamples);
             float[] fitted = fitToWindow(atModelRate, windowSamples);
-            decisions[i] = gate.get().assess(fitted, valid);
+            decisions[i] = gate.assess(fitted, valid);
             if (gateEnforced && !decisions[i].speech()) {
                 continue;
             }

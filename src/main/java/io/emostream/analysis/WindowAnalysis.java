@@ -1,6 +1,6 @@
 package io.emostream.analysis;
 
-import io.emostream.dsp.SpeechDecision;
+import io.emostream.dsp.SpeechGate.SpeechDecision;
 
 /**
  * A window's result together with the speech gate's verdict. When the gate is bypassed the result is always the

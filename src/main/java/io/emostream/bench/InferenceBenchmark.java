@@ -3,7 +3,7 @@ package io.emostream.bench;
 import io.emostream.analysis.EmotionAnalyzer;
 import io.emostream.analysis.WindowResult;
 import io.emostream.dsp.LogMelSpectrogram;
-import io.emostream.dsp.SpeechGateConfig;
+import io.emostream.dsp.SpeechGate.SpeechGateConfig;
 import io.emostream.model.EmotionModel;
 import io.emostream.model.ModelOptions;
 import java.nio.file.Files;

@@ -8,6 +8,12 @@ import org.jtransforms.fft.DoubleFFT_1D;
  * zeros), periodic Hann window of win_length centred in n_fft, real FFT (JTransforms, float64), power 2 (or
  * magnitude), sparse mel filterbank ({@link MelFilterbank}), 10*log10 with the configured floor.
  *
+ * <p>The Hann window and the filterbank are built with the same float32 operations as torch (their rounding is
+ * visible in bands 60+ dB below a frame's peak); everything else runs in float64. Measured against the golden
+ * fixtures (LogMelSpectrogramTest): broadband signals and real speech within 5e-4 dB of torchaudio (float64 and
+ * float32 runs); pure tones, chirps and sharp harmonic complexes within 3e-3 dB in bands up to 60 dB below the
+ * frame's peak and 0.05 dB in the deep stop band, where torch's own float32 and float64 runs differ by up to 0.15 dB.
+ *
  * <p>Output is row-major {@code [n_mels][frames]}: element {@code mel * frames + frame}.
  *
  * <p>Not thread-safe: an instance owns FFT scratch buffers. Use one instance per thread (construction costs
@@ -25,6 +31,12 @@ public final class LogMelSpectrogram {
     private final double[] spectrum; // power (or magnitude) per bin
     private final double logFloor;
     private final boolean magnitude;
+    // the sparse filterbank flattened: filter m covers bins melFirstBin[m] .. + melLength[m], weights from
+    // melWeights[melOffset[m]]
+    private final int[] melFirstBin;
+    private final int[] melLength;
+    private final int[] melOffset;
+    private final double[] melWeights;
 
     public LogMelSpectrogram(FeatureConfig config) {
         this.config = config;
@@ -47,6 +59,20 @@ public final class LogMelSpectrogram {
         this.spectrum = new double[nFreqs];
         this.logFloor = config.logFloor();
         this.magnitude = config.power() == 1.0;
+        int nMels = filterbank.nMels;
+        melFirstBin = filterbank.firstBin.clone();
+        melLength = new int[nMels];
+        melOffset = new int[nMels];
+        int total = 0;
+        for (int m = 0; m < nMels; m++) {
+            melOffset[m] = total;
+            melLength[m] = filterbank.weights[m].length;
+            total += melLength[m];
+        }
+        melWeights = new double[total];
+        for (int m = 0; m < nMels; m++) {
+            System.arraycopy(filterbank.weights[m], 0, melWeights, melOffset[m], melLength[m]);
+        }
     }
 
     public FeatureConfig config() {
@@ -108,12 +134,15 @@ public final class LogMelSpectrogram {
             }
             fft.realForward(frame);
             powerSpectrum(nFft, nFreqs);
-            for (int m = 0; m < filterbank.nMels; m++) {
-                double[] w = filterbank.weights[m];
-                int first = filterbank.firstBin[m];
+            double[] weights = melWeights;
+            double[] power = spectrum;
+            for (int m = 0; m < melFirstBin.length; m++) {
+                int first = melFirstBin[m];
+                int offset = melOffset[m];
+                int count = melLength[m];
                 double sum = 0;
-                for (int k = 0; k < w.length; k++) {
-                    sum += w[k] * spectrum[first + k];
+                for (int k = 0; k < count; k++) {
+                    sum += weights[offset + k] * power[first + k];
                 }
                 out[m * frames + f] = (float) (10.0 * Math.log10(Math.max(sum, logFloor)));
             }

@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
-import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -120,7 +119,8 @@ final class ChunkIntakeProcessor implements Processor<byte[], byte[], Object, Ob
                 throw new StreamsException("schema registry unavailable while reading " + topic + ": " + e.getMessage(), e);
             }
             throw new Rejection(DeadLetterReason.valueOf(e.error().name()), e.getMessage());
-        } catch (SerializationException | IllegalArgumentException | ClassCastException | IndexOutOfBoundsException e) {
+        } catch (RuntimeException e) {
+            // Any other failure inside the deserializer (e.g. an Avro runtime exception) is about these bytes.
             throw new Rejection(DeadLetterReason.UNDECODABLE, "cannot decode AudioChunk: " + e);
         }
         if (chunk == null) {

@@ -53,7 +53,8 @@ import org.apache.kafka.streams.state.Stores;
  *   <li><b>Disorder</b>: chunks are reordered by sequence within a buffer of {@code reorderBufferMaxChunks}.
  *       A chunk whose sequence was already consumed or is already buffered is a duplicate: dropped and counted.
  *       A gap is filled with silence (missing chunks x length of the latest real chunk) once it has been open
- *       for {@code gapWait} (wall clock) or the buffer overflows; counted in gaps/gapFillMs. A chunk that arrives
+ *       for {@code gapWait} (wall clock) or the buffer overflows; counted in gaps/gapFillMs. One gap is filled
+ *       with at most {@code inactivityTimeout} of silence, which bounds what a wild sequence jump can cost. A chunk that arrives
  *       for a slot already filled with silence, beyond the end-of-stream chunk, or after its stream ended is
  *       <em>late</em>: counted (stats and metric), not analysed, and sent to the dead-letter topic with reason
  *       {@code LATE_CHUNK} so that its audio is not lost. A stream that changes sample rate gets

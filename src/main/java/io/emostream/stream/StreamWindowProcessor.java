@@ -197,12 +197,16 @@ final class StreamWindowProcessor implements Processor<String, ValidatedChunk, O
 
     /**
      * Fills the gap before the oldest buffered chunk with silence of the missing chunks' expected length (the
-     * length of the latest real chunk) as one chunk-store entry, then drains what became contiguous.
+     * length of the latest real chunk) as one chunk-store entry, then drains what became contiguous. The silence
+     * is capped at {@code inactivityTimeout}: a live stream cannot really have lost more, and the cap bounds the
+     * windows one absurd sequence jump can create (offsets after such a jump run behind real time).
      */
     private void fillGap(StreamKey key, StreamState state, long now) {
         long firstPending = state.pending.first();
         long missing = firstPending - state.nextSequence;
-        long silentSamples = missing * state.lastChunkSamples;
+        long maxSilence = TopologySettings.samplesOf(settings.inactivityTimeout(), state.sampleRate);
+        long perChunk = state.lastChunkSamples;
+        long silentSamples = perChunk == 0 ? 0 : missing > maxSilence / perChunk ? maxSilence : missing * perChunk;
         long captureTimeMs = state.nextCaptureMs;
         if (captureTimeMs < 0) {
             // Gap at the very start: the silence ends where the first buffered chunk begins.

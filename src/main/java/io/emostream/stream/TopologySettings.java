@@ -17,7 +17,8 @@ import java.util.Objects;
  *                                (default {@code emostream-call-stats})
  * @param window                  length of an analysis window (default 3 s)
  * @param hop                     distance between window starts; at most {@code window} (default 3 s)
- * @param reorderBufferMaxChunks  out-of-order chunks held per stream before the oldest gap is filled (default 64)
+ * @param reorderBufferMaxChunks  out-of-order chunks held per stream before the oldest gap is filled (default 64,
+ *                                at most {@value #MAX_REORDER_BUFFER})
  * @param gapWait                 wall-clock time a gap may stay open before it is filled with silence (default 2 s)
  * @param inactivityTimeout       wall-clock time without input after which a stream is ended; also how long the
  *                                marker of an ended stream and its final stats are kept (default 30 s)
@@ -50,6 +51,9 @@ public record TopologySettings(
         EscalationRule escalation,
         int trendWindows) {
 
+    /** Upper bound of {@link #reorderBufferMaxChunks}: the pending sequences live in the per-stream state record. */
+    public static final int MAX_REORDER_BUFFER = 10_000;
+
     public TopologySettings {
         Objects.requireNonNull(inputTopic, "inputTopic");
         Objects.requireNonNull(eventsTopic, "eventsTopic");
@@ -71,8 +75,9 @@ public record TopologySettings(
         if (minLastWindow.isNegative() || minLastWindow.compareTo(window) > 0) {
             throw new IllegalArgumentException("minLastWindow " + minLastWindow + " must be between 0 and window " + window);
         }
-        if (reorderBufferMaxChunks < 1) {
-            throw new IllegalArgumentException("reorderBufferMaxChunks must be >= 1, was " + reorderBufferMaxChunks);
+        if (reorderBufferMaxChunks < 1 || reorderBufferMaxChunks > MAX_REORDER_BUFFER) {
+            throw new IllegalArgumentException("reorderBufferMaxChunks must be in 1.." + MAX_REORDER_BUFFER + ", was "
+                    + reorderBufferMaxChunks);
         }
         if (maxChunkBytes < 1) {
             throw new IllegalArgumentException("maxChunkBytes must be >= 1, was " + maxChunkBytes);

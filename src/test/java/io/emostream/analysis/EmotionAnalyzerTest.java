@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.emostream.dsp.SpeechGateConfig;
+import io.emostream.dsp.SpeechGate.SpeechGateConfig;
 import io.emostream.model.Circumplex;
 import io.emostream.model.EmotionModel;
 import io.emostream.model.TestModels;
