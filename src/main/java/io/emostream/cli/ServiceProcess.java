@@ -146,14 +146,17 @@ public final class ServiceProcess implements AutoCloseable {
         process.waitFor();
     }
 
-    /** Stops the process gracefully (SIGTERM, Kafka Streams closes cleanly), killing it after 30 s. */
+    /**
+     * Stops the process gracefully (SIGTERM, Kafka Streams closes cleanly), killing it after 15 s (a broker that
+     * is already gone would keep Kafka Streams retrying its final commit much longer).
+     */
     @Override
     public void close() throws InterruptedException {
         if (!process.isAlive()) {
             return;
         }
         process.destroy();
-        if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+        if (!process.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)) {
             kill();
         }
     }

@@ -41,9 +41,6 @@ public final class AvroJson {
         if (value instanceof Enum<?> symbol) {
             return symbol.name();
         }
-        if (value instanceof GenericContainer || value instanceof CharSequence) {
-            return value.toString();
-        }
         if (value instanceof ByteBuffer bytes) {
             return bytes.remaining() + " bytes";
         }
@@ -56,6 +53,10 @@ public final class AvroJson {
             List<Object> list = new ArrayList<>(items.size());
             items.forEach(item -> list.add(toPlain(item)));
             return list;
+        }
+        // after Map and Collection: Avro arrays are GenericContainers too
+        if (value instanceof GenericContainer || value instanceof CharSequence) {
+            return value.toString();
         }
         return value;
     }
