@@ -1,9 +1,12 @@
 package io.emostream.service;
 
+import io.emostream.audio.PcmAudio;
+import io.emostream.audio.WavWriter;
 import io.emostream.avro.AudioChunk;
 import io.emostream.avro.AudioEncoding;
 import io.emostream.avro.SpeakerRole;
 import io.emostream.cli.CallAudioSender;
+import io.emostream.cli.Main;
 import io.emostream.cli.ProduceCommand;
 import io.emostream.cli.SyntheticSpeech;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -13,6 +16,10 @@ import org.apache.kafka.clients.producer.Producer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -79,6 +86,31 @@ class ServiceQuarkusTest {
 
         given().get("/calls").then().statusCode(200).body("calls.callId", hasItem(callId));
 
+        // ./emostream produce: two 44.1 kHz WAV files sent as one 8 kHz mu-law stereo call (customer + agent).
+        Path dir = Files.createTempDirectory("emostream-produce-test");
+        Path customer = dir.resolve("customer.wav");
+        Path agent = dir.resolve("agent.wav");
+        WavWriter.write(customer, new PcmAudio(44100, new float[][] {
+                SyntheticSpeech.generate(SyntheticSpeech.Profile.CHEERFUL, 6.5, 44100, 3)}));
+        WavWriter.write(agent, new PcmAudio(44100, new float[][] {
+                SyntheticSpeech.generate(SyntheticSpeech.Profile.CALM, 4.0, 44100, 4)}));
+        String stereoCall = "quarkus-test-stereo-" + System.nanoTime();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = Main.run(new String[] {"produce", "--call-id", stereoCall, "--encoding", "mulaw", "--rate", "8000",
+                "--stereo-agent", agent.toString(), "--chunk-ms", "20", "--fast", "--bootstrap", bootstrap,
+                "--registry", registryUrl, customer.toString()}, new PrintStream(out), new PrintStream(err));
+        assertEquals(0, exit, err.toString());
+        assertTrue(out.toString().contains("Sent 325 chunks"), out.toString());
+        Response stereo = awaitFinalStats(stereoCall, Duration.ofSeconds(60));
+        List<Map<String, Object>> speakers = stereo.jsonPath().getList("speakers");
+        assertEquals(2, speakers.size(), stereo.asString());
+        for (Map<String, Object> speaker : speakers) {
+            assertEquals(true, speaker.get("final"), stereo.asString());
+            assertEquals(2, speaker.get("windowsTotal"), stereo.asString()); // 6.5 s: 2 full windows + 0.5 s
+        }
+        assertEquals(List.of("AGENT", "CUSTOMER"), speakers.stream().map(s -> s.get("speaker")).toList());
+
         given().get("/q/metrics").then().statusCode(200)
                 .body(containsString("emostream_"))
                 .body(containsString("kafka_stream"))
@@ -103,7 +135,7 @@ class ServiceQuarkusTest {
             last = given().get("/calls/{id}/stats", callId);
             if (last.statusCode() == 200) {
                 List<Map<String, Object>> speakers = last.jsonPath().getList("speakers");
-                if (!speakers.isEmpty() && Boolean.TRUE.equals(speakers.get(0).get("final"))) {
+                if (!speakers.isEmpty() && speakers.stream().allMatch(s -> Boolean.TRUE.equals(s.get("final")))) {
                     return last;
                 }
             }
