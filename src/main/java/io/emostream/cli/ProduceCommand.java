@@ -44,6 +44,7 @@ public final class ProduceCommand implements Command {
               --registry URL          schema registry (default $SCHEMA_REGISTRY_URL or
                                       http://localhost:8081/apis/ccompat/v7)
               --topic NAME            input topic (default call-audio)
+              --client-config FILE    extra Kafka producer properties (e.g. security.protocol, sasl.*, ssl.*)
             """;
 
     @Override
@@ -65,7 +66,7 @@ public final class ProduceCommand implements Command {
     public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
         OptionParser options = new OptionParser(args.toArray(String[]::new),
                 Set.of("call-id", "encoding", "rate", "speaker", "stereo-agent", "chunk-ms", "bootstrap", "registry",
-                        "topic"),
+                        "topic", "client-config"),
                 Set.of("fast", "help"));
         if (options.flag("help")) {
             out.print(USAGE);
@@ -111,7 +112,16 @@ public final class ProduceCommand implements Command {
         out.printf("Producing call %s: %.1f s, %d channel(s), %s at %d Hz to %s on %s%s%n", callId,
                 stream.seconds(), stream.channels().length, encoding, rate, topic, bootstrap,
                 options.flag("fast") ? " (fast)" : " (real time)");
-        try (Producer<String, AudioChunk> producer = newProducer(bootstrap, registry)) {
+        Map<String, Object> extra = new HashMap<>();
+        String clientConfig = options.string("client-config", null);
+        if (clientConfig != null) {
+            java.util.Properties properties = new java.util.Properties();
+            try (var reader = java.nio.file.Files.newBufferedReader(Path.of(clientConfig))) {
+                properties.load(reader);
+            }
+            properties.forEach((key, value) -> extra.put(key.toString(), value));
+        }
+        try (Producer<String, AudioChunk> producer = newProducer(bootstrap, registry, extra)) {
             long chunks = new CallAudioSender(producer, topic, chunk, options.flag("fast")).send(stream);
             out.printf("Sent %d chunks of call %s (last one with endOfStream=true)%n", chunks, callId);
         }
@@ -120,6 +130,12 @@ public final class ProduceCommand implements Command {
 
     /** A producer of AudioChunk records in the Confluent wire format (idempotent, acks=all). */
     public static Producer<String, AudioChunk> newProducer(String bootstrap, String registryUrl) {
+        return newProducer(bootstrap, registryUrl, Map.of());
+    }
+
+    /** As {@link #newProducer(String, String)}, with extra client properties (security settings) on top. */
+    public static Producer<String, AudioChunk> newProducer(String bootstrap, String registryUrl,
+                                                           Map<String, Object> extra) {
         Map<String, Object> config = new HashMap<>();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -129,6 +145,7 @@ public final class ProduceCommand implements Command {
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, AvroWireSerializer.class);
         config.put(AvroWireSerdeConfig.SCHEMA_REGISTRY_URL, registryUrl);
         config.put(AvroWireSerdeConfig.AUTO_REGISTER_SCHEMAS, true);
+        config.putAll(extra);
         return new KafkaProducer<>(config);
     }
 
