@@ -1,0 +1,268 @@
+package io.emostream.serde;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.Schema;
+
+/**
+ * {@link SchemaRegistryClient} over HTTP, speaking the Confluent Schema Registry REST API with
+ * {@code java.net.http} and Jackson. Works against Confluent Schema Registry and against Apicurio Registry's
+ * compatibility API (base URL {@code http://host:port/apis/ccompat/v7}).
+ *
+ * <p>Schema ids never change meaning, so id-to-schema and (subject, schema)-to-id answers are cached for the
+ * life of the client; only {@link #latest}, {@link #subjects}, and the compatibility calls always ask.
+ */
+public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
+
+    private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
+    private static final String ACCEPT = "application/vnd.schemaregistry.v1+json, application/json";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String baseUrl;
+    private final Optional<String> authorization;
+    private final Duration requestTimeout;
+    private final HttpClient http;
+
+    private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
+    private final Map<String, Map<Schema, Integer>> idsBySubjectAndSchema = new ConcurrentHashMap<>();
+
+    /**
+     * @param baseUrl        registry base URL, e.g. {@code http://localhost:8081} (Confluent) or
+     *                       {@code http://localhost:8081/apis/ccompat/v7} (Apicurio); a trailing slash is ignored
+     * @param basicUserInfo  {@code user:password} for HTTP basic auth (Confluent's {@code basic.auth.user.info}),
+     *                       or empty for none
+     * @param requestTimeout timeout of each request (connect and response)
+     */
+    public HttpSchemaRegistryClient(String baseUrl, Optional<String> basicUserInfo, Duration requestTimeout) {
+        Objects.requireNonNull(baseUrl, "baseUrl");
+        String trimmed = baseUrl.strip();
+        while (trimmed.endsWith("/")) {
+            trimmed = trimmed.substring(0, trimmed.length() - 1);
+        }
+        if (!trimmed.startsWith("http://") && !trimmed.startsWith("https://")) {
+            throw new IllegalArgumentException("Schema registry URL '" + baseUrl + "' must start with http:// or https://");
+        }
+        this.baseUrl = trimmed;
+        this.authorization = basicUserInfo.filter(s -> !s.isBlank()).map(userInfo -> {
+            if (!userInfo.contains(":")) {
+                throw new IllegalArgumentException("basic.auth.user.info must be 'user:password' (no ':' found)");
+            }
+            return "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8));
+        });
+        this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
+        this.http = HttpClient.newBuilder().connectTimeout(requestTimeout).build();
+    }
+
+    public HttpSchemaRegistryClient(String baseUrl) {
+        this(baseUrl, Optional.empty(), Duration.ofSeconds(10));
+    }
+
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    @Override
+    public int register(String subject, Schema schema) {
+        Integer cached = cachedId(subject, schema);
+        if (cached != null) {
+            return cached;
+        }
+        JsonNode body = send("POST", "/subjects/" + encode(subject) + "/versions", schemaRequest(schema),
+                "register schema " + schema.getFullName() + " under subject " + subject);
+        int id = requiredInt(body, "id");
+        remember(subject, schema, id);
+        return id;
+    }
+
+    @Override
+    public RegisteredSchema lookup(String subject, Schema schema) {
+        JsonNode body = send("POST", "/subjects/" + encode(subject), schemaRequest(schema),
+                "look up schema " + schema.getFullName() + " under subject " + subject);
+        RegisteredSchema registered = registeredSchema(body, subject);
+        remember(subject, schema, registered.id());
+        return registered;
+    }
+
+    @Override
+    public Schema schemaById(int id) {
+        Schema cached = schemasById.get(id);
+        if (cached != null) {
+            return cached;
+        }
+        JsonNode body = send("GET", "/schemas/ids/" + id, null, "fetch schema id " + id);
+        Schema schema = parse(requiredText(body, "schema"), "schema id " + id);
+        schemasById.putIfAbsent(id, schema);
+        return schema;
+    }
+
+    @Override
+    public RegisteredSchema latest(String subject) {
+        JsonNode body = send("GET", "/subjects/" + encode(subject) + "/versions/latest", null,
+                "fetch latest schema of subject " + subject);
+        RegisteredSchema registered = registeredSchema(body, subject);
+        remember(subject, registered.schema(), registered.id());
+        return registered;
+    }
+
+    @Override
+    public List<String> subjects() {
+        JsonNode body = send("GET", "/subjects", null, "list subjects");
+        List<String> subjects = new ArrayList<>();
+        body.forEach(node -> subjects.add(node.asText()));
+        return subjects;
+    }
+
+    @Override
+    public void setCompatibility(String subject, CompatibilityLevel level) {
+        ObjectNode request = JSON.createObjectNode().put("compatibility", level.name());
+        send("PUT", "/config/" + encode(subject), request, "set compatibility of subject " + subject + " to " + level);
+    }
+
+    @Override
+    public Optional<CompatibilityLevel> compatibility(String subject) {
+        JsonNode body;
+        try {
+            body = send("GET", "/config/" + encode(subject), null, "get compatibility of subject " + subject);
+        } catch (SchemaRegistryException e) {
+            if (e.isNotFound()) {
+                return Optional.empty(); // Confluent: no subject-level rule; the global one applies
+            }
+            throw e;
+        }
+        // GET answers compatibilityLevel (Confluent and Apicurio); PUT answers compatibility.
+        JsonNode level = body.hasNonNull("compatibilityLevel") ? body.get("compatibilityLevel") : body.get("compatibility");
+        if (level == null) {
+            throw new SchemaRegistryException("Registry " + baseUrl + " answered a config request for subject "
+                    + subject + " without a compatibility level: " + body, 200, -1, body.toString(), null);
+        }
+        return Optional.of(CompatibilityLevel.valueOf(level.asText()));
+    }
+
+    @Override
+    public boolean isCompatibleWithLatest(String subject, Schema schema) {
+        JsonNode body = send("POST", "/compatibility/subjects/" + encode(subject) + "/versions/latest",
+                schemaRequest(schema), "check compatibility of " + schema.getFullName() + " with subject " + subject);
+        return body.path("is_compatible").asBoolean(false);
+    }
+
+    private Integer cachedId(String subject, Schema schema) {
+        Map<Schema, Integer> ids = idsBySubjectAndSchema.get(subject);
+        return ids == null ? null : ids.get(schema);
+    }
+
+    private void remember(String subject, Schema schema, int id) {
+        idsBySubjectAndSchema.computeIfAbsent(subject, s -> new ConcurrentHashMap<>()).put(schema, id);
+        schemasById.putIfAbsent(id, schema);
+    }
+
+    private static ObjectNode schemaRequest(Schema schema) {
+        // schemaType is omitted: AVRO is the default in both Confluent and Apicurio.
+        return JSON.createObjectNode().put("schema", schema.toString());
+    }
+
+    private RegisteredSchema registeredSchema(JsonNode body, String subject) {
+        int id = requiredInt(body, "id");
+        int version = requiredInt(body, "version");
+        Schema schema = schemasById.computeIfAbsent(id, i -> parse(requiredText(body, "schema"), "schema id " + i));
+        return new RegisteredSchema(id, body.path("subject").asText(subject), version, schema);
+    }
+
+    private Schema parse(String schemaText, String what) {
+        try {
+            return new Schema.Parser().parse(schemaText);
+        } catch (RuntimeException e) {
+            throw new SchemaRegistryException("Registry " + baseUrl + " returned an unparseable Avro schema for "
+                    + what + ": " + e.getMessage(), 200, -1, schemaText, e);
+        }
+    }
+
+    private JsonNode send(String method, String path, JsonNode requestBody, String action) {
+        URI uri = URI.create(baseUrl + path);
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
+                .timeout(requestTimeout)
+                .header("Accept", ACCEPT);
+        authorization.ifPresent(value -> request.header("Authorization", value));
+        if (requestBody != null) {
+            request.header("Content-Type", CONTENT_TYPE);
+            request.method(method, HttpRequest.BodyPublishers.ofString(requestBody.toString(), StandardCharsets.UTF_8));
+        } else {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        HttpResponse<String> response;
+        try {
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new SchemaRegistryException("Could not " + action + ": no response from schema registry "
+                    + method + " " + uri + ": " + e, SchemaRegistryException.NO_RESPONSE, -1, null, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SchemaRegistryException("Interrupted while trying to " + action + " at " + uri,
+                    SchemaRegistryException.NO_RESPONSE, -1, null, e);
+        }
+        String text = response.body();
+        int status = response.statusCode();
+        if (status < 200 || status >= 300) {
+            int errorCode = -1;
+            String message = text;
+            try {
+                JsonNode error = JSON.readTree(text);
+                errorCode = error.path("error_code").asInt(-1);
+                message = error.path("message").asText(text);
+            } catch (IOException | RuntimeException notJson) {
+                // keep the raw body as the message
+            }
+            throw new SchemaRegistryException("Could not " + action + ": schema registry " + method + " " + uri
+                    + " answered HTTP " + status + (errorCode >= 0 ? " (error_code " + errorCode + ")" : "") + ": "
+                    + message, status, errorCode, text, null);
+        }
+        try {
+            return text == null || text.isBlank() ? JSON.createObjectNode() : JSON.readTree(text);
+        } catch (IOException e) {
+            throw new SchemaRegistryException("Could not " + action + ": schema registry " + method + " " + uri
+                    + " answered HTTP " + status + " with a body that is not JSON: " + text, status, -1, text, e);
+        }
+    }
+
+    private int requiredInt(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        if (value == null || !value.canConvertToInt()) {
+            throw new SchemaRegistryException("Registry " + baseUrl + " answer lacks integer field '" + field + "': "
+                    + body, 200, -1, body.toString(), null);
+        }
+        return value.asInt();
+    }
+
+    private String requiredText(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        if (value == null || !value.isTextual()) {
+            throw new SchemaRegistryException("Registry " + baseUrl + " answer lacks text field '" + field + "': "
+                    + body, 200, -1, body.toString(), null);
+        }
+        return value.asText();
+    }
+
+    private static String encode(String pathSegment) {
+        return URLEncoder.encode(pathSegment, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    @Override
+    public String toString() {
+        return "HttpSchemaRegistryClient[" + baseUrl + "]";
+    }
+}

@@ -1,0 +1,55 @@
+package io.emostream.serde;
+
+/**
+ * A schema-registry request failed. Carries the HTTP status and response body as the registry sent them
+ * ({@link #httpStatus()} is {@link #NO_RESPONSE} when no response arrived: connection refused, timeout),
+ * and the Confluent {@code error_code} when the body had one (e.g. 40401 subject not found, 40403 schema
+ * not found, 409 incompatible schema).
+ */
+public class SchemaRegistryException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    /** {@link #httpStatus()} of a request that got no HTTP response at all. */
+    public static final int NO_RESPONSE = -1;
+
+    private final int httpStatus;
+    private final int errorCode;
+    private final String responseBody;
+
+    public SchemaRegistryException(String message, int httpStatus, int errorCode, String responseBody,
+            Throwable cause) {
+        super(message, cause);
+        this.httpStatus = httpStatus;
+        this.errorCode = errorCode;
+        this.responseBody = responseBody == null ? "" : responseBody;
+    }
+
+    public int httpStatus() {
+        return httpStatus;
+    }
+
+    /** Confluent error code from the body, or -1 when the body had none. */
+    public int errorCode() {
+        return errorCode;
+    }
+
+    public String responseBody() {
+        return responseBody;
+    }
+
+    /** The registry answered 404: the subject, version or schema id does not exist. */
+    public boolean isNotFound() {
+        return httpStatus == 404;
+    }
+
+    /** The registry gave no answer or a server error: the request may succeed later. */
+    public boolean isUnavailable() {
+        return httpStatus == NO_RESPONSE || httpStatus >= 500;
+    }
+
+    /** The registry rejected a schema as incompatible with the subject's compatibility rule (HTTP 409). */
+    public boolean isIncompatible() {
+        return httpStatus == 409;
+    }
+}

@@ -1,0 +1,21 @@
+package io.emostream.serde;
+
+/**
+ * Why a Confluent wire-format payload could not be turned into a record. The name of each constant is meant
+ * to be written verbatim into dead-letter headers, so the constants must never be renamed.
+ */
+public enum WireFormatError {
+    /** The payload is zero bytes long (or null where a record was required). */
+    EMPTY,
+    /** The first byte is not the Confluent magic byte 0x0: the payload is not in the wire format at all. */
+    BAD_MAGIC_BYTE,
+    /** The payload ends inside the 5-byte header, or the Avro body ends before the record is complete. */
+    TRUNCATED,
+    /** The registry answered that it does not know the schema id in the header. */
+    UNKNOWN_SCHEMA_ID,
+    /** The Avro body does not decode with the writer schema (corrupt bytes, trailing bytes, or a writer
+     *  schema that cannot be resolved against the reader schema). */
+    UNDECODABLE,
+    /** The registry could not be reached or failed (I/O error, timeout, HTTP 5xx): retrying may succeed. */
+    REGISTRY_UNAVAILABLE
+}
