@@ -1,0 +1,88 @@
+package io.emostream.audio;
+
+/**
+ * Decodes raw interleaved sample bytes to one float array per channel, samples in [-1, 1].
+ * PCM16 and G.711 samples are scaled by 1/32768; float samples are clamped to [-1, 1] and must be finite.
+ */
+public final class SampleDecoder {
+
+    /** Most channels accepted in one stream. */
+    public static final int MAX_CHANNELS = 8;
+
+    private SampleDecoder() {
+    }
+
+    /**
+     * Decodes and deinterleaves {@code data}.
+     *
+     * @throws AudioFormatException when the channel count is outside 1..8, the byte count is not a whole number of
+     *                              frames, or a float sample is NaN or infinite
+     */
+    public static float[][] decode(byte[] data, SampleEncoding enc, int channels) {
+        int frames = frameCount(data, enc, channels);
+        float[][] out = new float[channels][frames];
+        int bps = enc.bytesPerSample();
+        for (int frame = 0, offset = 0; frame < frames; frame++) {
+            for (int ch = 0; ch < channels; ch++, offset += bps) {
+                out[ch][frame] = sampleAt(data, offset, enc);
+            }
+        }
+        return out;
+    }
+
+    /** Decodes one channel (0-based) of interleaved {@code data}. */
+    public static float[] decodeChannel(byte[] data, SampleEncoding enc, int channels, int channel) {
+        int frames = frameCount(data, enc, channels);
+        if (channel < 0 || channel >= channels) {
+            throw new AudioFormatException("channel " + channel + " does not exist in " + channels + "-channel audio");
+        }
+        int bps = enc.bytesPerSample();
+        float[] out = new float[frames];
+        int stride = channels * bps;
+        for (int frame = 0, offset = channel * bps; frame < frames; frame++, offset += stride) {
+            out[frame] = sampleAt(data, offset, enc);
+        }
+        return out;
+    }
+
+    /** Number of frames in {@code data}, validating channels and byte count. */
+    public static int frameCount(byte[] data, SampleEncoding enc, int channels) {
+        if (enc == null) {
+            throw new AudioFormatException("sample encoding is missing");
+        }
+        if (channels < 1 || channels > MAX_CHANNELS) {
+            throw new AudioFormatException("channel count " + channels + " is outside 1.." + MAX_CHANNELS);
+        }
+        if (data == null) {
+            throw new AudioFormatException("audio data is missing");
+        }
+        int frameBytes = channels * enc.bytesPerSample();
+        if (data.length % frameBytes != 0) {
+            throw new AudioFormatException(data.length + " bytes of " + enc + " audio with " + channels
+                    + " channel(s) is not a whole number of " + frameBytes + "-byte frames");
+        }
+        return data.length / frameBytes;
+    }
+
+    private static float sampleAt(byte[] data, int offset, SampleEncoding enc) {
+        switch (enc) {
+            case PCM16LE:
+                return (short) ((data[offset] & 0xFF) | (data[offset + 1] << 8)) / 32768f;
+            case FLOAT32LE: {
+                int bits = (data[offset] & 0xFF) | (data[offset + 1] & 0xFF) << 8
+                        | (data[offset + 2] & 0xFF) << 16 | (data[offset + 3] & 0xFF) << 24;
+                float value = Float.intBitsToFloat(bits);
+                if (!Float.isFinite(value)) {
+                    throw new AudioFormatException("float32 sample at byte " + offset + " is " + value);
+                }
+                return Math.max(-1f, Math.min(1f, value));
+            }
+            case MULAW:
+                return G711.ulawToLinear(data[offset]) / 32768f;
+            case ALAW:
+                return G711.alawToLinear(data[offset]) / 32768f;
+            default:
+                throw new AudioFormatException("unsupported sample encoding " + enc);
+        }
+    }
+}

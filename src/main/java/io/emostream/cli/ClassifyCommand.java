@@ -1,0 +1,154 @@
+package io.emostream.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.emostream.analysis.EmotionAnalyzer;
+import io.emostream.analysis.WindowResult;
+import io.emostream.audio.AudioFiles;
+import io.emostream.audio.PcmAudio;
+import io.emostream.dsp.SpeechGate.SpeechGateConfig;
+import io.emostream.model.EmotionModel;
+import io.emostream.model.ModelOptions;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/** {@code ./emostream classify FILE...}: one JSON line per analysis window of each file (and channel). */
+final class ClassifyCommand implements Command {
+
+    static final int BATCH = 8;
+
+    @Override
+    public String name() {
+        return "classify";
+    }
+
+    @Override
+    public String summary() {
+        return "classify the emotion of WAV/FLAC files, one JSON line per window";
+    }
+
+    @Override
+    public String usage() {
+        return """
+                usage: ./emostream classify FILE... [--model PATH] [--window 3s] [--hop 3s] [--threads 1]
+
+                Classifies each WAV or FLAC file window by window: resample to the model rate, speech gate,
+                log-mel, CNN. A stereo file is two streams, one per channel. Windows start every --hop and the last
+                one reaches the end of the file, zero-padded; a file shorter than a window is one padded window.
+                Windows longer than the model's own (3 s) are centre-cropped to it.
+
+                options:
+                  --model PATH    ONNX model (default: models/emotion-cnn.onnx in the emostream directory)
+                  --window DUR    window length, e.g. 3s, 1500ms (default 3s)
+                  --hop DUR       distance between window starts (default: the window length)
+                  --threads N     windows analysed in parallel (default 1)
+
+                output (stdout), one JSON object per line:
+                  {"file":"a.wav","channel":0,"start":0.0,"end":3.0,"label":"angry","confidence":0.61,
+                   "probabilities":{"angry":0.61,"happy":0.1,"neutral":0.2,"sad":0.09},
+                   "valence":-0.43,"arousal":0.55,"speech_ratio":0.83}
+                  "channel" only for files with more than one channel; start/end in seconds of the file
+                  (end is where the audio ends, before padding). A window without enough speech has
+                  "label":"no_speech", "confidence":0, "probabilities":{}, "valence":null, "arousal":null.
+                exit status: 0 all files classified, 1 a file or the model failed, 2 bad arguments""";
+    }
+
+    @Override
+    public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
+        CommandLine line = CommandLine.parse(name(), args, Set.of("model", "window", "hop", "threads"), Set.of());
+        if (line.help()) {
+            out.println(usage());
+            return 0;
+        }
+        if (line.positionals().isEmpty()) {
+            throw new UsageException("no input files (usage: ./emostream classify FILE...)");
+        }
+        Duration window = line.duration("window", Duration.ofSeconds(3));
+        Duration hop = line.duration("hop", window);
+        int threads = line.integer("threads", 1, 1);
+        Path modelPath = line.path("model", Main.defaultModel());
+
+        int failures = 0;
+        ExecutorService pool = Executors.newFixedThreadPool(threads, daemonThreads("classify"));
+        try (EmotionModel model = EmotionModel.load(modelPath, ModelOptions.defaults())) {
+            EmotionAnalyzer analyzer = new EmotionAnalyzer(model, SpeechGateConfig.defaults());
+            for (String file : line.positionals()) {
+                try {
+                    classifyFile(file, analyzer, window, hop, pool, out);
+                } catch (Exception e) {
+                    failures++;
+                    err.println("emostream classify: " + file + ": " + Main.describe(unwrap(e)));
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        out.flush();
+        return failures == 0 ? 0 : 1;
+    }
+
+    private static void classifyFile(String file, EmotionAnalyzer analyzer, Duration window, Duration hop,
+                                     ExecutorService pool, PrintStream out) throws Exception {
+        PcmAudio audio = AudioFiles.read(Path.of(file));
+        int rate = audio.sampleRate();
+        int windowSamples = samples(window, rate);
+        int hopSamples = samples(hop, rate);
+        float[][] channels = audio.channels();
+        for (int channel = 0; channel < channels.length; channel++) {
+            float[] samples = channels[channel];
+            List<Integer> starts = Windowing.starts(samples.length, windowSamples, hopSamples);
+            List<Future<List<WindowResult>>> batches = new ArrayList<>();
+            for (int first = 0; first < starts.size(); first += BATCH) {
+                List<Integer> batchStarts = starts.subList(first, Math.min(starts.size(), first + BATCH));
+                batches.add(pool.submit(() -> {
+                    List<float[]> windows = new ArrayList<>(batchStarts.size());
+                    for (int start : batchStarts) {
+                        windows.add(Arrays.copyOfRange(samples, start, Math.min(samples.length, start + windowSamples)));
+                    }
+                    return analyzer.classifyBatch(windows, rate);
+                }));
+            }
+            int index = 0;
+            for (Future<List<WindowResult>> batch : batches) {
+                for (WindowResult result : batch.get()) {
+                    int start = starts.get(index++);
+                    int end = Math.min(samples.length, start + windowSamples);
+                    ObjectNode node = Json.MAPPER.createObjectNode();
+                    node.put("file", file);
+                    if (channels.length > 1) {
+                        node.put("channel", channel);
+                    }
+                    node.put("start", Json.round((double) start / rate, 3));
+                    node.put("end", Json.round((double) end / rate, 3));
+                    Json.putResult(node, result);
+                    out.println(Json.MAPPER.writeValueAsString(node));
+                }
+            }
+        }
+    }
+
+    static int samples(Duration duration, int sampleRate) {
+        return (int) Math.max(1, Math.round(duration.toNanos() * (double) sampleRate / 1e9));
+    }
+
+    static Throwable unwrap(Throwable e) {
+        return e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+    }
+
+    static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {
+        java.util.concurrent.atomic.AtomicInteger counter = new java.util.concurrent.atomic.AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + "-" + counter.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

@@ -1,0 +1,151 @@
+package io.emostream.dsp;
+
+import org.jtransforms.fft.DoubleFFT_1D;
+
+/**
+ * Log-mel spectrogram of one window, numerically equal to {@code features.LogMel} in training (torchaudio 0.13
+ * {@code MelSpectrogram} followed by {@code 10*log10(max(x, floor))}): centre padding of n_fft/2 (reflect or
+ * zeros), periodic Hann window of win_length centred in n_fft, real FFT (JTransforms, float64), power 2 (or
+ * magnitude), sparse mel filterbank ({@link MelFilterbank}), 10*log10 with the configured floor.
+ *
+ * <p>Output is row-major {@code [n_mels][frames]}: element {@code mel * frames + frame}.
+ *
+ * <p>Not thread-safe: an instance owns FFT scratch buffers. Use one instance per thread (construction costs
+ * about a millisecond).
+ */
+public final class LogMelSpectrogram {
+
+    private final FeatureConfig config;
+    private final MelFilterbank filterbank;
+    private final DoubleFFT_1D fft;
+    private final double[] window; // n_fft long, Hann of win_length centred, zeros elsewhere
+    private final int windowStart; // first non-zero window index
+    private final int windowEnd; // one past the last non-zero window index
+    private final double[] frame; // FFT scratch
+    private final double[] spectrum; // power (or magnitude) per bin
+    private final double logFloor;
+    private final boolean magnitude;
+
+    public LogMelSpectrogram(FeatureConfig config) {
+        this.config = config;
+        int nFft = config.nFft();
+        int nFreqs = nFft / 2 + 1;
+        this.filterbank = new MelFilterbank(nFreqs, config.fMin(), config.fMax(), config.nMels(),
+                config.sampleRate(), config.melScale(), config.melNorm());
+        this.fft = new DoubleFFT_1D(nFft);
+        this.window = new double[nFft];
+        int winLength = config.winLength();
+        windowStart = (nFft - winLength) / 2; // torch.stft centres a shorter window in n_fft
+        windowEnd = windowStart + winLength;
+        // periodic Hann with torch.hann_window's float32 operations: cos(i * 2pi/N) * -0.5 + 0.5
+        float angleStep = (float) (Math.PI * 2.0 / winLength);
+        for (int i = 0; i < winLength; i++) {
+            float cos = (float) Math.cos((float) i * angleStep);
+            window[windowStart + i] = cos * -0.5f + 0.5f;
+        }
+        this.frame = new double[nFft];
+        this.spectrum = new double[nFreqs];
+        this.logFloor = config.logFloor();
+        this.magnitude = config.power() == 1.0;
+    }
+
+    public FeatureConfig config() {
+        return config;
+    }
+
+    /** Computes the features of {@code samples} (exactly window_samples long) into a new array. */
+    public float[] compute(float[] samples) {
+        float[] out = new float[config.featureSize()];
+        compute(samples, out);
+        return out;
+    }
+
+    /**
+     * Computes the features of {@code samples} (exactly window_samples long) into {@code out}
+     * (n_mels * frames long) without allocating.
+     */
+    public void compute(float[] samples, float[] out) {
+        int length = config.windowSamples();
+        if (samples.length != length) {
+            throw new IllegalArgumentException("log-mel input has " + samples.length + " samples, expected "
+                    + length + " (window_samples)");
+        }
+        if (out.length != config.featureSize()) {
+            throw new IllegalArgumentException("log-mel output has " + out.length + " floats, expected "
+                    + config.featureSize() + " (n_mels * frames)");
+        }
+        int nFft = config.nFft();
+        int hop = config.hopLength();
+        int frames = config.frames();
+        int pad = config.center() ? nFft / 2 : 0;
+        boolean reflect = "reflect".equals(config.padMode());
+        int nFreqs = spectrum.length;
+        for (int f = 0; f < frames; f++) {
+            int origin = f * hop - pad; // signal index of frame element 0
+            if (origin + windowStart >= 0 && origin + windowEnd <= length) {
+                for (int i = windowStart; i < windowEnd; i++) {
+                    frame[i] = samples[origin + i] * window[i];
+                }
+            } else {
+                for (int i = windowStart; i < windowEnd; i++) {
+                    int p = origin + i;
+                    double x;
+                    if (p >= 0 && p < length) {
+                        x = samples[p];
+                    } else if (!reflect) {
+                        x = 0;
+                    } else {
+                        x = samples[p < 0 ? -p : 2 * length - 2 - p];
+                    }
+                    frame[i] = x * window[i];
+                }
+            }
+            for (int i = 0; i < windowStart; i++) {
+                frame[i] = 0;
+            }
+            for (int i = windowEnd; i < nFft; i++) {
+                frame[i] = 0;
+            }
+            fft.realForward(frame);
+            powerSpectrum(nFft, nFreqs);
+            for (int m = 0; m < filterbank.nMels; m++) {
+                double[] w = filterbank.weights[m];
+                int first = filterbank.firstBin[m];
+                double sum = 0;
+                for (int k = 0; k < w.length; k++) {
+                    sum += w[k] * spectrum[first + k];
+                }
+                out[m * frames + f] = (float) (10.0 * Math.log10(Math.max(sum, logFloor)));
+            }
+        }
+    }
+
+    /** Unpacks JTransforms' realForward layout into |X_k|^2 (or |X_k|) for k = 0..n_fft/2. */
+    private void powerSpectrum(int nFft, int nFreqs) {
+        double[] a = frame;
+        spectrum[0] = a[0] * a[0];
+        if (nFft % 2 == 0) {
+            spectrum[nFreqs - 1] = a[1] * a[1];
+            for (int k = 1; k < nFreqs - 1; k++) {
+                double re = a[2 * k];
+                double im = a[2 * k + 1];
+                spectrum[k] = re * re + im * im;
+            }
+        } else {
+            int last = nFreqs - 1; // (n-1)/2: Re in a[n-1], Im in a[1]
+            for (int k = 1; k < last; k++) {
+                double re = a[2 * k];
+                double im = a[2 * k + 1];
+                spectrum[k] = re * re + im * im;
+            }
+            if (last > 0) {
+                spectrum[last] = a[nFft - 1] * a[nFft - 1] + a[1] * a[1];
+            }
+        }
+        if (magnitude) {
+            for (int k = 0; k < nFreqs; k++) {
+                spectrum[k] = Math.sqrt(spectrum[k]);
+            }
+        }
+    }
+}

@@ -1,0 +1,230 @@
+package io.emostream.dsp;
+
+import java.time.Duration;
+import java.util.Arrays;
+
+/**
+ * Decides whether a 16-kHz window holds enough speech to be worth classifying. Cheap (well under a millisecond for
+ * 3 s) and deliberately conservative about stationary sounds.
+ *
+ * <p>Method. The valid (non-padded) part of the window is cut into frames ({@code frame}, default 25 ms, every
+ * {@code hop}, default 20 ms). A frame counts as speech when all three hold:
+ * <ol>
+ *   <li><b>absolute level</b>: its RMS is above {@code absoluteFloorDbfs} (default -50 dBFS, 1.0 = 0 dBFS), so
+ *       line noise and very faint background never count;</li>
+ *   <li><b>adaptive level</b>: its energy is at least {@code noiseMarginDb} (default 9 dB) above the
+ *       {@code noisePercentile}-th percentile (default 10th) of the window's frame energies. The percentile tracks
+ *       the background (the pauses between syllables), so stationary sounds (white or pink noise at any level, hum,
+ *       a steady tone), whose frame energies vary by a dB or two, never count, while syllables stand out;</li>
+ *   <li><b>voicing</b>: the normalised autocorrelation of the frame (decimated to 4 kHz by 4-sample averaging,
+ *       pre-emphasised by {@code y[n] = x[n] - 0.9 x[n-1]} to whiten coloured noise) has an interior peak of at least
+ *       {@code minVoicing} (default 0.5) at a lag between 1/{@code maxPitchHz} and 1/{@code minPitchHz}
+ *       (400 and 60 Hz). Voiced speech is periodic at the pitch; noise bursts, clicks and rumble are not.</li>
+ * </ol>
+ * {@code speechRatio} is the share of the valid frames that count as speech. It is taken over the valid part, not
+ * the whole window, so that the zero padding of a call's last, short window does not hide its speech. A window is
+ * speech when {@code speechRatio >= minSpeechRatio} (default 0.15) and the speech frames span at least
+ * {@code minSpeech} (default 250 ms). Only voiced frames count and roughly half of running speech is voiced, so
+ * 0.15 of a 3-s window is about 0.45 s voiced, i.e. close to a second of talk; 250 ms keeps a lone syllable at
+ * the end of a call from being judged.
+ *
+ * <p>Limitations: an intermittent steady tone (ringback, DTMF) passes the level and voicing tests while it is on;
+ * it is not speech but is counted. Instances are immutable and thread-safe.
+ */
+public final class SpeechGate {
+
+    /** Input sample rate of {@link #assess}. */
+    public static final int SAMPLE_RATE = 16000;
+    private static final int DECIMATION = 4;
+    private static final double PRE_EMPHASIS = 0.9;
+
+    /**
+     * Gate parameters; see the class javadoc for their meaning.
+     */
+    public record SpeechGateConfig(
+            Duration frame,
+            Duration hop,
+            double absoluteFloorDbfs,
+            double noisePercentile,
+            double noiseMarginDb,
+            double minVoicing,
+            double minPitchHz,
+            double maxPitchHz,
+            double minSpeechRatio,
+            Duration minSpeech) {
+
+        public SpeechGateConfig {
+            if (frame.isNegative() || frame.isZero() || hop.isNegative() || hop.isZero()) {
+                throw new IllegalArgumentException("speech gate frame and hop must be positive");
+            }
+            if (noisePercentile < 0 || noisePercentile > 100) {
+                throw new IllegalArgumentException("noise percentile must be in 0..100, got " + noisePercentile);
+            }
+            if (!(minPitchHz > 0 && maxPitchHz > minPitchHz && maxPitchHz < SAMPLE_RATE / DECIMATION / 2.0)) {
+                throw new IllegalArgumentException("pitch range " + minPitchHz + ".." + maxPitchHz + " Hz is invalid");
+            }
+            if (minSpeechRatio < 0 || minSpeechRatio > 1) {
+                throw new IllegalArgumentException("min speech ratio must be in 0..1, got " + minSpeechRatio);
+            }
+        }
+
+        /** 25-ms frames every 20 ms, -50 dBFS, 10th percentile + 9 dB, voicing 0.5 at 60-400 Hz, 0.15, 250 ms. */
+        public static SpeechGateConfig defaults() {
+            return new SpeechGateConfig(Duration.ofMillis(25), Duration.ofMillis(20), -50, 10, 9, 0.5, 60, 400,
+                    0.15, Duration.ofMillis(250));
+        }
+    }
+
+    /**
+     * @param speechRatio share of the valid frames judged to be speech, 0 to 1
+     * @param speech      whether the window holds enough speech to classify
+     */
+    public record SpeechDecision(float speechRatio, boolean speech) {
+    }
+
+    private final SpeechGateConfig config;
+    private final int frameLength;
+    private final int hopLength;
+    private final int minLag;
+    private final int maxLag;
+    private final int decimatedFrame;
+    private final double absoluteFloorEnergy;
+    private final int minSpeechFrames;
+
+    public SpeechGate() {
+        this(SpeechGateConfig.defaults());
+    }
+
+    public SpeechGate(SpeechGateConfig config) {
+        this.config = config;
+        frameLength = samples(config.frame());
+        hopLength = Math.max(1, samples(config.hop()));
+        decimatedFrame = Math.max(1, frameLength / DECIMATION);
+        int decimatedRate = SAMPLE_RATE / DECIMATION;
+        minLag = Math.max(2, (int) Math.floor(decimatedRate / config.maxPitchHz()));
+        maxLag = (int) Math.ceil(decimatedRate / config.minPitchHz());
+        absoluteFloorEnergy = Math.pow(10, config.absoluteFloorDbfs() / 10); // mean square
+        minSpeechFrames = (int) Math.ceil(config.minSpeech().toNanos() / (double) config.hop().toNanos());
+    }
+
+    public SpeechGateConfig config() {
+        return config;
+    }
+
+    /**
+     * Assesses the first {@code validSamples} samples of a 16-kHz window (the rest is padding and ignored).
+     */
+    public SpeechDecision assess(float[] samples16k, int validSamples) {
+        if (validSamples < 0 || validSamples > samples16k.length) {
+            throw new IllegalArgumentException("valid samples " + validSamples + " outside 0.." + samples16k.length);
+        }
+        if (validSamples < frameLength) {
+            return new SpeechDecision(0f, false);
+        }
+        int frames = 1 + (validSamples - frameLength) / hopLength;
+        double[] energy = new double[frames];
+        for (int f = 0; f < frames; f++) {
+            int start = f * hopLength;
+            double sum = 0;
+            for (int i = start; i < start + frameLength; i++) {
+                sum += samples16k[i] * samples16k[i];
+            }
+            energy[f] = sum / frameLength;
+        }
+        double[] sorted = energy.clone();
+        Arrays.sort(sorted);
+        double background = sorted[(int) Math.floor(config.noisePercentile() / 100.0 * (frames - 1))];
+        double threshold = Math.max(absoluteFloorEnergy,
+                Math.max(background, 1e-12) * Math.pow(10, config.noiseMarginDb() / 10));
+
+        float[] decimated = null;
+        int speechFrames = 0;
+        for (int f = 0; f < frames; f++) {
+            if (energy[f] <= threshold) {
+                continue;
+            }
+            if (decimated == null) {
+                decimated = decimate(samples16k, validSamples);
+            }
+            if (voiced(decimated, f * hopLength / DECIMATION)) {
+                speechFrames++;
+            }
+        }
+        float ratio = (float) speechFrames / frames;
+        boolean speech = ratio >= config.minSpeechRatio() && speechFrames >= minSpeechFrames && speechFrames > 0;
+        return new SpeechDecision(ratio, speech);
+    }
+
+    /** 4-sample averages (a crude low-pass that keeps the pitch range), then pre-emphasis. */
+    private static float[] decimate(float[] x, int length) {
+        int n = length / DECIMATION;
+        float[] out = new float[n];
+        float previous = 0;
+        for (int i = 0, j = 0; i < n; i++, j += DECIMATION) {
+            float mean = (x[j] + x[j + 1] + x[j + 2] + x[j + 3]) * 0.25f;
+            out[i] = mean - (float) PRE_EMPHASIS * previous;
+            previous = mean;
+        }
+        return out;
+    }
+
+    /** Whether the frame starting at {@code start} has a normalised autocorrelation peak >= minVoicing. */
+    private boolean voiced(float[] y, int start) {
+        int n = decimatedFrame;
+        int lastLag = Math.min(maxLag + 1, y.length - start - n);
+        if (lastLag <= minLag) {
+            return false;
+        }
+        double e0 = 0;
+        for (int i = start; i < start + n; i++) {
+            e0 += y[i] * y[i];
+        }
+        if (e0 <= 0) {
+            return false;
+        }
+        double eLag = 0; // energy of y[start+lag .. start+lag+n), kept by a sliding sum
+        for (int i = start + minLag - 1; i < start + minLag - 1 + n; i++) {
+            eLag += y[i] * y[i];
+        }
+        double previous = Double.NaN;
+        double beforePrevious = Double.NaN;
+        double threshold = config.minVoicing();
+        for (int lag = minLag - 1; lag <= lastLag; lag++) {
+            if (lag > minLag - 1) {
+                float out = y[start + lag - 1];
+                float in = y[start + lag - 1 + n];
+                eLag += in * in - out * out;
+            }
+            double r = dot(y, start, start + lag, n) / Math.sqrt(e0 * Math.max(eLag, 1e-30));
+            // previous lag is an interior local maximum above the threshold
+            if (previous >= threshold && previous >= beforePrevious && previous >= r) {
+                return true;
+            }
+            beforePrevious = previous;
+            previous = r;
+        }
+        return false;
+    }
+
+    private static double dot(float[] y, int a, int b, int n) {
+        float s0 = 0;
+        float s1 = 0;
+        float s2 = 0;
+        float s3 = 0;
+        int i = 0;
+        for (; i + 3 < n; i += 4) {
+            s0 += y[a + i] * y[b + i];
+            s1 += y[a + i + 1] * y[b + i + 1];
+            s2 += y[a + i + 2] * y[b + i + 2];
+            s3 += y[a + i + 3] * y[b + i + 3];
+        }
+        for (; i < n; i++) {
+            s0 += y[a + i] * y[b + i];
+        }
+        return (double) (s0 + s1) + (s2 + s3);
+    }
+
+    private static int samples(Duration d) {
+        return (int) Math.round(d.toNanos() * SAMPLE_RATE / 1e9);
+    }
+}

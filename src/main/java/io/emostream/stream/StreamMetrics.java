@@ -1,0 +1,86 @@
+package io.emostream.stream;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The topology's Micrometer meters, shared by all tasks of one topology instance. Names (Prometheus adds the
+ * {@code _seconds} unit to timers):
+ * <ul>
+ *   <li>{@value #CHUNKS} counter: valid chunks accepted (per input record);</li>
+ *   <li>{@value #WINDOWS} counter, tag {@code speech=true|false}: windows emitted;</li>
+ *   <li>{@value #INFERENCE} timer: classifier call per window;</li>
+ *   <li>{@value #END_TO_END} timer: capture time of a window's last sample to its event being emitted;</li>
+ *   <li>{@value #ACTIVE_STREAMS} gauge: (call, speaker) streams currently open in this instance;</li>
+ *   <li>{@value #DEAD_LETTERS} counter, tag {@code reason}: records sent to the dead-letter topic;</li>
+ *   <li>{@value #GAPS} counter: missing chunks filled with silence; {@value #GAP_FILL} counter: ms filled;</li>
+ *   <li>{@value #DUPLICATES} counter and {@value #LATE} counter: per stream (a stereo chunk counts twice);</li>
+ *   <li>{@value #STREAMS_ENDED} counter, tag {@code cause=end_of_stream|inactivity}.</li>
+ * </ul>
+ */
+final class StreamMetrics {
+
+    static final String CHUNKS = "emostream_chunks_total";
+    static final String WINDOWS = "emostream_windows_total";
+    static final String INFERENCE = "emostream_inference_latency";
+    static final String END_TO_END = "emostream_end_to_end_latency";
+    static final String ACTIVE_STREAMS = "emostream_active_streams";
+    static final String DEAD_LETTERS = "emostream_dead_letters_total";
+    static final String GAPS = "emostream_gaps_total";
+    static final String GAP_FILL = "emostream_gap_fill_ms_total";
+    static final String DUPLICATES = "emostream_duplicate_chunks_total";
+    static final String LATE = "emostream_late_chunks_total";
+    static final String STREAMS_ENDED = "emostream_streams_ended_total";
+
+    final Counter chunks;
+    final Counter speechWindows;
+    final Counter silentWindows;
+    final Timer inference;
+    final Timer endToEnd;
+    final AtomicLong activeStreams;
+    final Counter gaps;
+    final Counter gapFillMs;
+    final Counter duplicates;
+    final Counter late;
+    final Counter endedByEndOfStream;
+    final Counter endedByInactivity;
+    private final Map<DeadLetterReason, Counter> deadLetters = new EnumMap<>(DeadLetterReason.class);
+
+    StreamMetrics(MeterRegistry registry) {
+        chunks = Counter.builder(CHUNKS).description("Valid audio chunks accepted").register(registry);
+        speechWindows = Counter.builder(WINDOWS).tag("speech", "true").description("Windows classified").register(registry);
+        silentWindows = Counter.builder(WINDOWS).tag("speech", "false").description("Windows classified").register(registry);
+        inference = Timer.builder(INFERENCE).description("Classifier time per window (on the stream thread)")
+                .publishPercentileHistogram().register(registry);
+        endToEnd = Timer.builder(END_TO_END).description("Capture of a window's last sample to its event")
+                .publishPercentileHistogram().register(registry);
+        activeStreams = new AtomicLong();
+        Gauge.builder(ACTIVE_STREAMS, activeStreams, AtomicLong::get).strongReference(true)
+                .description("Open (call, speaker) streams").register(registry);
+        gaps = Counter.builder(GAPS).description("Missing chunks filled with silence").register(registry);
+        gapFillMs = Counter.builder(GAP_FILL).description("Milliseconds of silence inserted for gaps").register(registry);
+        duplicates = Counter.builder(DUPLICATES).description("Chunks dropped as duplicates").register(registry);
+        late = Counter.builder(LATE).description("Chunks that arrived after their slot was filled or the stream ended")
+                .register(registry);
+        endedByEndOfStream = Counter.builder(STREAMS_ENDED).tag("cause", "end_of_stream").register(registry);
+        endedByInactivity = Counter.builder(STREAMS_ENDED).tag("cause", "inactivity").register(registry);
+        for (DeadLetterReason reason : DeadLetterReason.values()) {
+            deadLetters.put(reason, Counter.builder(DEAD_LETTERS).tag("reason", reason.name())
+                    .description("Input records sent to the dead-letter topic").register(registry));
+        }
+    }
+
+    void deadLetter(DeadLetterReason reason) {
+        deadLetters.get(reason).increment();
+    }
+
+    void endToEnd(long millis) {
+        endToEnd.record(Duration.ofMillis(Math.max(0, millis)));
+    }
+}

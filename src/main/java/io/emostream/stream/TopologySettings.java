@@ -1,0 +1,139 @@
+package io.emostream.stream;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Everything {@link EmotionTopology} needs to know besides its collaborators. Use {@link #defaults()} and the
+ * {@code with...} methods for variations.
+ *
+ * @param inputTopic              AudioChunk records, key = call id (default {@code call-audio})
+ * @param eventsTopic             EmotionEvent output (default {@code call-emotions})
+ * @param statsTopic              CallEmotionStats output (default {@code call-emotion-stats})
+ * @param deadLetterTopic         rejected input with its original bytes (default {@code call-audio-dlq})
+ * @param streamStateStore        per-stream state store (default {@code emostream-stream-state})
+ * @param chunkStore              buffered decoded chunks (default {@code emostream-audio-chunks})
+ * @param callStatsStore          latest CallEmotionStats per call and speaker for interactive queries
+ *                                (default {@code emostream-call-stats})
+ * @param window                  length of an analysis window (default 3 s)
+ * @param hop                     distance between window starts; at most {@code window} (default 3 s)
+ * @param reorderBufferMaxChunks  out-of-order chunks held per stream before the oldest gap is filled (default 64,
+ *                                at most {@value #MAX_REORDER_BUFFER})
+ * @param gapWait                 wall-clock time a gap may stay open before it is filled with silence (default 2 s)
+ * @param inactivityTimeout       wall-clock time without input after which a stream is ended; also how long the
+ *                                marker of an ended stream and its final stats are kept (default 30 s)
+ * @param punctuationInterval     how often the wall-clock checks run (default 1 s)
+ * @param minLastWindow           shortest trailing partial window that is still classified (default 1 s)
+ * @param maxChunkBytes           largest accepted record value in bytes (default 1 MiB)
+ * @param minSampleRate           lowest accepted sample rate in Hz (default 8000)
+ * @param maxSampleRate           highest accepted sample rate in Hz (default 96000)
+ * @param escalation              escalation rule (default {@link EscalationRule#defaults()})
+ * @param trendWindows            length of {@code recentLabels} and of the valence trend (default 5 windows)
+ */
+public record TopologySettings(
+        String inputTopic,
+        String eventsTopic,
+        String statsTopic,
+        String deadLetterTopic,
+        String streamStateStore,
+        String chunkStore,
+        String callStatsStore,
+        Duration window,
+        Duration hop,
+        int reorderBufferMaxChunks,
+        Duration gapWait,
+        Duration inactivityTimeout,
+        Duration punctuationInterval,
+        Duration minLastWindow,
+        int maxChunkBytes,
+        int minSampleRate,
+        int maxSampleRate,
+        EscalationRule escalation,
+        int trendWindows) {
+
+    /** Upper bound of {@link #reorderBufferMaxChunks}: the pending sequences live in the per-stream state record. */
+    public static final int MAX_REORDER_BUFFER = 10_000;
+
+    public TopologySettings {
+        Objects.requireNonNull(inputTopic, "inputTopic");
+        Objects.requireNonNull(eventsTopic, "eventsTopic");
+        Objects.requireNonNull(statsTopic, "statsTopic");
+        Objects.requireNonNull(deadLetterTopic, "deadLetterTopic");
+        Objects.requireNonNull(streamStateStore, "streamStateStore");
+        Objects.requireNonNull(chunkStore, "chunkStore");
+        Objects.requireNonNull(callStatsStore, "callStatsStore");
+        Objects.requireNonNull(escalation, "escalation");
+        requirePositive("window", window);
+        requirePositive("hop", hop);
+        if (hop.compareTo(window) > 0) {
+            throw new IllegalArgumentException("hop " + hop + " must not be longer than window " + window);
+        }
+        requirePositive("gapWait", gapWait);
+        requirePositive("inactivityTimeout", inactivityTimeout);
+        requirePositive("punctuationInterval", punctuationInterval);
+        Objects.requireNonNull(minLastWindow, "minLastWindow");
+        if (minLastWindow.isNegative() || minLastWindow.compareTo(window) > 0) {
+            throw new IllegalArgumentException("minLastWindow " + minLastWindow + " must be between 0 and window " + window);
+        }
+        if (reorderBufferMaxChunks < 1 || reorderBufferMaxChunks > MAX_REORDER_BUFFER) {
+            throw new IllegalArgumentException("reorderBufferMaxChunks must be in 1.." + MAX_REORDER_BUFFER + ", was "
+                    + reorderBufferMaxChunks);
+        }
+        if (maxChunkBytes < 1) {
+            throw new IllegalArgumentException("maxChunkBytes must be >= 1, was " + maxChunkBytes);
+        }
+        if (minSampleRate < 1 || maxSampleRate < minSampleRate) {
+            throw new IllegalArgumentException("sample rate range " + minSampleRate + ".." + maxSampleRate + " is empty");
+        }
+        if (trendWindows < 2) {
+            throw new IllegalArgumentException("trendWindows must be >= 2 to fit a slope, was " + trendWindows);
+        }
+    }
+
+    private static void requirePositive(String name, Duration d) {
+        Objects.requireNonNull(d, name);
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive, was " + d);
+        }
+    }
+
+    /** The documented defaults. */
+    public static TopologySettings defaults() {
+        return new TopologySettings(
+                "call-audio", "call-emotions", "call-emotion-stats", "call-audio-dlq",
+                "emostream-stream-state", "emostream-audio-chunks", "emostream-call-stats",
+                Duration.ofSeconds(3), Duration.ofSeconds(3),
+                64, Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofSeconds(1),
+                1 << 20, 8000, 96000,
+                EscalationRule.defaults(), 5);
+    }
+
+    public TopologySettings withWindow(Duration newWindow, Duration newHop) {
+        return new TopologySettings(inputTopic, eventsTopic, statsTopic, deadLetterTopic, streamStateStore, chunkStore,
+                callStatsStore, newWindow, newHop, reorderBufferMaxChunks, gapWait, inactivityTimeout,
+                punctuationInterval, minLastWindow, maxChunkBytes, minSampleRate, maxSampleRate, escalation, trendWindows);
+    }
+
+    public TopologySettings withReorderBufferMaxChunks(int max) {
+        return new TopologySettings(inputTopic, eventsTopic, statsTopic, deadLetterTopic, streamStateStore, chunkStore,
+                callStatsStore, window, hop, max, gapWait, inactivityTimeout,
+                punctuationInterval, minLastWindow, maxChunkBytes, minSampleRate, maxSampleRate, escalation, trendWindows);
+    }
+
+    public TopologySettings withMaxChunkBytes(int max) {
+        return new TopologySettings(inputTopic, eventsTopic, statsTopic, deadLetterTopic, streamStateStore, chunkStore,
+                callStatsStore, window, hop, reorderBufferMaxChunks, gapWait, inactivityTimeout,
+                punctuationInterval, minLastWindow, max, minSampleRate, maxSampleRate, escalation, trendWindows);
+    }
+
+    public TopologySettings withEscalation(EscalationRule rule) {
+        return new TopologySettings(inputTopic, eventsTopic, statsTopic, deadLetterTopic, streamStateStore, chunkStore,
+                callStatsStore, window, hop, reorderBufferMaxChunks, gapWait, inactivityTimeout,
+                punctuationInterval, minLastWindow, maxChunkBytes, minSampleRate, maxSampleRate, rule, trendWindows);
+    }
+
+    /** Samples in {@code d} at {@code sampleRate}, rounded to the nearest sample. */
+    static long samplesOf(Duration d, int sampleRate) {
+        return Math.round(d.toNanos() * (double) sampleRate / 1e9);
+    }
+}

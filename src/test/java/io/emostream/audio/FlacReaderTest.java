@@ -1,0 +1,79 @@
+package io.emostream.audio;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FlacReaderTest {
+
+    static final Path CREMA_D = Path.of("/work/shared/data/crema-d/audio");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void tinyFixtureDecodesToTheSamplesOfItsWavOriginal() {
+        // tone_stereo.flac was encoded by the flac CLI from tone_stereo.wav (tools/make_golden_fixtures.py)
+        PcmAudio flac = FlacReader.read(GoldenFixtures.path("tone_stereo.flac"));
+        PcmAudio wav = WavReader.read(GoldenFixtures.path("tone_stereo.wav"));
+        assertEquals(22050, flac.sampleRate());
+        assertEquals(2, flac.channelCount());
+        assertEquals(4410, flac.frames());
+        assertArrayEquals(wav.channels()[0], flac.channels()[0]);
+        assertArrayEquals(wav.channels()[1], flac.channels()[1]);
+        assertEquals(flac.frames(), AudioFiles.read(GoldenFixtures.path("tone_stereo.flac")).frames());
+    }
+
+    @Test
+    void truncatedOrGarbageFlacIsRejected() throws Exception {
+        byte[] bytes = Files.readAllBytes(GoldenFixtures.path("tone_stereo.flac"));
+        Path truncated = dir.resolve("cut.flac");
+        Files.write(truncated, Arrays.copyOf(bytes, bytes.length / 2));
+        AudioFormatException e = assertThrows(AudioFormatException.class, () -> FlacReader.read(truncated));
+        assertTrue(e.getMessage().startsWith("FLAC file cut.flac: "), e.getMessage());
+        Path garbage = dir.resolve("garbage.flac");
+        Files.write(garbage, new byte[] {'f', 'L', 'a', 'C', 1, 2, 3});
+        assertThrows(RuntimeException.class, () -> AudioFiles.read(garbage));
+    }
+
+    /** Bit-exact against sox on a few real CREMA-D files; skipped when the data set or sox is absent. */
+    @Test
+    void matchesSoxOnRealCremaDFiles() throws Exception {
+        Assumptions.assumeTrue(Files.isDirectory(CREMA_D), "CREMA-D not present at " + CREMA_D);
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/sox")), "sox not installed");
+        List<Path> files = new ArrayList<>();
+        try (Stream<Path> list = Files.list(CREMA_D)) {
+            list.filter(p -> p.toString().endsWith(".flac")).sorted().limit(4).forEach(files::add);
+        }
+        Assumptions.assumeFalse(files.isEmpty(), "no FLAC files in " + CREMA_D);
+        for (Path file : files) {
+            PcmAudio audio = FlacReader.read(file);
+            Process sox = new ProcessBuilder("sox", file.toString(), "-t", "raw", "-e", "signed", "-b", "16", "-")
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            byte[] raw;
+            try (InputStream in = sox.getInputStream()) {
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                in.transferTo(out);
+                raw = out.toByteArray();
+            }
+            assertEquals(0, sox.waitFor(), "sox exit for " + file);
+            float[][] expected = SampleDecoder.decode(raw, SampleEncoding.PCM16LE, audio.channelCount());
+            for (int ch = 0; ch < audio.channelCount(); ch++) {
+                assertArrayEquals(expected[ch], audio.channels()[ch], file.getFileName() + " channel " + ch);
+            }
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package io.emostream.audio;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+class ResamplerTest {
+
+    /** Max |Java - torchaudio float32| per sample for full-scale-ish signals (inputs peak near 1). */
+    static final double TOLERANCE = 3e-6; // achieved ~1.1e-6 on all fixtures
+
+    @Test
+    void matchesTorchaudioGoldenFixtures() {
+        int checked = 0;
+        for (JsonNode entry : GoldenFixtures.manifest().get("resample")) {
+            float[] input = GoldenFixtures.input(entry);
+            float[] expected = GoldenFixtures.floats(entry.get("expected").asText());
+            Resampler resampler = Resampler.of(entry.get("from").asInt(), entry.get("to").asInt());
+            float[] actual = resampler.process(input);
+            assertEquals(expected.length, actual.length, entry.get("name").asText() + " length");
+            double diff = GoldenFixtures.maxAbsDiff(expected, actual);
+            System.out.printf("resampler %s: max abs diff %.3g%n", entry.get("name").asText(), diff);
+            assertTrue(diff <= TOLERANCE, entry.get("name").asText() + ": max abs diff " + diff);
+            checked++;
+        }
+        assertTrue(checked >= 7, "fixtures checked: " + checked);
+    }
+
+    @Test
+    void outputLengthIsCeilOfRatio() {
+        assertEquals(16000, Resampler.of(48000, 16000).outputLength(48000));
+        assertEquals(16, Resampler.of(48000, 16000).outputLength(46));
+        assertEquals(10486, Resampler.of(24414, 16000).outputLength(16000)); // ceil(8000*16000/12207)
+        assertEquals(14513, Resampler.of(22050, 16000).outputLength(20000)); // ceil(320*20000/441)
+        assertEquals(3, Resampler.of(16000, 8000).process(new float[5]).length);
+        assertEquals(0, Resampler.of(44100, 16000).process(new float[0]).length);
+    }
+
+    @Test
+    void stopBandAttenuatesTenKilohertzByAtLeast60Db() {
+        int rate = 48000;
+        float[] low = tone(1000, rate, rate);
+        float[] high = tone(10000, rate, rate);
+        Resampler resampler = Resampler.of(rate, 16000);
+        double passRms = rms(resampler.process(low), 2000);
+        double stopRms = rms(resampler.process(high), 2000);
+        double attenuation = 20 * Math.log10(passRms / stopRms);
+        System.out.printf("10 kHz vs 1 kHz after 48k->16k: %.1f dB%n", attenuation);
+        assertTrue(attenuation >= 60, "attenuation " + attenuation + " dB");
+    }
+
+    @Test
+    void everyRateFrom8kTo96kReachesSixteenKilohertzWithTheToneIntact() {
+        // a spread of awkward rates (primes, 24414, CD, DAT, ...) both ways; the tone must keep its level
+        int[] rates = {8000, 8001, 11025, 12000, 22050, 24000, 24414, 32000, 44100, 47999, 48000, 88200, 96000};
+        for (int rate : rates) {
+            float[] in = tone(440, rate, rate / 2);
+            float[] out = Resampler.of(rate, 16000).process(in);
+            assertEquals((int) Math.ceil(16000.0 * in.length / rate), out.length, "length for " + rate);
+            double ratio = rms(out, out.length / 4) / rms(in, in.length / 4);
+            assertEquals(1.0, ratio, 1e-3, "level after " + rate + " -> 16000");
+            float[] back = Resampler.of(16000, rate).process(out);
+            assertEquals(1.0, rms(back, back.length / 4) / rms(in, in.length / 4), 1e-3, "16000 -> " + rate);
+        }
+    }
+
+    @Test
+    void instancesAreCachedAndThreadSafe() throws Exception {
+        assertSame(Resampler.of(44100, 16000), Resampler.of(44100, 16000));
+        float[] input = tone(300, 44100, 44100);
+        float[] reference = Resampler.of(44100, 16000).process(input);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            Future<?>[] futures = new Future<?>[8];
+            for (int i = 0; i < futures.length; i++) {
+                futures[i] = pool.submit(() -> {
+                    float[] out = Resampler.of(44100, 16000).process(input);
+                    assertEquals(0.0, GoldenFixtures.maxAbsDiff(reference, out));
+                });
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    @Test
+    void sameRateIsACopyAndBadRatesAreRejected() {
+        float[] in = {0.1f, -0.2f, 0.3f};
+        float[] out = Resampler.of(16000, 16000).process(in);
+        assertEquals(0.0, GoldenFixtures.maxAbsDiff(in, out));
+        assertTrue(in != out);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Resampler.of(0, 16000));
+        assertTrue(e.getMessage().contains("0 Hz"), e.getMessage());
+    }
+
+    @Test
+    void besselMatchesKnownValues() {
+        assertEquals(1.0, Resampler.besselI0(0), 0);
+        assertEquals(1.2660658777520082, Resampler.besselI0(1), 1e-15);
+        assertEquals(2815.716628466254, Resampler.besselI0(10), 1e-9);
+    }
+
+    static float[] tone(double freq, int rate, int n) {
+        float[] out = new float[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = (float) (0.5 * Math.sin(2 * Math.PI * freq * i / rate));
+        }
+        return out;
+    }
+
+    /** RMS of the middle part, skipping {@code edge} samples at each end (filter transients). */
+    static double rms(float[] x, int edge) {
+        double sum = 0;
+        int n = 0;
+        for (int i = edge; i < x.length - edge; i++) {
+            sum += (double) x[i] * x[i];
+            n++;
+        }
+        return Math.sqrt(sum / n);
+    }
+}

@@ -1,0 +1,79 @@
+package io.emostream.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class CommandLineTest {
+
+    @Test
+    void parsesValuesFlagsAndPositionals() {
+        CommandLine line = CommandLine.parse("x", List.of("a.wav", "--window", "2s", "--hop=500ms", "b.wav", "--v"),
+                Set.of("window", "hop"), Set.of("v"));
+        assertEquals(List.of("a.wav", "b.wav"), line.positionals());
+        assertEquals(Duration.ofSeconds(2), line.duration("window", null));
+        assertEquals(Duration.ofMillis(500), line.duration("hop", null));
+        assertTrue(line.flag("v"));
+    }
+
+    @Test
+    void durationsInSecondsMillisecondsMinutesAndIso() {
+        assertEquals(Duration.ofMillis(1500), CommandLine.parseDuration("1.5s"));
+        assertEquals(Duration.ofSeconds(3), CommandLine.parseDuration("3"));
+        assertEquals(Duration.ofMinutes(2), CommandLine.parseDuration("2m"));
+        assertEquals(Duration.ofSeconds(3), CommandLine.parseDuration("PT3S"));
+        assertNull(CommandLine.parseDuration("three seconds"));
+    }
+
+    @Test
+    void badArgumentsAreUsageErrorsNamingTheProblem() {
+        UsageException unknown = assertThrows(UsageException.class,
+                () -> CommandLine.parse("classify", List.of("--windw", "3s"), Set.of("window"), Set.of()));
+        assertTrue(unknown.getMessage().contains("unknown option --windw (classify accepts --help, --window)"),
+                unknown.getMessage());
+        assertThrows(UsageException.class, () -> CommandLine.parse("x", List.of("--window"), Set.of("window"), Set.of()));
+        assertThrows(UsageException.class,
+                () -> CommandLine.parse("x", List.of("--window", "1s", "--window", "2s"), Set.of("window"), Set.of()));
+        CommandLine line = CommandLine.parse("x", List.of("--window", "soon", "--threads", "0"),
+                Set.of("window", "threads"), Set.of());
+        assertTrue(assertThrows(UsageException.class, () -> line.duration("window", null)).getMessage()
+                .contains("positive duration"));
+        assertTrue(assertThrows(UsageException.class, () -> line.integer("threads", 1, 1)).getMessage()
+                .contains("at least 1, got 0"));
+    }
+
+    @Test
+    void windowsCoverTheWholeClip() {
+        assertEquals(List.of(0, 3, 6), Windowing.starts(7, 3, 3));
+        assertEquals(List.of(0, 1, 2, 3, 4), Windowing.starts(7, 3, 1));
+        assertEquals(List.of(0, 3), Windowing.starts(6, 3, 3));
+        assertEquals(List.of(0), Windowing.starts(2, 3, 3));
+        assertEquals(List.of(0), Windowing.starts(0, 3, 3));
+    }
+
+    @Test
+    void mainListsCommandsAndRejectsUnknownOnes() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
+        assertEquals(0, Main.run(new String[] {"--help"}, o, e));
+        String help = out.toString(StandardCharsets.UTF_8);
+        assertTrue(help.contains("classify") && help.contains("evaluate"), help);
+        assertEquals(2, Main.run(new String[] {"frobnicate"}, o, e));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("unknown command 'frobnicate'"));
+        out.reset();
+        assertEquals(0, Main.run(new String[] {"evaluate", "--help"}, o, e));
+        assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("usage: ./emostream evaluate"));
+        assertEquals(2, Main.run(new String[] {"evaluate", "--labels"}, o, e));
+    }
+}

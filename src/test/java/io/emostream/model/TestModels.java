@@ -1,0 +1,31 @@
+package io.emostream.model;
+
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.Path;
+
+/** Paths of the models written by tools/make_test_models.py into src/test/resources/model/. */
+public final class TestModels {
+
+    public static final String VALID = "emotion-test.onnx";
+
+    private TestModels() {
+    }
+
+    public static Path path(String name) {
+        URL url = TestModels.class.getResource("/model/" + name);
+        if (url == null) {
+            throw new IllegalStateException("test resource /model/" + name
+                    + " is missing: run /usr/bin/python3 tools/make_test_models.py");
+        }
+        try {
+            return Path.of(url.toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static EmotionModel loadValid() {
+        return EmotionModel.load(path(VALID), ModelOptions.defaults());
+    }
+}

@@ -1,0 +1,111 @@
+package io.emostream.stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.emostream.analysis.WindowResult;
+import io.emostream.avro.CallEmotionStats;
+import io.emostream.avro.SpeakerRole;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.utils.Bytes;
+import org.junit.jupiter.api.Test;
+
+/** Store key order and the hand-written value codecs. */
+class StateCodecTest {
+
+    @Test
+    void chunkKeysSortBySequenceAndStreamsDoNotInterleave() {
+        StreamKey a = new StreamKey("call-1", SpeakerRole.CUSTOMER);
+        StreamKey b = new StreamKey("call-1", SpeakerRole.AGENT);
+        StreamKey longer = new StreamKey("call-10", SpeakerRole.CUSTOMER);
+        long[] sequences = {0, 1, 127, 128, 255, 256, 65_535, 65_536, 1L << 40, Long.MAX_VALUE};
+        for (int i = 1; i < sequences.length; i++) {
+            assertTrue(a.chunkKey(sequences[i - 1]).compareTo(a.chunkKey(sequences[i])) < 0, "at " + sequences[i]);
+        }
+        // All of one stream's keys lie in [chunkKey(0), chunkKey(MAX)], none of another stream's do.
+        for (StreamKey other : List.of(b, longer)) {
+            for (long s : sequences) {
+                Bytes k = other.chunkKey(s);
+                assertFalse(k.compareTo(a.chunkKey(0)) >= 0 && k.compareTo(a.chunkKey(Long.MAX_VALUE)) <= 0,
+                        other + " " + s);
+            }
+        }
+        assertEquals(1L << 40, StreamKey.sequenceOfChunkKey(a.chunkKey(1L << 40)));
+        assertEquals(longer, StreamKey.fromBytes(longer.toBytes()));
+    }
+
+    @Test
+    void bufferedChunkRoundTrips() {
+        float[] samples = {0.5f, -1f, 1e-7f, 0f};
+        BufferedChunk audio = BufferedChunk.decode(BufferedChunk.audio(samples, 1234L).encode());
+        assertFalse(audio.silence());
+        assertArrayEquals(samples, audio.samples());
+        assertEquals(1234L, audio.captureTimeMs());
+        byte[] silence = BufferedChunk.silence(10_000_000_000L, 99L).encode();
+        assertEquals(BufferedChunk.HEADER_BYTES, silence.length, "silence of any length costs a header");
+        assertEquals(10_000_000_000L, BufferedChunk.decode(silence).sampleCount());
+        float[] target = new float[3];
+        audio.copyTo(1, 3, target, 1);
+        assertArrayEquals(new float[] {0f, -1f, 1e-7f}, target);
+    }
+
+    @Test
+    void streamStateRoundTripsWithStatistics() {
+        StreamState state = StreamState.start(16000, LoudnessTestClassifier.LABELS, 5L);
+        state.nextSequence = 17;
+        state.endSequence = 40;
+        state.pending.addAll(List.of(19L, 21L));
+        state.gapOpenSinceMs = 77;
+        state.firstRetainedSequence = 12;
+        state.firstRetainedStartSample = 96_000;
+        state.contiguousSamples = 136_000;
+        state.windowIndex = 2;
+        state.lastWindowEndSample = 96_000;
+        state.lastChunkSamples = 8000;
+        state.firstCaptureMs = 1000;
+        state.nextCaptureMs = 9500;
+        state.gaps = 3;
+        state.gapFillMs = 1500;
+        state.duplicates = 4;
+        state.lateChunks = 1;
+        state.recordFilledRange(5, 8);
+        EscalationRule rule = EscalationRule.defaults();
+        Map<String, Float> p = Map.of("angry", 0.9f, "happy", 0.05f, "neutral", 0.03f, "sad", 0.02f);
+        state.stats.add(0, new WindowResult(true, "angry", 0.9f, p, -0.5f, 0.7f, 1f), 3000, rule, 5);
+        state.stats.add(1, WindowResult.noSpeech(0.1f), 3000, rule, 5);
+        state.stats.add(2, new WindowResult(true, "angry", 0.9f, p, -0.7f, 0.9f, 0.5f), 3000, rule, 5);
+
+        StreamState copy = StreamState.decode(state.encode());
+        assertArrayEquals(state.encode(), copy.encode());
+        assertEquals(List.of(19L, 21L), List.copyOf(copy.pending));
+        assertTrue(copy.wasFilled(7));
+        assertFalse(copy.wasFilled(8));
+        assertEquals(stats(state), stats(copy));
+
+        StreamState marker = StreamState.decode(StreamState.endedMarker(42L).encode());
+        assertTrue(marker.ended);
+        assertEquals(42L, marker.lastActivityMs);
+        assertTrue(StreamState.endedMarker(42L).encode().length <= 10);
+    }
+
+    private static CallEmotionStats stats(StreamState state) {
+        CallEmotionStats.Builder builder = CallEmotionStats.newBuilder().setCallId("c").setUpdatedAt(Instant.EPOCH);
+        state.stats.fill(builder);
+        return builder.build();
+    }
+
+    @Test
+    void filledRangesAreBounded() {
+        StreamState state = StreamState.start(8000, List.of(), 0);
+        for (int i = 0; i < StreamState.MAX_FILLED_RANGES + 10; i++) {
+            state.recordFilledRange(i * 10L, i * 10L + 1);
+        }
+        assertEquals(StreamState.MAX_FILLED_RANGES, state.filledRanges.size());
+        assertFalse(state.wasFilled(0), "oldest forgotten");
+        assertTrue(state.wasFilled((StreamState.MAX_FILLED_RANGES + 9) * 10L));
+    }
+}
