@@ -281,7 +281,8 @@ def main():
     o = cfg["optim"]
     opt = torch.optim.AdamW(model.parameters(), lr=o["lr"], weight_decay=o["weight_decay"])
     steps_per_epoch = math.ceil(len(train) / o["batch_size"])
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=o["lr"], total_steps=epochs * steps_per_epoch)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=o["lr"], total_steps=epochs * steps_per_epoch,
+                                                pct_start=o["pct_warmup"])
     loss_fn = nn.CrossEntropyLoss(label_smoothing=o["label_smoothing"])
 
     history, checkpoints, best, since_best = [], [], -1.0, 0
@@ -312,7 +313,7 @@ def main():
         checkpoints = sorted(checkpoints, key=lambda c: -c[0])[: cfg["optim"]["average_top_k"]]
         if score > best:
             best, since_best = score, 0
-        else:
+        elif epoch > o["pct_warmup"] * epochs:  # the val score dips while the one-cycle rate climbs: wait it out
             since_best += 1
             if since_best >= o["early_stopping_patience"]:
                 log("early stop")
