@@ -3,8 +3,8 @@ package io.emostream.analysis;
 import io.emostream.audio.Resampler;
 import io.emostream.dsp.FeatureConfig;
 import io.emostream.dsp.LogMelSpectrogram;
-import io.emostream.dsp.SpeechGate.SpeechDecision;
 import io.emostream.dsp.SpeechGate;
+import io.emostream.dsp.SpeechGate.SpeechDecision;
 import io.emostream.dsp.SpeechGate.SpeechGateConfig;
 import io.emostream.model.Circumplex;
 import io.emostream.model.EmotionModel;
@@ -31,6 +31,11 @@ public final class EmotionAnalyzer implements WindowClassifier {
     private final boolean gateEnforced;
     private final ThreadLocal<LogMelSpectrogram> logMel;
     private final SpeechGate gate;
+
+    /** An analyzer with the default speech gate ({@link SpeechGateConfig#defaults()}). */
+    public EmotionAnalyzer(EmotionModel model) {
+        this(model, SpeechGateConfig.defaults());
+    }
 
     /** An analyzer that reports windows the speech gate rejects as {@link WindowResult#NO_SPEECH}. */
     public EmotionAnalyzer(EmotionModel model, SpeechGateConfig gateConfig) {

@@ -41,9 +41,10 @@ final class ClassifyCommand implements Command {
                 usage: ./emostream classify FILE... [--model PATH] [--window 3s] [--hop 3s] [--threads 1]
 
                 Classifies each WAV or FLAC file window by window: resample to the model rate, speech gate,
-                log-mel, CNN. A stereo file is two streams, one per channel. Windows start every --hop and the last
-                one reaches the end of the file, zero-padded; a file shorter than a window is one padded window.
-                Windows longer than the model's own (3 s) are centre-cropped to it.
+                log-mel, CNN. A stereo file is two streams, one per channel. Windows start every --hop; a tail
+                that holds at least half a window of audio not yet covered gets one more, zero-padded window
+                (a shorter tail is skipped); a file shorter than a window is one padded window. Windows longer
+                than the model's own (3 s) are centre-cropped to it.
 
                 options:
                   --model PATH    ONNX model (default: models/emotion-cnn.onnx in the emostream directory)

@@ -12,21 +12,23 @@ import java.util.Arrays;
  * <ol>
  *   <li><b>absolute level</b>: its RMS is above {@code absoluteFloorDbfs} (default -50 dBFS, 1.0 = 0 dBFS), so
  *       line noise and very faint background never count;</li>
- *   <li><b>adaptive level</b>: its energy is at least {@code noiseMarginDb} (default 9 dB) above the
+ *   <li><b>adaptive level</b>: its energy is at least {@code noiseMarginDb} (default 6 dB) above the
  *       {@code noisePercentile}-th percentile (default 10th) of the window's frame energies. The percentile tracks
  *       the background (the pauses between syllables), so stationary sounds (white or pink noise at any level, hum,
  *       a steady tone), whose frame energies vary by a dB or two, never count, while syllables stand out;</li>
- *   <li><b>voicing</b>: the normalised autocorrelation of the frame (decimated to 4 kHz by 4-sample averaging,
- *       pre-emphasised by {@code y[n] = x[n] - 0.9 x[n-1]} to whiten coloured noise) has an interior peak of at least
- *       {@code minVoicing} (default 0.5) at a lag between 1/{@code maxPitchHz} and 1/{@code minPitchHz}
- *       (400 and 60 Hz). Voiced speech is periodic at the pitch; noise bursts, clicks and rumble are not.</li>
+ *   <li><b>voicing</b>: the frame is decimated to 4 kHz (4-sample averages) and whitened by its own order-2
+ *       linear predictor (which removes the tilt of pink/brown noise and rumble); the normalised autocorrelation of
+ *       that residual must have an interior peak of at least {@code minVoicing} (default 0.5) at a lag between
+ *       1/{@code maxPitchHz} and 1/{@code minPitchHz} (400 and 60 Hz) that rises at least 0.3 above the lowest value
+ *       at shorter lags. Voiced speech is periodic at the pitch; noise bursts, clicks and rumble are not.</li>
  * </ol>
  * {@code speechRatio} is the share of the valid frames that count as speech. It is taken over the valid part, not
  * the whole window, so that the zero padding of a call's last, short window does not hide its speech. A window is
- * speech when {@code speechRatio >= minSpeechRatio} (default 0.15) and the speech frames span at least
+ * speech when {@code speechRatio >= minSpeechRatio} (default 0.1) and the speech frames span at least
  * {@code minSpeech} (default 250 ms). Only voiced frames count and roughly half of running speech is voiced, so
- * 0.15 of a 3-s window is about 0.45 s voiced, i.e. close to a second of talk; 250 ms keeps a lone syllable at
- * the end of a call from being judged.
+ * 0.1 of a 3-s window is 0.3 s voiced, about 0.6 s of talk; 250 ms keeps a lone syllable at the end of a call
+ * from being judged. Measured on the test signals: stationary and bursty white/pink/brown noise and hum score
+ * 0 to 0.01; espeak speech 0.56 (0.35 at 10 dB SNR); a synthetic voice with 50 % pauses 0.52 (0.17 at 10 dB SNR).
  *
  * <p>Limitations: an intermittent steady tone (ringback, DTMF) passes the level and voicing tests while it is on;
  * it is not speech but is counted. Instances are immutable and thread-safe.
@@ -36,7 +38,8 @@ public final class SpeechGate {
     /** Input sample rate of {@link #assess}. */
     public static final int SAMPLE_RATE = 16000;
     private static final int DECIMATION = 4;
-    private static final double PRE_EMPHASIS = 0.9;
+    /** How far a pitch peak must rise above the autocorrelation's lowest value at shorter lags. */
+    static final double MIN_PROMINENCE = 0.3;
 
     /**
      * Gate parameters; see the class javadoc for their meaning.
@@ -68,10 +71,10 @@ public final class SpeechGate {
             }
         }
 
-        /** 25-ms frames every 20 ms, -50 dBFS, 10th percentile + 9 dB, voicing 0.5 at 60-400 Hz, 0.15, 250 ms. */
+        /** 25-ms frames every 20 ms, -50 dBFS, 10th percentile + 6 dB, voicing 0.5 at 60-400 Hz, 0.1, 250 ms. */
         public static SpeechGateConfig defaults() {
-            return new SpeechGateConfig(Duration.ofMillis(25), Duration.ofMillis(20), -50, 10, 9, 0.5, 60, 400,
-                    0.15, Duration.ofMillis(250));
+            return new SpeechGateConfig(Duration.ofMillis(25), Duration.ofMillis(20), -50, 10, 6, 0.5, 60, 400,
+                    0.1, Duration.ofMillis(250));
         }
     }
 
@@ -138,6 +141,7 @@ public final class SpeechGate {
                 Math.max(background, 1e-12) * Math.pow(10, config.noiseMarginDb() / 10));
 
         float[] decimated = null;
+        float[] residual = new float[decimatedFrame + maxLag + 1];
         int speechFrames = 0;
         for (int f = 0; f < frames; f++) {
             if (energy[f] <= threshold) {
@@ -146,7 +150,7 @@ public final class SpeechGate {
             if (decimated == null) {
                 decimated = decimate(samples16k, validSamples);
             }
-            if (voiced(decimated, f * hopLength / DECIMATION)) {
+            if (voiced(decimated, f * hopLength / DECIMATION, residual)) {
                 speechFrames++;
             }
         }
@@ -155,50 +159,79 @@ public final class SpeechGate {
         return new SpeechDecision(ratio, speech);
     }
 
-    /** 4-sample averages (a crude low-pass that keeps the pitch range), then pre-emphasis. */
+    /** 4-sample averages: a crude low-pass that keeps the pitch range and quarters the voicing cost. */
     private static float[] decimate(float[] x, int length) {
         int n = length / DECIMATION;
         float[] out = new float[n];
-        float previous = 0;
         for (int i = 0, j = 0; i < n; i++, j += DECIMATION) {
-            float mean = (x[j] + x[j + 1] + x[j + 2] + x[j + 3]) * 0.25f;
-            out[i] = mean - (float) PRE_EMPHASIS * previous;
-            previous = mean;
+            out[i] = (x[j] + x[j + 1] + x[j + 2] + x[j + 3]) * 0.25f;
         }
         return out;
     }
 
-    /** Whether the frame starting at {@code start} has a normalised autocorrelation peak >= minVoicing. */
-    private boolean voiced(float[] y, int start) {
+    /**
+     * Whether the frame starting at {@code start} (decimated samples) is voiced: after whitening with the frame's
+     * own order-2 linear predictor, its normalised autocorrelation has an interior peak at a pitch lag that is at
+     * least {@code minVoicing} and rises at least {@link #MIN_PROMINENCE} above the lowest value at shorter lags.
+     */
+    private boolean voiced(float[] y, int start, float[] residual) {
         int n = decimatedFrame;
-        int lastLag = Math.min(maxLag + 1, y.length - start - n);
+        int available = Math.min(y.length - start, n + maxLag + 1);
+        int lastLag = Math.min(maxLag + 1, available - n);
         if (lastLag <= minLag) {
             return false;
         }
-        double e0 = 0;
+        double r0 = 0;
+        double r1 = 0;
+        double r2 = 0;
         for (int i = start; i < start + n; i++) {
-            e0 += y[i] * y[i];
+            r0 += y[i] * y[i];
+            if (i - 1 >= start) {
+                r1 += y[i] * y[i - 1];
+            }
+            if (i - 2 >= start) {
+                r2 += y[i] * y[i - 2];
+            }
+        }
+        if (r0 <= 0) {
+            return false;
+        }
+        // Levinson-Durbin, order 2: removes the spectral tilt of coloured noise (pink, brown, rumble)
+        double k1 = r1 / r0;
+        double err1 = r0 * (1 - k1 * k1);
+        double k2 = err1 > 0 ? (r2 - k1 * r1) / err1 : 0;
+        float a1 = (float) (k1 - k2 * k1);
+        float a2 = (float) k2;
+        for (int j = 0; j < available; j++) {
+            int i = start + j;
+            float y1 = i >= 1 ? y[i - 1] : 0f;
+            float y2 = i >= 2 ? y[i - 2] : 0f;
+            residual[j] = y[i] - a1 * y1 - a2 * y2;
+        }
+        double e0 = 0;
+        for (int j = 0; j < n; j++) {
+            e0 += residual[j] * residual[j];
         }
         if (e0 <= 0) {
             return false;
         }
-        double eLag = 0; // energy of y[start+lag .. start+lag+n), kept by a sliding sum
-        for (int i = start + minLag - 1; i < start + minLag - 1 + n; i++) {
-            eLag += y[i] * y[i];
-        }
+        double eLag = e0; // energy of residual[lag .. lag+n), kept by a sliding sum, lag 0 first
         double previous = Double.NaN;
         double beforePrevious = Double.NaN;
+        double dip = Double.MAX_VALUE; // lowest r at lags before the previous one
         double threshold = config.minVoicing();
-        for (int lag = minLag - 1; lag <= lastLag; lag++) {
-            if (lag > minLag - 1) {
-                float out = y[start + lag - 1];
-                float in = y[start + lag - 1 + n];
-                eLag += in * in - out * out;
-            }
-            double r = dot(y, start, start + lag, n) / Math.sqrt(e0 * Math.max(eLag, 1e-30));
-            // previous lag is an interior local maximum above the threshold
-            if (previous >= threshold && previous >= beforePrevious && previous >= r) {
+        for (int lag = 1; lag <= lastLag; lag++) {
+            float out = residual[lag - 1];
+            float in = residual[lag - 1 + n];
+            eLag += in * in - out * out;
+            double r = dot(residual, 0, lag, n) / Math.sqrt(e0 * Math.max(eLag, 1e-30));
+            int previousLag = lag - 1;
+            if (previousLag >= minLag && previous >= threshold && previous >= beforePrevious && previous >= r
+                    && previous - dip >= MIN_PROMINENCE) {
                 return true;
+            }
+            if (!Double.isNaN(beforePrevious)) {
+                dip = Math.min(dip, beforePrevious);
             }
             beforePrevious = previous;
             previous = r;

@@ -65,12 +65,15 @@ class ClassifyCommandTest {
     }
 
     @Test
-    void defaultHopIsTheWindowAndTheTailIsPadded() throws Exception {
-        Path wav = TestSignals.writeWav(dir.resolve("seven.wav"), 8000, TestSignals.speechLike(7.0, 8000, 2));
+    void defaultHopIsTheWindowAndALongTailIsPadded() throws Exception {
+        Path wav = TestSignals.writeWav(dir.resolve("eight.wav"), 8000, TestSignals.speechLike(8.0, 8000, 2));
         List<JsonNode> windows = lines(CliRun.of("classify", wav.toString(), "--model", MODEL));
         assertEquals(3, windows.size());
         assertEquals(6.0, windows.get(2).get("start").asDouble(), 1e-9);
-        assertEquals(7.0, windows.get(2).get("end").asDouble(), 1e-9);
+        assertEquals(8.0, windows.get(2).get("end").asDouble(), 1e-9);
+        // a 0.5-s tail is less than half a window: 3.5 s gives one window
+        Path shortTail = TestSignals.writeWav(dir.resolve("three.wav"), 8000, TestSignals.speechLike(3.5, 8000, 2));
+        assertEquals(1, lines(CliRun.of("classify", shortTail.toString(), "--model", MODEL)).size());
     }
 
     @Test
