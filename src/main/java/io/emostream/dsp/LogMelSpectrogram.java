@@ -8,9 +8,8 @@ import org.jtransforms.fft.DoubleFFT_1D;
  * zeros), periodic Hann window of win_length centred in n_fft, real FFT (JTransforms, float64), power 2 (or
  * magnitude), sparse mel filterbank ({@link MelFilterbank}), 10*log10 with the configured floor.
  *
- * <p>The filterbank is built with torch's float32 operations and is bit-identical to torchaudio's; the Hann
- * window likewise, except that torch's float32 cos (SLEEF) differs by one ulp at a few points. Everything else runs
- * in float64. Measured against the golden fixtures (LogMelSpectrogramTest), versus torchaudio run in float64: every
+ * <p>The Hann window and the filterbank are built with torch's float32 operations ({@link TorchFloat32}) and
+ * are bit-identical to torchaudio's; everything else runs in float64. Measured against the golden fixtures (LogMelSpectrogramTest), versus torchaudio run in float64: every
  * band within 2e-4 dB for noise, speech and harmonic signals, and within 4e-5 dB for bands up to 60 dB below the
  * frame's peak; only the deep stop band of pure tones and chirps (100+ dB down, window rounding noise) differs by
  * up to 0.012 dB. Versus torchaudio's float32 run (training) the gap is dominated by torch's own float32 rounding
@@ -51,11 +50,9 @@ public final class LogMelSpectrogram {
         int winLength = config.winLength();
         windowStart = (nFft - winLength) / 2; // torch.stft centres a shorter window in n_fft
         windowEnd = windowStart + winLength;
-        // periodic Hann with torch.hann_window's float32 operations: cos(i * 2pi/N) * -0.5 + 0.5
-        float angleStep = (float) (Math.PI * 2.0 / winLength);
+        float[] hann = TorchFloat32.hannWindow(winLength); // periodic, bit-identical to torch.hann_window
         for (int i = 0; i < winLength; i++) {
-            float cos = (float) Math.cos((float) i * angleStep);
-            window[windowStart + i] = cos * -0.5f + 0.5f;
+            window[windowStart + i] = hann[i];
         }
         this.frame = new double[nFft];
         this.spectrum = new double[nFreqs];

@@ -3,7 +3,8 @@ package io.emostream.dsp;
 /**
  * Triangular mel filterbank identical to torchaudio 0.13 {@code functional.melscale_fbanks} (Slaney or HTK mel
  * scale, optional Slaney area normalisation), stored sparsely: each filter keeps only its non-zero bins.
- * Built with the same float32 operations as torchaudio, then held in float64.
+ * Built with the same float32 operations as torchaudio ({@link TorchFloat32}), bit-identical to it, then held in
+ * float64.
  */
 final class MelFilterbank {
 
@@ -20,8 +21,10 @@ final class MelFilterbank {
         // torchaudio builds the bank in float32; the same float32 operations are repeated here because near the
         // edges of a triangle the weights are differences of nearly equal frequencies, and their float32
         // rounding is visible in bands far below the frame's loudest band.
-        float[] allFreqs = linspace(0f, (float) (sampleRate / 2), nFreqs); // linspace(0, sample_rate // 2, ...)
-        float[] melPts = linspace((float) hzToMel(fMin, melScale), (float) hzToMel(fMax, melScale), nMels + 2);
+        // torchaudio: linspace(0, sample_rate // 2, n_freqs) and linspace(mel(f_min), mel(f_max), n_mels + 2)
+        float[] allFreqs = TorchFloat32.linspace(0f, (float) (sampleRate / 2), nFreqs);
+        float[] melPts = TorchFloat32.linspace((float) hzToMel(fMin, melScale), (float) hzToMel(fMax, melScale),
+                nMels + 2);
         float[] fPts = new float[nMels + 2];
         for (int i = 0; i < fPts.length; i++) {
             fPts[i] = melToHz32(melPts[i], melScale);
@@ -58,39 +61,6 @@ final class MelFilterbank {
         }
     }
 
-    /**
-     * torch.linspace in float32 exactly as torch 1.13's CPU kernel computes it on this machine class (AVX2 kernel,
-     * compiled with FMA contraction): {@code start + step*i} (fused) for the first half and {@code end - step*(n-1-i)}
-     * (fused) for the second, where the vectorised loop computes that base once per 8 lanes, two vectors at a time,
-     * and adds {@code step*lane} (not fused) for the other lanes; the tail is done one element at a time. Verified
-     * bit for bit against torch.linspace for the mel point sets of the golden fixtures.
-     */
-    static float[] linspace(float start, float end, int steps) {
-        float[] out = new float[steps];
-        if (steps == 1) {
-            out[0] = start;
-            return out;
-        }
-        float step = (end - start) / (float) (steps - 1);
-        int halfway = steps / 2;
-        final int lanes = 8;
-        int i = 0;
-        for (; i <= steps - 2 * lanes; i += lanes) {
-            float base = linspaceElement(start, end, step, steps, halfway, i);
-            for (int lane = 0; lane < lanes; lane++) {
-                out[i + lane] = base + step * (float) lane;
-            }
-        }
-        for (; i < steps; i++) {
-            out[i] = linspaceElement(start, end, step, steps, halfway, i);
-        }
-        return out;
-    }
-
-    private static float linspaceElement(float start, float end, float step, int steps, int halfway, int i) {
-        return i < halfway ? Math.fma(step, (float) i, start) : Math.fma(-step, (float) (steps - i - 1), end);
-    }
-
     /** torchaudio's _mel_to_hz on a float32 tensor. */
     private static float melToHz32(float mel, String melScale) {
         if ("htk".equals(melScale)) {
@@ -100,30 +70,10 @@ final class MelFilterbank {
         float minLogHz = 1000.0f;
         float minLogMel = (float) (1000.0 / (200.0 / 3));
         float logStep = (float) (Math.log(6.4) / 27.0);
-        return mel >= minLogMel ? minLogHz * sleefExpf(logStep * (mel - minLogMel)) : 0f + fSp * mel;
+        return mel >= minLogMel ? minLogHz * TorchFloat32.exp(logStep * (mel - minLogMel)) : 0f + fSp * mel;
     }
 
-    /**
-     * exp in float32 as torch 1.13 computes it on CPU tensors (SLEEF {@code expf} u10, AVX2 with FMA), which is not
-     * always the correctly rounded value; valid for |d| < 80 (mel points need d < 4).
-     */
-    static float sleefExpf(float d) {
-        final float rLn2 = 1.442695040888963407359924681001892137426645954152985934135449406931f;
-        final float l2u = 0.693145751953125f;
-        final float l2l = 1.428606765330187045e-06f;
-        int q = (int) Math.rint(d * rLn2);
-        float s = Math.fma((float) q, -l2u, d);
-        s = Math.fma((float) q, -l2l, s);
-        float u = 0.000198527617612853646278381f;
-        u = Math.fma(u, s, 0.00139304355252534151077271f);
-        u = Math.fma(u, s, 0.00833336077630519866943359f);
-        u = Math.fma(u, s, 0.0416664853692054748535156f);
-        u = Math.fma(u, s, 0.166666671633720397949219f);
-        u = Math.fma(u, s, 0.5f);
-        u = 1.0f + Math.fma(s * s, u, s);
-        return u * (float) Math.scalb(1.0, q);
-    }
-
+    /** torchaudio's _hz_to_mel (Python floats, i.e. float64). */
     static double hzToMel(double freq, String melScale) {
         if ("htk".equals(melScale)) {
             return 2595.0 * Math.log10(1.0 + freq / 700.0);
@@ -135,6 +85,7 @@ final class MelFilterbank {
         return freq >= minLogHz ? minLogMel + Math.log(freq / minLogHz) / logStep : freq / fSp;
     }
 
+    /** torchaudio's _mel_to_hz in float64 (for tests and band-edge reasoning). */
     static double melToHz(double mel, String melScale) {
         if ("htk".equals(melScale)) {
             return 700.0 * (Math.pow(10.0, mel / 2595.0) - 1.0);
