@@ -28,6 +28,7 @@ public final class LogMelSpectrogram {
     private final int windowStart; // first non-zero window index
     private final int windowEnd; // one past the last non-zero window index
     private final double[] frame; // FFT scratch
+    private final double[] paddedSignal; // window_samples + 2 * (n_fft/2) when centred
     private final double[] spectrum; // power (or magnitude) per bin
     private final double logFloor;
     private final boolean magnitude;
@@ -54,6 +55,7 @@ public final class LogMelSpectrogram {
             window[windowStart + i] = hann[i];
         }
         this.frame = new double[nFft];
+        this.paddedSignal = new double[config.windowSamples() + (config.center() ? 2 * (nFft / 2) : 0)];
         this.spectrum = new double[nFreqs];
         this.logFloor = config.logFloor();
         this.magnitude = config.power() == 1.0;
@@ -104,25 +106,22 @@ public final class LogMelSpectrogram {
         int pad = config.center() ? nFft / 2 : 0;
         boolean reflect = "reflect".equals(config.padMode());
         int nFreqs = spectrum.length;
-        for (int f = 0; f < frames; f++) {
-            int origin = f * hop - pad; // signal index of frame element 0
-            if (origin + windowStart >= 0 && origin + windowEnd <= length) {
-                for (int i = windowStart; i < windowEnd; i++) {
-                    frame[i] = samples[origin + i] * window[i];
-                }
+        // the centre-padded signal in float64, once, so that every frame is a plain slice of it
+        double[] padded = paddedSignal;
+        for (int p = 0; p < padded.length; p++) {
+            int i = p - pad;
+            if (i >= 0 && i < length) {
+                padded[p] = samples[i];
+            } else if (reflect) {
+                padded[p] = samples[i < 0 ? -i : 2 * length - 2 - i];
             } else {
-                for (int i = windowStart; i < windowEnd; i++) {
-                    int p = origin + i;
-                    double x;
-                    if (p >= 0 && p < length) {
-                        x = samples[p];
-                    } else if (!reflect) {
-                        x = 0;
-                    } else {
-                        x = samples[p < 0 ? -p : 2 * length - 2 - p];
-                    }
-                    frame[i] = x * window[i];
-                }
+                padded[p] = 0;
+            }
+        }
+        for (int f = 0; f < frames; f++) {
+            int origin = f * hop; // padded index of frame element 0
+            for (int i = windowStart; i < windowEnd; i++) {
+                frame[i] = padded[origin + i] * window[i];
             }
             for (int i = 0; i < windowStart; i++) {
                 frame[i] = 0;
