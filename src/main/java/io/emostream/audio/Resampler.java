@@ -27,6 +27,9 @@ public final class Resampler {
     public static final int MIN_RATE = 1000;
     public static final int MAX_RATE = 384_000;
 
+    /** Output blocks per accumulation pass: accumulator and input rows stay in the L1 cache. */
+    private static final int CHUNK = 1024;
+
     private static final ConcurrentHashMap<Long, Resampler> CACHE = new ConcurrentHashMap<>();
 
     private final int fromRate;
@@ -62,10 +65,9 @@ public final class Resampler {
         double i0Beta = besselI0(ResamplerSettings.BETA);
         double halfSpan = lpw * (double) orig / baseFreq;
 
-        int maxTaps = (int) Math.ceil(2 * halfSpan) + 6;
+        int maxTaps = (int) Math.ceil(2 * halfSpan) + 8; // >= hi - lo + 1 below
         int[] starts = new int[next];
         float[] kernel = new float[next * maxTaps];
-        int longest = 0;
         for (int j = 0; j < next; j++) {
             float phase = (float) -j / (float) next; // torch.arange(0, -new, -1) / new, float32
             double centre = width + (double) j * orig / next;
@@ -91,14 +93,15 @@ public final class Resampler {
                 count = k - first + 1;
             }
             starts[j] = Math.max(first, 0);
-            longest = Math.max(longest, count);
+            if (count > maxTaps) {
+                throw new IllegalStateException("resampler phase " + j + " needs " + count + " taps > " + maxTaps);
+            }
         }
-        tapsPerPhase = longest;
+        // keep the bound-sized rows (a few trailing zeros each) rather than compacting: no second copy of a kernel
+        // that can reach tens of MB for rate pairs with a large reduced ratio
+        tapsPerPhase = maxTaps;
         phaseStart = starts;
-        taps = new float[next * longest];
-        for (int j = 0; j < next; j++) {
-            System.arraycopy(kernel, j * maxTaps, taps, j * longest, longest);
-        }
+        taps = kernel;
     }
 
     /** The resampler for a rate pair, built on first use and cached. */
@@ -131,42 +134,48 @@ public final class Resampler {
         }
         int length = input.length;
         float[] out = new float[outputLength(length)];
-        int taps = tapsPerPhase;
-        float[] kernel = this.taps;
-        for (int o = 0; o < out.length; o++) {
-            int block = o / next;
-            int phase = o - block * next;
-            int first = block * orig + phaseStart[phase] - width; // input index of the phase's first tap
-            int kernelOffset = phase * taps;
-            if (first >= 0 && first + taps <= length) {
-                out[o] = dot(input, first, kernel, kernelOffset, taps);
-            } else {
-                double sum = 0;
-                for (int k = Math.max(0, -first); k < taps && first + k < length; k++) {
-                    sum += input[first + k] * kernel[kernelOffset + k];
+        if (out.length == 0) {
+            return out;
+        }
+        // Output b*next + j reads input b*orig + phaseStart[j] - width + k for taps k. The zero-padded input is
+        // split into `orig` interleaved sub-sequences, so consecutive blocks b of one phase read consecutive
+        // elements of one sub-sequence per tap: each (phase, tap) pair is a contiguous multiply-add over up to
+        // CHUNK blocks. Each output still sums its taps in order k = 0, 1, ..., as torch's conv1d does.
+        int blocks = (out.length + next - 1) / next;
+        int lead = ((width + orig - 1) / orig + 1) * orig; // left zero padding, a multiple of orig
+        int subLength = blocks + (lead + tapsPerPhase + orig + width) / orig + 2;
+        float[][] sub = new float[orig][subLength];
+        for (int i = 0; i < length; i++) {
+            int p = i + lead;
+            sub[p % orig][p / orig] = input[i];
+        }
+        float[] acc = new float[Math.min(blocks, CHUNK)];
+        for (int j = 0; j < next; j++) {
+            int phaseBlocks = (out.length - j + next - 1) / next; // blocks b with b*next + j < out.length
+            int kernelOffset = j * tapsPerPhase;
+            int base = phaseStart[j] - width + lead; // tap k reads sub[(base+k) % orig][b + (base+k) / orig]
+            for (int chunkStart = 0; chunkStart < phaseBlocks; chunkStart += CHUNK) {
+                int chunk = Math.min(CHUNK, phaseBlocks - chunkStart);
+                java.util.Arrays.fill(acc, 0, chunk, 0f);
+                int row = base % orig;
+                int offset = base / orig + chunkStart;
+                for (int k = 0; k < tapsPerPhase; k++) {
+                    float h = taps[kernelOffset + k];
+                    float[] x = sub[row];
+                    for (int b = 0; b < chunk; b++) { // contiguous axpy: vectorised by the JIT
+                        acc[b] += h * x[offset + b];
+                    }
+                    if (++row == orig) {
+                        row = 0;
+                        offset++;
+                    }
                 }
-                out[o] = (float) sum;
+                for (int b = 0; b < chunk; b++) {
+                    out[(chunkStart + b) * next + j] = acc[b];
+                }
             }
         }
         return out;
-    }
-
-    private static float dot(float[] x, int xOff, float[] k, int kOff, int n) {
-        float s0 = 0;
-        float s1 = 0;
-        float s2 = 0;
-        float s3 = 0;
-        int i = 0;
-        for (; i + 3 < n; i += 4) {
-            s0 += x[xOff + i] * k[kOff + i];
-            s1 += x[xOff + i + 1] * k[kOff + i + 1];
-            s2 += x[xOff + i + 2] * k[kOff + i + 2];
-            s3 += x[xOff + i + 3] * k[kOff + i + 3];
-        }
-        for (; i < n; i++) {
-            s0 += x[xOff + i] * k[kOff + i];
-        }
-        return (s0 + s1) + (s2 + s3);
     }
 
     /** Modified Bessel function of the first kind, order 0 (power series; converges fast for x < 30). */

@@ -8,6 +8,12 @@ import org.jtransforms.fft.DoubleFFT_1D;
  * zeros), periodic Hann window of win_length centred in n_fft, real FFT (JTransforms, float64), power 2 (or
  * magnitude), sparse mel filterbank ({@link MelFilterbank}), 10*log10 with the configured floor.
  *
+ * <p>The Hann window and the filterbank are built with torch's float32 operations ({@link TorchFloat32}) and
+ * are bit-identical to torchaudio's; everything else runs in float64. Measured against the golden fixtures
+ * (LogMelSpectrogramTest): within 5e-5 dB of torchaudio run in float64 on every signal and parameter set (often
+ * exactly equal); the gap to torchaudio's float32 run (training) is torch's own float32 rounding, up to 6e-4 dB for
+ * speech and 0.15 dB in the deep stop band of a pure chirp.
+ *
  * <p>Output is row-major {@code [n_mels][frames]}: element {@code mel * frames + frame}.
  *
  * <p>Not thread-safe: an instance owns FFT scratch buffers. Use one instance per thread (construction costs
@@ -22,9 +28,16 @@ public final class LogMelSpectrogram {
     private final int windowStart; // first non-zero window index
     private final int windowEnd; // one past the last non-zero window index
     private final double[] frame; // FFT scratch
+    private final double[] paddedSignal; // window_samples + 2 * (n_fft/2) when centred
     private final double[] spectrum; // power (or magnitude) per bin
     private final double logFloor;
     private final boolean magnitude;
+    // the sparse filterbank flattened: filter m covers bins melFirstBin[m] .. + melLength[m], weights from
+    // melWeights[melOffset[m]]
+    private final int[] melFirstBin;
+    private final int[] melLength;
+    private final int[] melOffset;
+    private final double[] melWeights;
 
     public LogMelSpectrogram(FeatureConfig config) {
         this.config = config;
@@ -37,16 +50,29 @@ public final class LogMelSpectrogram {
         int winLength = config.winLength();
         windowStart = (nFft - winLength) / 2; // torch.stft centres a shorter window in n_fft
         windowEnd = windowStart + winLength;
-        // periodic Hann with torch.hann_window's float32 operations: cos(i * 2pi/N) * -0.5 + 0.5
-        float angleStep = (float) (Math.PI * 2.0 / winLength);
+        float[] hann = TorchFloat32.hannWindow(winLength); // periodic, bit-identical to torch.hann_window
         for (int i = 0; i < winLength; i++) {
-            float cos = (float) Math.cos((float) i * angleStep);
-            window[windowStart + i] = cos * -0.5f + 0.5f;
+            window[windowStart + i] = hann[i];
         }
         this.frame = new double[nFft];
+        this.paddedSignal = new double[config.windowSamples() + (config.center() ? 2 * (nFft / 2) : 0)];
         this.spectrum = new double[nFreqs];
         this.logFloor = config.logFloor();
         this.magnitude = config.power() == 1.0;
+        int nMels = filterbank.nMels;
+        melFirstBin = filterbank.firstBin.clone();
+        melLength = new int[nMels];
+        melOffset = new int[nMels];
+        int total = 0;
+        for (int m = 0; m < nMels; m++) {
+            melOffset[m] = total;
+            melLength[m] = filterbank.weights[m].length;
+            total += melLength[m];
+        }
+        melWeights = new double[total];
+        for (int m = 0; m < nMels; m++) {
+            System.arraycopy(filterbank.weights[m], 0, melWeights, melOffset[m], melLength[m]);
+        }
     }
 
     public FeatureConfig config() {
@@ -80,25 +106,22 @@ public final class LogMelSpectrogram {
         int pad = config.center() ? nFft / 2 : 0;
         boolean reflect = "reflect".equals(config.padMode());
         int nFreqs = spectrum.length;
-        for (int f = 0; f < frames; f++) {
-            int origin = f * hop - pad; // signal index of frame element 0
-            if (origin + windowStart >= 0 && origin + windowEnd <= length) {
-                for (int i = windowStart; i < windowEnd; i++) {
-                    frame[i] = samples[origin + i] * window[i];
-                }
+        // the centre-padded signal in float64, once, so that every frame is a plain slice of it
+        double[] padded = paddedSignal;
+        for (int p = 0; p < padded.length; p++) {
+            int i = p - pad;
+            if (i >= 0 && i < length) {
+                padded[p] = samples[i];
+            } else if (reflect) {
+                padded[p] = samples[i < 0 ? -i : 2 * length - 2 - i];
             } else {
-                for (int i = windowStart; i < windowEnd; i++) {
-                    int p = origin + i;
-                    double x;
-                    if (p >= 0 && p < length) {
-                        x = samples[p];
-                    } else if (!reflect) {
-                        x = 0;
-                    } else {
-                        x = samples[p < 0 ? -p : 2 * length - 2 - p];
-                    }
-                    frame[i] = x * window[i];
-                }
+                padded[p] = 0;
+            }
+        }
+        for (int f = 0; f < frames; f++) {
+            int origin = f * hop; // padded index of frame element 0
+            for (int i = windowStart; i < windowEnd; i++) {
+                frame[i] = padded[origin + i] * window[i];
             }
             for (int i = 0; i < windowStart; i++) {
                 frame[i] = 0;
@@ -108,12 +131,15 @@ public final class LogMelSpectrogram {
             }
             fft.realForward(frame);
             powerSpectrum(nFft, nFreqs);
-            for (int m = 0; m < filterbank.nMels; m++) {
-                double[] w = filterbank.weights[m];
-                int first = filterbank.firstBin[m];
+            double[] weights = melWeights;
+            double[] power = spectrum;
+            for (int m = 0; m < melFirstBin.length; m++) {
+                int first = melFirstBin[m];
+                int offset = melOffset[m];
+                int count = melLength[m];
                 double sum = 0;
-                for (int k = 0; k < w.length; k++) {
-                    sum += w[k] * spectrum[first + k];
+                for (int k = 0; k < count; k++) {
+                    sum += weights[offset + k] * power[first + k];
                 }
                 out[m * frames + f] = (float) (10.0 * Math.log10(Math.max(sum, logFloor)));
             }

@@ -90,6 +90,15 @@ class SpeechGateTest {
     }
 
     @Test
+    void telephoneBandSpeechIsSpeech() {
+        float[] narrow = io.emostream.audio.TelephoneChannel.apply(espeakWindow());
+        SpeechGate.SpeechDecision d = gate.assess(narrow, WINDOW);
+        assertTrue(d.speech(), "espeak through the G.711 telephone channel: " + d);
+        float[] voice = io.emostream.audio.TelephoneChannel.apply(syntheticVoice(WINDOW, 5));
+        assertTrue(gate.assess(voice, WINDOW).speech(), "synthetic voice through the telephone channel");
+    }
+
+    @Test
     void syntheticVoicedSpeechIsSpeechAlsoInNoise() {
         float[] voiced = syntheticVoice(WINDOW, 21);
         SpeechGate.SpeechDecision clean = gate.assess(voiced, WINDOW);
