@@ -28,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+import torchaudio
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "src" / "test" / "resources" / "golden"
@@ -35,7 +36,7 @@ spec = importlib.util.spec_from_file_location("features", ROOT / "models" / "tra
 features = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(features)
 
-manifest = {"mel": [], "resample": [], "telephone": []}
+manifest = {"mel": [], "resample": [], "telephone": [], "exact": []}
 
 
 def to_s16(x):
@@ -197,6 +198,24 @@ def main():
         y = features.telephone_channel(torch.from_numpy(from_s16(s16, 1.0))).numpy()
         manifest["telephone"].append({"name": name, "gain": 1.0, "input": save_input(f"tel_{name}", s16),
                                       "expected": save_f32(f"tel_{name}.out.f32", y), "length": len(y)})
+
+    # bit-exact checks of the float32 building blocks: CRC32 of torch's float32 LE bytes
+    import zlib
+    for n in (256, 400, 512, 800, 1024, 2048):
+        w = torch.hann_window(n).numpy().astype("<f4")
+        manifest["exact"].append({"kind": "hann_window", "length": n, "crc32": zlib.crc32(w.tobytes())})
+    seen = set()
+    for entry in manifest["mel"]:
+        c = entry["config"]
+        key = (c["n_fft"] // 2 + 1, c["f_min"], c["f_max"], c["n_mels"], c["sample_rate"], c["mel_norm"], c["mel_scale"])
+        if key in seen:
+            continue
+        seen.add(key)
+        fb = torchaudio.functional.melscale_fbanks(*key).numpy().astype("<f4")  # [n_freqs][n_mels]
+        fb = fb + np.float32(0.0)  # one -0.0 in torch output; signs of zero carry no meaning
+        manifest["exact"].append({"kind": "mel_fbanks", "n_freqs": key[0], "f_min": key[1], "f_max": key[2],
+                                  "n_mels": key[3], "sample_rate": key[4], "norm": key[5], "mel_scale": key[6],
+                                  "crc32": zlib.crc32(fb.tobytes())})
 
     (OUT / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
     total = sum(f.stat().st_size for f in OUT.iterdir())

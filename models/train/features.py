@@ -57,12 +57,12 @@ def resample(wav, orig, new):
 
 
 def telephone_channel(wav16k):
-    """16 kHz float clip -> 8 kHz G.711 mu-law round trip -> 16 kHz, as `--channel telephone` does."""
+    """16 kHz float clip(s) [..., T] -> 8 kHz G.711 mu-law round trip -> 16 kHz, as `--channel telephone` does."""
     narrow = resample(wav16k, 16000, 8000)
     pcm = (torch.clamp(narrow, -1.0, 1.0 - 1.0 / 32768) * 32768.0).round().to(torch.int16).numpy().tobytes()
     decoded = audioop.ulaw2lin(audioop.lin2ulaw(pcm, 2), 2)
-    back = torch.frombuffer(bytearray(decoded), dtype=torch.int16).to(torch.float32) / 32768.0
-    return resample(back, 8000, 16000)[: wav16k.shape[-1]]
+    back = torch.frombuffer(bytearray(decoded), dtype=torch.int16).to(torch.float32).reshape(narrow.shape) / 32768.0
+    return resample(back, 8000, 16000)[..., : wav16k.shape[-1]]
 
 
 def add_noise(wav, snr_db, generator):

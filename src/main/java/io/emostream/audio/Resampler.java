@@ -27,6 +27,9 @@ public final class Resampler {
     public static final int MIN_RATE = 1000;
     public static final int MAX_RATE = 384_000;
 
+    /** Output blocks per accumulation pass: accumulator and input rows stay in the L1 cache. */
+    private static final int CHUNK = 1024;
+
     private static final ConcurrentHashMap<Long, Resampler> CACHE = new ConcurrentHashMap<>();
 
     private final int fromRate;
@@ -136,7 +139,8 @@ public final class Resampler {
         }
         // Output b*next + j reads input b*orig + phaseStart[j] - width + k for taps k. The zero-padded input is
         // split into `orig` interleaved sub-sequences, so consecutive blocks b of one phase read consecutive
-        // elements of one sub-sequence per tap, and eight outputs can share each tap weight.
+        // elements of one sub-sequence per tap: each (phase, tap) pair is a contiguous multiply-add over up to
+        // CHUNK blocks. Each output still sums its taps in order k = 0, 1, ..., as torch's conv1d does.
         int blocks = (out.length + next - 1) / next;
         int lead = ((width + orig - 1) / orig + 1) * orig; // left zero padding, a multiple of orig
         int subLength = blocks + (lead + tapsPerPhase + orig + width) / orig + 2;
@@ -145,54 +149,30 @@ public final class Resampler {
             int p = i + lead;
             sub[p % orig][p / orig] = input[i];
         }
+        float[] acc = new float[Math.min(blocks, CHUNK)];
         for (int j = 0; j < next; j++) {
             int phaseBlocks = (out.length - j + next - 1) / next; // blocks b with b*next + j < out.length
             int kernelOffset = j * tapsPerPhase;
             int base = phaseStart[j] - width + lead; // tap k reads sub[(base+k) % orig][b + (base+k) / orig]
-            int b = 0;
-            // eight outputs at a time: eight independent accumulation chains, each tap weight loaded once
-            for (; b + 7 < phaseBlocks; b += 8) {
-                float a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
+            for (int chunkStart = 0; chunkStart < phaseBlocks; chunkStart += CHUNK) {
+                int chunk = Math.min(CHUNK, phaseBlocks - chunkStart);
+                java.util.Arrays.fill(acc, 0, chunk, 0f);
                 int row = base % orig;
-                int offset = base / orig + b;
+                int offset = base / orig + chunkStart;
                 for (int k = 0; k < tapsPerPhase; k++) {
                     float h = taps[kernelOffset + k];
                     float[] x = sub[row];
-                    a0 += h * x[offset];
-                    a1 += h * x[offset + 1];
-                    a2 += h * x[offset + 2];
-                    a3 += h * x[offset + 3];
-                    a4 += h * x[offset + 4];
-                    a5 += h * x[offset + 5];
-                    a6 += h * x[offset + 6];
-                    a7 += h * x[offset + 7];
+                    for (int b = 0; b < chunk; b++) { // contiguous axpy: vectorised by the JIT
+                        acc[b] += h * x[offset + b];
+                    }
                     if (++row == orig) {
                         row = 0;
                         offset++;
                     }
                 }
-                int o = b * next + j;
-                out[o] = a0;
-                out[o + next] = a1;
-                out[o + 2 * next] = a2;
-                out[o + 3 * next] = a3;
-                out[o + 4 * next] = a4;
-                out[o + 5 * next] = a5;
-                out[o + 6 * next] = a6;
-                out[o + 7 * next] = a7;
-            }
-            for (; b < phaseBlocks; b++) {
-                float a = 0;
-                int row = base % orig;
-                int offset = base / orig + b;
-                for (int k = 0; k < tapsPerPhase; k++) {
-                    a += taps[kernelOffset + k] * sub[row][offset];
-                    if (++row == orig) {
-                        row = 0;
-                        offset++;
-                    }
+                for (int b = 0; b < chunk; b++) {
+                    out[(chunkStart + b) * next + j] = acc[b];
                 }
-                out[b * next + j] = a;
             }
         }
         return out;

@@ -72,9 +72,13 @@ public record FeatureConfig(
                 + expected + ")");
     }
 
-    /** STFT frame count: {@code 1 + window/hop} when centred, else {@code 1 + (window - n_fft)/hop}. */
+    /**
+     * STFT frame count as torch.stft: {@code 1 + (window + 2*(n_fft/2) - n_fft)/hop} when centred (that is
+     * {@code 1 + window/hop} for even n_fft), else {@code 1 + (window - n_fft)/hop}.
+     */
     public static int expectedFrames(int windowSamples, int nFft, int hopLength, boolean center) {
-        return center ? 1 + windowSamples / hopLength : 1 + (windowSamples - nFft) / hopLength;
+        int padded = center ? windowSamples + 2 * (nFft / 2) : windowSamples;
+        return 1 + (padded - nFft) / hopLength;
     }
 
     /** Length of one analysis window. */

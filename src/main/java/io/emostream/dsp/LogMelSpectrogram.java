@@ -8,11 +8,11 @@ import org.jtransforms.fft.DoubleFFT_1D;
  * zeros), periodic Hann window of win_length centred in n_fft, real FFT (JTransforms, float64), power 2 (or
  * magnitude), sparse mel filterbank ({@link MelFilterbank}), 10*log10 with the configured floor.
  *
- * <p>The Hann window and the filterbank are built with the same float32 operations as torch (their rounding is
- * visible in bands 60+ dB below a frame's peak); everything else runs in float64. Measured against the golden
- * fixtures (LogMelSpectrogramTest): broadband signals and real speech within 5e-4 dB of torchaudio (float64 and
- * float32 runs); pure tones, chirps and sharp harmonic complexes within 3e-3 dB in bands up to 60 dB below the
- * frame's peak and 0.05 dB in the deep stop band, where torch's own float32 and float64 runs differ by up to 0.15 dB.
+ * <p>The Hann window and the filterbank are built with torch's float32 operations ({@link TorchFloat32}) and
+ * are bit-identical to torchaudio's; everything else runs in float64. Measured against the golden fixtures
+ * (LogMelSpectrogramTest): within 5e-5 dB of torchaudio run in float64 on every signal and parameter set (often
+ * exactly equal); the gap to torchaudio's float32 run (training) is torch's own float32 rounding, up to 6e-4 dB for
+ * speech and 0.15 dB in the deep stop band of a pure chirp.
  *
  * <p>Output is row-major {@code [n_mels][frames]}: element {@code mel * frames + frame}.
  *
@@ -28,6 +28,7 @@ public final class LogMelSpectrogram {
     private final int windowStart; // first non-zero window index
     private final int windowEnd; // one past the last non-zero window index
     private final double[] frame; // FFT scratch
+    private final double[] paddedSignal; // window_samples + 2 * (n_fft/2) when centred
     private final double[] spectrum; // power (or magnitude) per bin
     private final double logFloor;
     private final boolean magnitude;
@@ -49,13 +50,12 @@ public final class LogMelSpectrogram {
         int winLength = config.winLength();
         windowStart = (nFft - winLength) / 2; // torch.stft centres a shorter window in n_fft
         windowEnd = windowStart + winLength;
-        // periodic Hann with torch.hann_window's float32 operations: cos(i * 2pi/N) * -0.5 + 0.5
-        float angleStep = (float) (Math.PI * 2.0 / winLength);
+        float[] hann = TorchFloat32.hannWindow(winLength); // periodic, bit-identical to torch.hann_window
         for (int i = 0; i < winLength; i++) {
-            float cos = (float) Math.cos((float) i * angleStep);
-            window[windowStart + i] = cos * -0.5f + 0.5f;
+            window[windowStart + i] = hann[i];
         }
         this.frame = new double[nFft];
+        this.paddedSignal = new double[config.windowSamples() + (config.center() ? 2 * (nFft / 2) : 0)];
         this.spectrum = new double[nFreqs];
         this.logFloor = config.logFloor();
         this.magnitude = config.power() == 1.0;
@@ -106,25 +106,22 @@ public final class LogMelSpectrogram {
         int pad = config.center() ? nFft / 2 : 0;
         boolean reflect = "reflect".equals(config.padMode());
         int nFreqs = spectrum.length;
-        for (int f = 0; f < frames; f++) {
-            int origin = f * hop - pad; // signal index of frame element 0
-            if (origin + windowStart >= 0 && origin + windowEnd <= length) {
-                for (int i = windowStart; i < windowEnd; i++) {
-                    frame[i] = samples[origin + i] * window[i];
-                }
+        // the centre-padded signal in float64, once, so that every frame is a plain slice of it
+        double[] padded = paddedSignal;
+        for (int p = 0; p < padded.length; p++) {
+            int i = p - pad;
+            if (i >= 0 && i < length) {
+                padded[p] = samples[i];
+            } else if (reflect) {
+                padded[p] = samples[i < 0 ? -i : 2 * length - 2 - i];
             } else {
-                for (int i = windowStart; i < windowEnd; i++) {
-                    int p = origin + i;
-                    double x;
-                    if (p >= 0 && p < length) {
-                        x = samples[p];
-                    } else if (!reflect) {
-                        x = 0;
-                    } else {
-                        x = samples[p < 0 ? -p : 2 * length - 2 - p];
-                    }
-                    frame[i] = x * window[i];
-                }
+                padded[p] = 0;
+            }
+        }
+        for (int f = 0; f < frames; f++) {
+            int origin = f * hop; // padded index of frame element 0
+            for (int i = windowStart; i < windowEnd; i++) {
+                frame[i] = padded[origin + i] * window[i];
             }
             for (int i = 0; i < windowStart; i++) {
                 frame[i] = 0;

@@ -3,7 +3,8 @@ package io.emostream.dsp;
 /**
  * Triangular mel filterbank identical to torchaudio 0.13 {@code functional.melscale_fbanks} (Slaney or HTK mel
  * scale, optional Slaney area normalisation), stored sparsely: each filter keeps only its non-zero bins.
- * Built with the same float32 operations as torchaudio, then held in float64.
+ * Built with the same float32 operations as torchaudio ({@link TorchFloat32}), bit-identical to it, then held in
+ * float64.
  */
 final class MelFilterbank {
 
@@ -20,8 +21,10 @@ final class MelFilterbank {
         // torchaudio builds the bank in float32; the same float32 operations are repeated here because near the
         // edges of a triangle the weights are differences of nearly equal frequencies, and their float32
         // rounding is visible in bands far below the frame's loudest band.
-        float[] allFreqs = linspace(0f, (float) (sampleRate / 2), nFreqs); // linspace(0, sample_rate // 2, ...)
-        float[] melPts = linspace((float) hzToMel(fMin, melScale), (float) hzToMel(fMax, melScale), nMels + 2);
+        // torchaudio: linspace(0, sample_rate // 2, n_freqs) and linspace(mel(f_min), mel(f_max), n_mels + 2)
+        float[] allFreqs = TorchFloat32.linspace(0f, (float) (sampleRate / 2), nFreqs);
+        float[] melPts = TorchFloat32.linspace((float) hzToMel(fMin, melScale), (float) hzToMel(fMax, melScale),
+                nMels + 2);
         float[] fPts = new float[nMels + 2];
         for (int i = 0; i < fPts.length; i++) {
             fPts[i] = melToHz32(melPts[i], melScale);
@@ -58,21 +61,6 @@ final class MelFilterbank {
         }
     }
 
-    /** torch.linspace in float32: start + step*i for the first half, end - step*(n-1-i) for the second. */
-    static float[] linspace(float start, float end, int steps) {
-        float[] out = new float[steps];
-        if (steps == 1) {
-            out[0] = start;
-            return out;
-        }
-        float step = (end - start) / (steps - 1);
-        int halfway = steps / 2;
-        for (int i = 0; i < steps; i++) {
-            out[i] = i < halfway ? start + step * i : end - step * (steps - i - 1);
-        }
-        return out;
-    }
-
     /** torchaudio's _mel_to_hz on a float32 tensor. */
     private static float melToHz32(float mel, String melScale) {
         if ("htk".equals(melScale)) {
@@ -82,9 +70,10 @@ final class MelFilterbank {
         float minLogHz = 1000.0f;
         float minLogMel = (float) (1000.0 / (200.0 / 3));
         float logStep = (float) (Math.log(6.4) / 27.0);
-        return mel >= minLogMel ? minLogHz * (float) Math.exp(logStep * (mel - minLogMel)) : 0f + fSp * mel;
+        return mel >= minLogMel ? minLogHz * TorchFloat32.exp(logStep * (mel - minLogMel)) : 0f + fSp * mel;
     }
 
+    /** torchaudio's _hz_to_mel (Python floats, i.e. float64). */
     static double hzToMel(double freq, String melScale) {
         if ("htk".equals(melScale)) {
             return 2595.0 * Math.log10(1.0 + freq / 700.0);
@@ -96,6 +85,7 @@ final class MelFilterbank {
         return freq >= minLogHz ? minLogMel + Math.log(freq / minLogHz) / logStep : freq / fSp;
     }
 
+    /** torchaudio's _mel_to_hz in float64 (for tests and band-edge reasoning). */
     static double melToHz(double mel, String melScale) {
         if ("htk".equals(melScale)) {
             return 700.0 * (Math.pow(10.0, mel / 2595.0) - 1.0);

@@ -76,6 +76,7 @@ class FeatureConfigTest {
         assertEquals(188, FeatureConfig.expectedFrames(48000, 1024, 256, true));
         assertEquals(184, FeatureConfig.expectedFrames(48000, 1024, 256, false));
         assertEquals(101, FeatureConfig.expectedFrames(16000, 400, 160, true));
+        assertEquals(100, FeatureConfig.expectedFrames(16000, 401, 160, true)); // odd n_fft pads 200 per side
     }
 
     private static void assertRejected(String json, String expectedFragment) {

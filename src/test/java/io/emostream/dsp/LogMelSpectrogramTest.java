@@ -15,26 +15,16 @@ import org.junit.jupiter.api.Test;
 /**
  * Parity with {@code features.LogMel} (torchaudio 0.13). This class computes in float64, so it is compared with
  * the same torchaudio module run in float64; against torchaudio's float32 output (the training path) the allowed
- * gap adds torch's own float32-vs-float64 gap recorded in the manifest (large only for signals with a wide
- * spectral dynamic range, e.g. 0.15 dB in the deep stop band of a pure chirp).
+ * gap is torch's own float32-vs-float64 gap recorded in the manifest (large only for signals with a wide spectral
+ * dynamic range: 0.15 dB in the deep stop band of a pure chirp, 6e-4 dB for speech).
  */
 class LogMelSpectrogramTest {
 
-    /** Bound for bands within {@link #SPECTRAL_RANGE_DB} of the frame's loudest band. */
-    static final double TOLERANCE_DB = 1e-3;
-    static final double SPECTRAL_RANGE_DB = 60;
     /**
-     * Bound for pure chirps, tones and sharp harmonic complexes in bands within {@link #SPECTRAL_RANGE_DB} of the frame's loudest band. A pure
-     * tone on the far tail of a triangle sees a weight of ~1e-3; torch's float32 mel points (vectorised linspace)
-     * differ from this port's by one ulp at a few points, which moves such tiny weights by up to 0.2 %.
+     * Bound on every element against torchaudio run in float64 (achieved: 0 to 5e-5 dB; the window and filterbank
+     * are bit-identical, the rest is float64 FFT rounding). The brief asked for 1e-3 dB; this is tighter.
      */
-    static final double TONE_TOLERANCE_DB = 3e-3;
-    /**
-     * Bound for every band. Bands 100+ dB below the frame's peak (pure chirps and tones only) are set by the
-     * float32 rounding noise of torch's Hann window and filterbank (1-ulp differences of cos/exp/linspace
-     * vectorisation), which no double-precision port reproduces bit for bit.
-     */
-    static final double DEEP_BAND_TOLERANCE_DB = 0.05;
+    static final double TOLERANCE_DB = 1e-4;
 
     @Test
     void matchesTorchaudioOnEveryGoldenSignalAndParameterSet() {
@@ -51,49 +41,18 @@ class LogMelSpectrogramTest {
             double torchGap = entry.get("float32_vs_float64_max_db").asDouble();
             double diff32 = GoldenFixtures.maxAbsDiff(expected32, actual);
             double diff64 = GoldenFixtures.maxAbsDiff(expected64, actual);
-            double diff64Loud = maxDiffWithinRange(expected64, actual, config.frames(), SPECTRAL_RANGE_DB);
-            System.out.printf("log-mel %-18s |Java-torch64| %.1e dB (bands within %.0f dB of the frame's loudest: "
-                    + "%.1e dB); |Java-torch32| %.1e dB; torch32 vs torch64 %.1e dB%n",
-                    name, diff64, SPECTRAL_RANGE_DB, diff64Loud, diff32, torchGap);
-            // synthetic signals made of a few pure sinusoids (the speech-like one is a sum of sharp harmonics)
-            boolean pureTone = name.equals("chirp") || name.equals("tones") || name.equals("speech_like");
-            if (pureTone) {
-                check(failures, diff64Loud <= TONE_TOLERANCE_DB, name + ": vs float64 torchaudio " + diff64Loud);
-            } else {
-                check(failures, diff64 <= TOLERANCE_DB, name + ": vs float64 torchaudio " + diff64 + " dB");
+            System.out.printf("log-mel %-18s max |Java - torch float64| %.1e dB; |Java - torch float32| %.1e dB "
+                    + "(torch float32 vs float64: %.1e dB)%n", name, diff64, diff32, torchGap);
+            if (diff64 > TOLERANCE_DB) {
+                failures.add(name + ": vs float64 torchaudio " + diff64 + " dB");
             }
-            check(failures, diff64 <= DEEP_BAND_TOLERANCE_DB, name + ": vs float64 torchaudio " + diff64 + " dB");
-            check(failures, diff32 <= Math.max(TOLERANCE_DB, diff64) + torchGap,
-                    name + ": vs float32 torchaudio " + diff32);
+            if (diff32 > diff64 + torchGap + 1e-5) {
+                failures.add(name + ": vs float32 torchaudio " + diff32 + " dB");
+            }
             checked++;
         }
         assertTrue(failures.isEmpty(), String.join("\n", failures));
         assertTrue(checked >= 10, "fixtures checked: " + checked);
-    }
-
-    private static void check(java.util.List<String> failures, boolean ok, String message) {
-        if (!ok) {
-            failures.add(message);
-        }
-    }
-
-    /** Max |a - b| over the elements of b's frames that lie within {@code rangeDb} of that frame's loudest band. */
-    static double maxDiffWithinRange(float[] expected, float[] actual, int frames, double rangeDb) {
-        int mels = expected.length / frames;
-        double max = 0;
-        for (int f = 0; f < frames; f++) {
-            double loudest = -Double.MAX_VALUE;
-            for (int m = 0; m < mels; m++) {
-                loudest = Math.max(loudest, expected[m * frames + f]);
-            }
-            for (int m = 0; m < mels; m++) {
-                int i = m * frames + f;
-                if (expected[i] >= loudest - rangeDb) {
-                    max = Math.max(max, Math.abs((double) expected[i] - actual[i]));
-                }
-            }
-        }
-        return max;
     }
 
     @Test

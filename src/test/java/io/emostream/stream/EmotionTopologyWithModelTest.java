@@ -98,6 +98,11 @@ class EmotionTopologyWithModelTest {
             assertTrue(model.labels().contains(fin.getDominantLabel()));
             assertEquals(1.0, fin.getMeanProbabilities().values().stream().mapToDouble(Float::doubleValue).sum(), 1e-4);
             assertEquals(START.plusSeconds(9), fin.getLastAudioTime());
+            io.micrometer.core.instrument.Timer inference = h.meters.find(StreamMetrics.INFERENCE).timer();
+            assertEquals(3, inference.count());
+            System.out.printf("EmotionTopologyWithModelTest: inference %.1f ms mean, %.1f ms max per 3 s window%n",
+                    inference.mean(java.util.concurrent.TimeUnit.MILLISECONDS),
+                    inference.max(java.util.concurrent.TimeUnit.MILLISECONDS));
         }
     }
 }
