@@ -70,6 +70,7 @@ public final class ApicurioRegistry implements AutoCloseable {
 
     /** As {@link #start(int, Duration)}, with the unpacked app in {@code home}. */
     public static ApicurioRegistry start(Path home, int port, Duration startupTimeout) {
+        home = home.toAbsolutePath(); // the child runs inside home, so a relative path would not resolve there
         Objects.requireNonNull(startupTimeout, "startupTimeout");
         Path runnerJar = findRunnerJar(home);
         int httpPort = port == 0 ? freePort() : port;
