@@ -335,6 +335,7 @@ def main():
 
     report = {"selection": chosen, "epochs": [c[1] for c in checkpoints], "val_macro_f1": final[0],
               "val_macro_f1_telephone": final[1], "gflop_per_window": flops / 1e9, "history": history}
+    torch.save({"state": state, "mean": mean, "std": std, "config": cfg}, output.with_suffix(".pt"))
     export(model, state, cfg, feat_cfg, labels, mean, std, report, output)
     (output.parent / (output.stem + ".training.json")).write_text(json.dumps(report, indent=2))
     log(f"wrote {output}")
