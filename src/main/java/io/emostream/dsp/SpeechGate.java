@@ -33,14 +33,14 @@ import java.util.Arrays;
  * 0.1 of a 3-s window is 0.3 s voiced, about 0.6 s of talk; 250 ms keeps a lone syllable at the end of a call
  * from being judged.
  *
- * <p>Measured. Test signals (SpeechGateTest and 20 seeds of the same generators): white, pink and brown noise at
- * -70 to -6 dBFS, also through the telephone channel, noise bursts after silence and hum score at most 0.075
- * (brown noise), never speech; espeak speech 0.66 (0.64 at -45 dBFS RMS, 0.56 at 10 dB SNR), a synthetic voice
- * with 50 % pauses 0.57 (0.32 at 10 dB SNR), a breathy synthetic voice at 10 dB SNR 0.15 to 0.24 (0.04 to 0.06
- * without the continuity rule). Cost: 0.39 ms thread CPU per 3-s window ({@code FrontEndBenchmark}, main; the
- * previous gate 0.31 ms on the same loaded machine). CREMA-D clips of the train and val splits only (the test split
- * is kept for the model card), centre 3 s or zero-padded, clean and through the G.711 telephone channel, share
- * judged speech:
+ * <p>Measured. Test signals (SpeechGateTest and 20 seeds of the same generators): white, pink and brown noise at -70
+ * to -6 dBFS, also through the telephone channel, noise bursts after silence and hum score at most 0.075 (brown
+ * noise), never speech; espeak speech 0.66 (0.64 at -45 dBFS RMS, 0.56 at 10 dB SNR), a synthetic voice with 50 %
+ * pauses 0.57 (0.32 at 10 dB SNR), a breathy synthetic voice at 10 dB SNR 0.15 to 0.24 (0.04 to 0.06 without the
+ * continuity rule). Cost: 0.39 ms thread CPU per 3-s window ({@code FrontEndBenchmark} main and
+ * {@code SpeechGateRecall}; the previous gate 0.31 ms on the same loaded machine). CREMA-D clips of the train and
+ * val splits only (the test split is kept for the model card), centre 3 s or zero-padded, clean and through the
+ * G.711 telephone channel, share judged speech:
  * <pre>
  *                          train clean  train tel.  val clean  val tel.
  *   gate on the clip part     99.50 %     99.41 %    99.59 %   99.59 %    (17, 20, 2, 2 rejected)
@@ -49,12 +49,14 @@ import java.util.Arrays;
  *   gate on the clip part     88.30 %     88.48 %    88.89 %   88.68 %
  *   gate on the padded window 87.53 %     87.83 %    88.27 %   87.86 %
  * </pre>
- * The padded-window row is what {@code ./emostream evaluate --labels .../crema-d/labels.csv --audio-dir
- * .../crema-d/audio --split val [--channel telephone] --model M} reports as {@code no_speech_by_gate} (it passes the
- * fitted window, so the gate also sees the padding). The old gate lost soft, sad clips (median -40 dBFS RMS):
- * lowering the floor to -60 dBFS alone changed nothing on CREMA-D; the voicing threshold of 0.5 and the 6-dB margin
- * rejected them (voicing 0.3 alone kept 98.9 % but let 4 of 80 brown noise windows through). The clips still rejected are sad or
- * neutral clips at -34 to -47 dBFS RMS (actors 1014, 1050, 1068, 1085, 1088).
+ * Both rows come from {@code java -cp target/classes:$(cat target/launcher-classpath.txt)
+ * io.emostream.bench.SpeechGateRecall .../crema-d/labels.csv .../crema-d/audio train,val}; the padded-window row is
+ * also what {@code ./emostream evaluate --labels .../crema-d/labels.csv --audio-dir .../crema-d/audio --split val
+ * [--channel telephone] --model M} reports as {@code no_speech_by_gate} (it passes the fitted window, so there the
+ * gate also sees the padding). The old gate lost soft, sad clips (median -40 dBFS RMS): lowering the floor to -60 dBFS
+ * alone changed nothing on CREMA-D; the voicing threshold of 0.5 and the 6-dB margin rejected them (voicing 0.3 alone
+ * kept 98.9 to 99.6 % but let 4 of 80 brown noise windows through). The clips still rejected are sad or neutral
+ * clips at -34 to -47 dBFS RMS (actors 1014, 1050, 1068, 1085, 1088).
  *
  * <p>Limitations: an intermittent steady tone (ringback, DTMF) passes the level and voicing tests while it is on;
  * it is not speech but is counted. Instances are immutable and thread-safe.
