@@ -38,12 +38,20 @@ class SpeechGateTest {
 
     @Test
     void pinkAndBrownNoiseAtAnyLevelIsNotSpeech() {
-        for (double dbfs : new double[] {-60, -40, -20, -6}) {
-            SpeechGate.SpeechDecision pink = gate.assess(scaleToDbfs(pinkNoise(WINDOW, 5), dbfs), WINDOW);
-            assertFalse(pink.speech(), "pink noise at " + dbfs + " dBFS: " + pink);
-            SpeechGate.SpeechDecision brown = gate.assess(scaleToDbfs(brownNoise(WINDOW, 6), dbfs), WINDOW);
-            assertFalse(brown.speech(), "brown noise at " + dbfs + " dBFS: " + brown);
+        // brown noise's frame energies wander by several dB, so it passes the level tests; voicing must reject it
+        for (long seed = 1; seed <= 8; seed++) {
+            for (double dbfs : new double[] {-60, -40, -20, -6}) {
+                SpeechGate.SpeechDecision pink = gate.assess(scaleToDbfs(pinkNoise(WINDOW, seed), dbfs), WINDOW);
+                assertFalse(pink.speech(), "pink noise (seed " + seed + ") at " + dbfs + " dBFS: " + pink);
+                SpeechGate.SpeechDecision brown = gate.assess(scaleToDbfs(brownNoise(WINDOW, seed), dbfs), WINDOW);
+                assertFalse(brown.speech(), "brown noise (seed " + seed + ") at " + dbfs + " dBFS: " + brown);
+                assertTrue(brown.speechRatio() < 0.08f, "brown noise (seed " + seed + ") at " + dbfs + " dBFS: "
+                        + brown + " is close to the speech ratio threshold");
+            }
         }
+        SpeechGate.SpeechDecision narrowBrown = gate.assess(
+                io.emostream.audio.TelephoneChannel.apply(scaleToDbfs(brownNoise(WINDOW, 3), -30)), WINDOW);
+        assertFalse(narrowBrown.speech(), "brown noise through the telephone channel: " + narrowBrown);
     }
 
     @Test
@@ -87,6 +95,52 @@ class SpeechGateTest {
             System.out.println("espeak speech + white noise at 10 dB SNR: " + noisy);
             assertTrue(noisy.speech(), "espeak + noise at 10 dB SNR: " + noisy);
         }
+    }
+
+    @Test
+    void quietSpeechAtMinus45DbfsIsSpeech() {
+        // contact-centre gain varies; a soft speaker on a low-gain line is still a customer to classify
+        float[] quiet = scaleToDbfs(espeakWindow(), -45);
+        SpeechGate.SpeechDecision clean = gate.assess(quiet, WINDOW);
+        System.out.println("espeak speech at -45 dBFS RMS: " + clean);
+        assertTrue(clean.speech(), "espeak speech at -45 dBFS RMS: " + clean);
+        float[] loud = espeakWindow();
+        assertTrue(clean.speechRatio() >= 0.9f * gate.assess(loud, WINDOW).speechRatio(),
+                "quiet speech should keep nearly all its speech frames: " + clean);
+        SpeechGate.SpeechDecision narrow = gate.assess(io.emostream.audio.TelephoneChannel.apply(quiet), WINDOW);
+        assertTrue(narrow.speech(), "espeak speech at -45 dBFS RMS through the telephone channel: " + narrow);
+    }
+
+    @Test
+    void breathyLowVoicingSpeechIsSpeechByPitchContinuity() {
+        // strong aspiration on the glottal source and 10 dB of background: few frames reach a pitch peak of 0.5,
+        // but their weaker peaks stay at the same lag from frame to frame
+        SpeechGate.SpeechGateConfig d = SpeechGate.SpeechGateConfig.defaults();
+        SpeechGate withoutContinuity = new SpeechGate(new SpeechGate.SpeechGateConfig(d.frame(), d.hop(),
+                d.absoluteFloorDbfs(), d.noisePercentile(), d.noiseMarginDb(), d.minVoicing(), d.minVoicing(),
+                d.minPitchHz(), d.maxPitchHz(), d.minSpeechRatio(), d.minSpeech()));
+        for (long seed = 1; seed <= 3; seed++) {
+            float[] breathy = NoiseMixer.addWhiteNoise(scaleToDbfs(syntheticVoice(WINDOW, seed, 1.0), -45), 10,
+                    seed + 100);
+            SpeechGate.SpeechDecision d1 = gate.assess(breathy, WINDOW);
+            System.out.println("breathy synthetic voice at -45 dBFS, 10 dB SNR (seed " + seed + "): " + d1);
+            assertTrue(d1.speech(), "breathy voice (seed " + seed + "): " + d1);
+            SpeechGate.SpeechDecision strict = withoutContinuity.assess(breathy, WINDOW);
+            assertTrue(strict.speechRatio() < d1.speechRatio() / 2, "continuity should more than double the voiced "
+                    + "frames of a breathy voice: " + strict + " vs " + d1);
+            SpeechGate.SpeechDecision narrow = gate.assess(io.emostream.audio.TelephoneChannel.apply(breathy), WINDOW);
+            assertTrue(narrow.speech(), "breathy voice (seed " + seed + ") through the telephone channel: " + narrow);
+        }
+    }
+
+    @Test
+    void continuedVoicingAboveMinVoicingIsRejected() {
+        SpeechGate.SpeechGateConfig d = SpeechGate.SpeechGateConfig.defaults();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new SpeechGate.SpeechGateConfig(d.frame(), d.hop(), d.absoluteFloorDbfs(), d.noisePercentile(),
+                        d.noiseMarginDb(), 0.4, 0.6, d.minPitchHz(), d.maxPitchHz(), d.minSpeechRatio(),
+                        d.minSpeech()));
+        assertTrue(e.getMessage().contains("0.6"), e.getMessage());
     }
 
     @Test
@@ -156,6 +210,11 @@ class SpeechGateTest {
      * whose frequencies move between vowels, with a 4-Hz syllabic envelope that closes between syllables.
      */
     static float[] syntheticVoice(int n, long seed) {
+        return syntheticVoice(n, seed, 0.01);
+    }
+
+    /** As {@link #syntheticVoice(int, long)} with Gaussian aspiration noise of the given level on the source. */
+    static float[] syntheticVoice(int n, long seed, double aspiration) {
         Random random = new Random(seed);
         double[] source = new double[n];
         double phase = 0;
@@ -166,7 +225,7 @@ class SpeechGateTest {
             double p = phase - Math.floor(phase);
             source[i] = p < 0.4 ? 0.5 * (1 - Math.cos(Math.PI * p / 0.4)) : p < 0.6 ? Math.cos(Math.PI * (p - 0.4) / 0.4)
                     : 0;
-            source[i] += 0.01 * random.nextGaussian(); // aspiration
+            source[i] += aspiration * random.nextGaussian();
         }
         double[][] vowels = {{730, 1090, 2440}, {270, 2290, 3010}, {570, 840, 2410}, {660, 1720, 2410}};
         double[] out = new double[n];
