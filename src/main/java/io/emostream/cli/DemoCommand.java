@@ -97,6 +97,10 @@ public final class DemoCommand implements Command {
     }
 
     private int runDemo(CommandLine options, PrintStream out) throws Exception {
+        double seconds = options.has("seconds") ? options.decimal("seconds") : 20;
+        if (seconds <= 0) {
+            throw new UsageException("option --seconds must be positive, got " + options.string("seconds", null));
+        }
         Path workDir = ServiceProcess.projectHome().resolve(".emostream").resolve("demo");
         Files.createDirectories(workDir);
         String serviceUrl = options.string("service-url", null);
@@ -104,10 +108,6 @@ public final class DemoCommand implements Command {
         if (serviceUrl == null && !Files.isRegularFile(model)) {
             throw new IllegalArgumentException("Model " + model + " not found: pass --model PATH (for a quick try "
                     + "the test model src/test/resources/model/emotion-test.onnx works)");
-        }
-        double seconds = options.has("seconds") ? options.decimal("seconds") : 20;
-        if (seconds <= 0) {
-            throw new UsageException("option --seconds must be positive, got " + options.string("seconds", null));
         }
         List<CallAudioSender.CallStream> calls = options.positionals().isEmpty()
                 ? DemoCalls.generated("demo-call", seconds, 42)
