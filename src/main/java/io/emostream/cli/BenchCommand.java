@@ -65,17 +65,15 @@ public final class BenchCommand implements Command {
 
     @Override
     public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
-        OptionParser options = new OptionParser(args.toArray(String[]::new), Set.of("calls", "duration", "model", "chunk-ms"),
-                Set.of("help"));
-        if (options.flag("help")) {
+        CommandLine options = CommandLine.parse(name(), args, Set.of("calls", "duration", "model", "chunk-ms"), Set.of());
+        if (options.help()) {
             out.print(USAGE);
             return 0;
         }
-        int calls = options.integer("calls", 4);
+        int calls = options.integer("calls", 4, 1);
         Duration duration = options.duration("duration", Duration.ofSeconds(60));
-        Duration chunk = Duration.ofMillis(options.integer("chunk-ms", 100));
-        Path model = options.string("model", null) != null ? Path.of(options.string("model", null))
-                : ServiceProcess.projectHome().resolve("models").resolve("emotion-cnn.onnx");
+        Duration chunk = Duration.ofMillis(options.integer("chunk-ms", 100, 1));
+        Path model = options.path("model", ServiceProcess.projectHome().resolve("models").resolve("emotion-cnn.onnx"));
         if (!Files.isRegularFile(model)) {
             throw new IllegalArgumentException("Model " + model + " not found: pass --model PATH");
         }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -169,12 +170,15 @@ final class CommandLine {
         return value;
     }
 
-    /** Parses 3s, 1.5s, 500ms, 2m (a bare number is seconds) or ISO-8601 (PT3S); null when malformed. */
+    /**
+     * Parses 3s, 1.5s, 500ms, 2m, 1.5min (a bare number is seconds) or ISO-8601 (PT3S), ignoring case; null when
+     * malformed.
+     */
     static Duration parseDuration(String text) {
-        String trimmed = text.trim();
-        if (trimmed.toUpperCase().startsWith("PT")) {
+        String trimmed = text.trim().toLowerCase(Locale.ROOT);
+        if (trimmed.startsWith("pt")) {
             try {
-                return Duration.parse(trimmed.toUpperCase());
+                return Duration.parse(trimmed.toUpperCase(Locale.ROOT));
             } catch (RuntimeException e) {
                 return null;
             }

@@ -75,10 +75,10 @@ public final class DemoCommand implements Command {
 
     @Override
     public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
-        OptionParser options = new OptionParser(args.toArray(String[]::new),
+        CommandLine options = CommandLine.parse(name(), args,
                 Set.of("kafka-port", "registry-port", "http-port", "service-url", "model", "seconds"),
-                Set.of("exit", "help"));
-        if (options.flag("help")) {
+                Set.of("exit"));
+        if (options.help()) {
             out.print(USAGE);
             return 0;
         }
@@ -96,24 +96,27 @@ public final class DemoCommand implements Command {
         }
     }
 
-    private int runDemo(OptionParser options, PrintStream out) throws Exception {
+    private int runDemo(CommandLine options, PrintStream out) throws Exception {
+        double seconds = options.has("seconds") ? options.decimal("seconds") : 20;
+        if (seconds <= 0) {
+            throw new UsageException("option --seconds must be positive, got " + options.string("seconds", null));
+        }
         Path workDir = ServiceProcess.projectHome().resolve(".emostream").resolve("demo");
         Files.createDirectories(workDir);
         String serviceUrl = options.string("service-url", null);
-        Path model = options.string("model", null) != null ? Path.of(options.string("model", null))
-                : ServiceProcess.projectHome().resolve("models").resolve("emotion-cnn.onnx");
+        Path model = options.path("model", ServiceProcess.projectHome().resolve("models").resolve("emotion-cnn.onnx"));
         if (serviceUrl == null && !Files.isRegularFile(model)) {
             throw new IllegalArgumentException("Model " + model + " not found: pass --model PATH (for a quick try "
                     + "the test model src/test/resources/model/emotion-test.onnx works)");
         }
-        List<CallAudioSender.CallStream> calls = options.positional().isEmpty()
-                ? DemoCalls.generated("demo-call", Double.parseDouble(options.string("seconds", "20")), 42)
-                : DemoCalls.fromDirectory(Path.of(options.positional().get(0)));
+        List<CallAudioSender.CallStream> calls = options.positionals().isEmpty()
+                ? DemoCalls.generated("demo-call", seconds, 42)
+                : DemoCalls.fromDirectory(Path.of(options.positionals().get(0)));
 
         String bootstrap = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
         if (bootstrap == null || bootstrap.isBlank()) {
             out.println("Starting embedded Kafka (KRaft) ...");
-            EmbeddedKafka kafka = EmbeddedKafka.start(options.integer("kafka-port", 9092));
+            EmbeddedKafka kafka = EmbeddedKafka.start(options.integer("kafka-port", 9092, 0));
             started.add(kafka);
             bootstrap = kafka.bootstrapServers();
         }
@@ -121,7 +124,7 @@ public final class DemoCommand implements Command {
         if (registryUrl == null || registryUrl.isBlank()) {
             out.println("Starting Apicurio registry ...");
             ApicurioRegistry registry = ApicurioRegistry.start(ServiceProcess.apicurioHome(),
-                    options.integer("registry-port", 8081),
+                    options.integer("registry-port", 8081, 0),
                     Duration.ofMinutes(2));
             started.add(registry);
             registryUrl = registry.ccompatUrl();
@@ -129,7 +132,7 @@ public final class DemoCommand implements Command {
         createTopics(bootstrap, 3);
 
         if (serviceUrl == null) {
-            int httpPort = options.integer("http-port", 8080);
+            int httpPort = options.integer("http-port", 8080, 0);
             Path stateDir = Files.createTempDirectory("emostream-demo-state");
             out.println("Starting the service (log: " + workDir.resolve("service.log") + ") ...");
             ServiceProcess service = ServiceProcess.start(ServiceProcess.projectHome().resolve(ServiceProcess.DEFAULT_JAR), Map.of(

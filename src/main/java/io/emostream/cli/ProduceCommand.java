@@ -64,30 +64,24 @@ public final class ProduceCommand implements Command {
 
     @Override
     public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
-        OptionParser options = new OptionParser(args.toArray(String[]::new),
+        CommandLine options = CommandLine.parse(name(), args,
                 Set.of("call-id", "encoding", "rate", "speaker", "stereo-agent", "chunk-ms", "bootstrap", "registry",
                         "topic", "client-config"),
-                Set.of("fast", "help"));
-        if (options.flag("help")) {
+                Set.of("fast"));
+        if (options.help()) {
             out.print(USAGE);
             return 0;
         }
-        String callId = options.string("call-id", null);
-        if (callId == null || callId.isBlank()) {
-            throw new UsageException("--call-id is required");
-        }
-        if (options.positional().isEmpty()) {
+        String callId = options.required("call-id");
+        if (options.positionals().isEmpty()) {
             throw new UsageException("no WAV file given");
         }
         AudioEncoding encoding = parseEncoding(options.string("encoding", "pcm16"));
-        int rate = options.integer("rate", 16000);
-        Duration chunk = Duration.ofMillis(options.integer("chunk-ms", 100));
-        if (chunk.isZero() || chunk.isNegative()) {
-            throw new UsageException("--chunk-ms must be positive");
-        }
+        int rate = options.integer("rate", 16000, 1);
+        Duration chunk = Duration.ofMillis(options.integer("chunk-ms", 100, 1));
 
         List<float[]> parts = new ArrayList<>();
-        for (String file : options.positional()) {
+        for (String file : options.positionals()) {
             parts.add(readMono(Path.of(file), rate));
         }
         float[] customer = concat(parts);

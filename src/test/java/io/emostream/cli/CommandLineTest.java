@@ -32,6 +32,24 @@ class CommandLineTest {
         assertEquals(Duration.ofMinutes(2), CommandLine.parseDuration("2m"));
         assertEquals(Duration.ofSeconds(3), CommandLine.parseDuration("PT3S"));
         assertNull(CommandLine.parseDuration("three seconds"));
+        assertEquals(Duration.ofSeconds(90), CommandLine.parseDuration("1.5m"));
+        assertEquals(Duration.ofSeconds(90), CommandLine.parseDuration("1.5min"));
+        assertEquals(Duration.ofSeconds(60), CommandLine.parseDuration("PT1M"));
+        assertEquals(Duration.ofSeconds(60), CommandLine.parseDuration("60S"));
+        assertEquals(Duration.ofMillis(500), CommandLine.parseDuration("500MS"));
+    }
+
+    @Test
+    void inlineAndSeparateValuesOfStringsAndNumbers() {
+        CommandLine line = CommandLine.parse("produce", List.of("--call-id", "c1", "--rate=8000", "--fast", "a.wav",
+                "b.wav", "--duration", "1.5m"), Set.of("call-id", "rate", "duration", "chunk-ms"), Set.of("fast"));
+        assertEquals("c1", line.string("call-id", null));
+        assertEquals("c1", line.required("call-id"));
+        assertEquals(8000, line.integer("rate", 16000, 1));
+        assertEquals(100, line.integer("chunk-ms", 100, 1));
+        assertTrue(line.flag("fast"));
+        assertEquals(List.of("a.wav", "b.wav"), line.positionals());
+        assertEquals(Duration.ofSeconds(90), line.duration("duration", Duration.ZERO));
     }
 
     @Test
@@ -40,11 +58,21 @@ class CommandLineTest {
                 () -> CommandLine.parse("classify", List.of("--windw", "3s"), Set.of("window"), Set.of()));
         assertTrue(unknown.getMessage().contains("unknown option --windw (classify accepts --help, --window)"),
                 unknown.getMessage());
-        assertThrows(UsageException.class, () -> CommandLine.parse("x", List.of("--window"), Set.of("window"), Set.of()));
+        UsageException missing = assertThrows(UsageException.class,
+                () -> CommandLine.parse("x", List.of("--window"), Set.of("window"), Set.of()));
+        assertTrue(missing.getMessage().contains("option --window needs a value"), missing.getMessage());
+        UsageException flagValue = assertThrows(UsageException.class,
+                () -> CommandLine.parse("x", List.of("--fast=yes"), Set.of(), Set.of("fast")));
+        assertTrue(flagValue.getMessage().contains("option --fast takes no value"), flagValue.getMessage());
+        CommandLine noCallId = CommandLine.parse("produce", List.of("a.wav"), Set.of("call-id"), Set.of());
+        assertTrue(assertThrows(UsageException.class, () -> noCallId.required("call-id")).getMessage()
+                .contains("option --call-id is required"));
         assertThrows(UsageException.class,
                 () -> CommandLine.parse("x", List.of("--window", "1s", "--window", "2s"), Set.of("window"), Set.of()));
-        CommandLine line = CommandLine.parse("x", List.of("--window", "soon", "--threads", "0"),
-                Set.of("window", "threads"), Set.of());
+        CommandLine line = CommandLine.parse("x", List.of("--window", "soon", "--threads", "0", "--rate", "fast"),
+                Set.of("window", "threads", "rate"), Set.of());
+        assertTrue(assertThrows(UsageException.class, () -> line.integer("rate", 16000, 1)).getMessage()
+                .contains("option --rate must be a whole number, got 'fast'"));
         assertTrue(assertThrows(UsageException.class, () -> line.duration("window", null)).getMessage()
                 .contains("positive duration"));
         assertTrue(assertThrows(UsageException.class, () -> line.integer("threads", 1, 1)).getMessage()
