@@ -115,6 +115,12 @@ public final class SpeechGate {
             return new SpeechGateConfig(Duration.ofMillis(25), Duration.ofMillis(20), -60, 10, 3, 0.5, 0.25, 60,
                     400, 0.1, Duration.ofMillis(250));
         }
+
+        /** This configuration with another minimum speech ratio (the one setting operators tune). */
+        public SpeechGateConfig withMinSpeechRatio(double ratio) {
+            return new SpeechGateConfig(frame, hop, absoluteFloorDbfs, noisePercentile, noiseMarginDb, minVoicing,
+                    minContinuedVoicing, minPitchHz, maxPitchHz, ratio, minSpeech);
+        }
     }
 
     /**

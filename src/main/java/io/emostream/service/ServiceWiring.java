@@ -37,10 +37,7 @@ public final class ServiceWiring {
 
     /** The window classifier: the model behind the speech gate configured by {@code emostream.speech-gate}. */
     public static EmotionAnalyzer analyzer(EmotionModel model, EmostreamConfig config) {
-        SpeechGateConfig d = SpeechGateConfig.defaults();
-        SpeechGateConfig gate = new SpeechGateConfig(d.frame(), d.hop(), d.absoluteFloorDbfs(), d.noisePercentile(),
-                d.noiseMarginDb(), d.minVoicing(), d.minPitchHz(), d.maxPitchHz(), config.speechGate().minRatio(),
-                d.minSpeech());
+        SpeechGateConfig gate = SpeechGateConfig.defaults().withMinSpeechRatio(config.speechGate().minRatio());
         return new EmotionAnalyzer(model, gate);
     }
 
