@@ -43,9 +43,13 @@ import java.util.concurrent.Future;
 public final class BenchCommand implements Command {
 
     static final String USAGE = """
-            Usage: emostream bench [--calls N] [--duration 60s] [--model PATH] [--chunk-ms N]
+            Usage: emostream bench [--calls N] [--duration 60s] [--model PATH] [--chunk-ms N] [--warmup 20s]
+                                   [--stagger 3s]
               Runs N concurrent real-time calls through the service topology on an embedded broker and registry
-              and prints a JSON summary (throughput, CPU per window, latency p50/p99).
+              and prints a JSON summary (throughput, CPU per window and by part, latency p50/p99).
+              --warmup   the same load with other call ids first, not measured (0s: measure a cold JVM)
+              --stagger  call starts spread evenly over this span (0s: all calls start, and complete each
+                         window, at the same moment)
             """;
 
     @Override
@@ -65,7 +69,7 @@ public final class BenchCommand implements Command {
 
     @Override
     public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
-        CommandLine options = CommandLine.parse(name(), args, Set.of("calls", "duration", "model", "chunk-ms"), Set.of());
+        CommandLine options = CommandLine.parse(name(), args, Set.of("calls", "duration", "model", "chunk-ms", "warmup", "stagger"), Set.of());
         if (options.help()) {
             out.print(USAGE);
             return 0;
@@ -73,6 +77,8 @@ public final class BenchCommand implements Command {
         int calls = options.integer("calls", 4, 1);
         Duration duration = options.duration("duration", Duration.ofSeconds(60));
         Duration chunk = Duration.ofMillis(options.integer("chunk-ms", 100, 1));
+        Duration warmup = options.durationOrZero("warmup", Duration.ofSeconds(20));
+        Duration stagger = options.durationOrZero("stagger", Duration.ofSeconds(3));
         Path model = options.path("model", ServiceProcess.projectHome().resolve("models").resolve("emotion-cnn.onnx"));
         if (!Files.isRegularFile(model)) {
             throw new IllegalArgumentException("Model " + model + " not found: pass --model PATH");
@@ -93,7 +99,7 @@ public final class BenchCommand implements Command {
                     "kafka-streams.state.dir", stateDir.toString()));
             try (EmotionModel emotionModel = app.loadModel()) {
                 Map<String, Object> summary = runBench(app, emotionModel, kafka.bootstrapServers(),
-                        registry.ccompatUrl(), calls, duration, chunk, err);
+                        registry.ccompatUrl(), calls, duration, chunk, warmup, stagger, err);
                 ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
                 out.println(mapper.writeValueAsString(summary));
             }
@@ -101,29 +107,23 @@ public final class BenchCommand implements Command {
         return 0;
     }
 
+    /** What one phase of real-time calls measured. */
+    private record Phase(long chunksSent, long events, double wallSeconds, long processCpu, long streamCpu,
+                         Map<String, Double> coresByPart, double[] sortedLatenciesMs) {
+    }
+
     private Map<String, Object> runBench(StandaloneStreams app, EmotionModel model, String bootstrap,
                                          String registryUrl, int callCount, Duration duration, Duration chunk,
-                                         PrintStream err) throws Exception {
+                                         Duration warmup, Duration stagger, PrintStream err) throws Exception {
         double seconds = duration.toMillis() / 1000.0;
         List<CallAudioSender.CallStream> calls = new ArrayList<>();
         for (int i = 0; i < callCount; i++) {
             calls.add(DemoCalls.generated("bench-" + i, i, seconds, 1000L * i));
         }
         long windowMs = app.config().window().size().toMillis();
-        long chunkMs = chunk.toMillis();
-        // send time (nanoTime) of every chunk, per call
-        Map<String, long[]> sentAt = new ConcurrentHashMap<>();
-        for (CallAudioSender.CallStream call : calls) {
-            sentAt.put(call.callId(), new long[(int) Math.ceil(seconds * 1000 / chunkMs) + 2]);
-        }
-        List<Double> latenciesMs = java.util.Collections.synchronizedList(new ArrayList<>());
-        long[] eventCount = {0};
 
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        com.sun.management.OperatingSystemMXBean os =
-                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-
-        KafkaStreams streams = app.newKafkaStreams(model, new SimpleMeterRegistry());
+        CpuTimedClassifier timed = new CpuTimedClassifier(ServiceWiring.analyzer(model, app.config()));
+        KafkaStreams streams = app.newKafkaStreams(timed, new SimpleMeterRegistry());
         streams.start();
         Instant deadline = Instant.now().plusSeconds(120);
         while (streams.state() != KafkaStreams.State.RUNNING && Instant.now().isBefore(deadline)) {
@@ -132,50 +132,30 @@ public final class BenchCommand implements Command {
         if (streams.state() != KafkaStreams.State.RUNNING) {
             throw new IllegalStateException("Kafka Streams not RUNNING after 120 s: " + streams.state());
         }
-        err.printf("bench: %d calls of %.0f s in real time ...%n", callCount, seconds);
-        long streamCpuBefore = streamThreadCpu(threads);
-        long processCpuBefore = os.getProcessCpuTime();
-        long wallStart = System.nanoTime();
-        long chunksSent;
-        try (OutputReader reader = new OutputReader(bootstrap, registryUrl, List.of("call-emotions"), false);
-             Producer<String, AudioChunk> producer = ProduceCommand.newProducer(bootstrap, registryUrl)) {
-            CallAudioSender sender = new CallAudioSender(producer, "call-audio", chunk, false);
-            ExecutorService pool = Executors.newFixedThreadPool(callCount);
-            List<Future<Long>> sending = new ArrayList<>();
-            for (CallAudioSender.CallStream call : calls) {
-                long[] times = sentAt.get(call.callId());
-                sending.add(pool.submit(() -> sender.send(call, Instant.now(),
-                        sequence -> times[(int) sequence] = System.nanoTime())));
+        if (!warmup.isZero()) {
+            // A fresh JVM spends its first tens of seconds compiling the broker, the clients and the topology;
+            // a service runs for days, so the measured phase starts warm. Same load, other call ids.
+            err.printf("bench: warm-up, %d calls of %d s ...%n", callCount, warmup.toSeconds());
+            List<CallAudioSender.CallStream> warmupCalls = new ArrayList<>();
+            for (int i = 0; i < callCount; i++) {
+                warmupCalls.add(DemoCalls.generated("warmup-" + i, i, warmup.toMillis() / 1000.0, 7L * i));
             }
-            pool.shutdown();
-            long expectedWindows = calls.stream().mapToLong(c -> c.channels().length
-                    * (long) Math.floor(seconds * 1000 / windowMs)).sum();
-            Instant end = Instant.now().plus(duration).plusSeconds(60);
-            while (eventCount[0] < expectedWindows && Instant.now().isBefore(end)) {
-                reader.poll(Duration.ofMillis(100), event -> {
-                    long now = System.nanoTime();
-                    eventCount[0]++;
-                    // the chunk that completed the window: the one holding its last sample
-                    long lastChunk = (event.getWindowEndOffsetMs() + chunkMs - 1) / chunkMs - 1;
-                    long[] times = sentAt.get(event.getCallId());
-                    if (times != null && lastChunk < times.length && times[(int) lastChunk] > 0
-                            && event.getWindowEndOffsetMs() - event.getWindowStartOffsetMs() == windowMs) {
-                        latenciesMs.add((now - times[(int) lastChunk]) / 1e6);
-                    }
-                }, stats -> { });
-            }
-            chunksSent = 0;
-            for (Future<Long> f : sending) {
-                chunksSent += f.get();
-            }
+            runPhase(warmupCalls, bootstrap, registryUrl, windowMs, chunk, stagger);
         }
-        double wallSeconds = (System.nanoTime() - wallStart) / 1e9;
-        long processCpu = os.getProcessCpuTime() - processCpuBefore;
-        long streamCpu = streamThreadCpu(threads) - streamCpuBefore;
+        err.printf("bench: %d calls of %.0f s in real time ...%n", callCount, seconds);
+        long classifierCpuBefore = timed.cpuNanos.get();
+        long classifierCallsBefore = timed.calls.get();
+        Phase measured = runPhase(calls, bootstrap, registryUrl, windowMs, chunk, stagger);
+        long classifierCpu = timed.cpuNanos.get() - classifierCpuBefore;
+        long classifierCalls = timed.calls.get() - classifierCallsBefore;
         streams.close(Duration.ofSeconds(30));
+        long windowsClassified = measured.events();
+        double wallSeconds = measured.wallSeconds();
+        double[] sorted = measured.sortedLatenciesMs();
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
 
         // The front end + model alone on the same windows, on this thread.
-        long windows = Math.max(1, eventCount[0]);
+        long windows = Math.max(1, windowsClassified);
         WindowClassifier classifier = ServiceWiring.analyzer(model, app.config());
         List<float[]> windowAudio = new ArrayList<>();
         List<Integer> rates = new ArrayList<>();
@@ -194,22 +174,28 @@ public final class BenchCommand implements Command {
         }
         long directCpu = threads.getCurrentThreadCpuTime() - directCpuBefore;
 
-        double[] sorted = latenciesMs.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("calls", callCount);
         summary.put("callSeconds", seconds);
-        summary.put("chunkMs", chunkMs);
+        summary.put("chunkMs", chunk.toMillis());
+        summary.put("warmupSeconds", warmup.toSeconds());
+        summary.put("callStartsSpreadOverMs", stagger.toMillis());
         summary.put("model", model.modelId() + " " + model.modelVersion());
         summary.put("processingGuarantee", app.streamsProperties().get("processing.guarantee"));
         summary.put("wallSeconds", round(wallSeconds));
-        summary.put("chunks", chunksSent);
-        summary.put("chunksPerSecond", round(chunksSent / wallSeconds));
-        summary.put("windows", eventCount[0]);
-        summary.put("windowsPerSecond", round(eventCount[0] / wallSeconds));
-        summary.put("cpuMsPerWindowProcess", round(processCpu / 1e6 / windows));
-        summary.put("cpuMsPerWindowStreamThreads", round(streamCpu / 1e6 / windows));
+        summary.put("chunks", measured.chunksSent());
+        summary.put("chunksPerSecond", round(measured.chunksSent() / wallSeconds));
+        summary.put("windows", windowsClassified);
+        summary.put("windowsPerSecond", round(windowsClassified / wallSeconds));
+        summary.put("cpuMsPerWindowProcess", round(measured.processCpu() / 1e6 / windows));
+        summary.put("cpuMsPerWindowStreamThreads", round(measured.streamCpu() / 1e6 / windows));
         summary.put("cpuMsPerWindowFrontEndAndModelOnly", round(directCpu / 1e6 / windows));
+        // the same front end + model, timed inside the stream thread during the run (same cores, same contention)
+        summary.put("cpuMsPerWindowFrontEndAndModelOnStreamThread", round(classifierCpu / 1e6 / windows));
+        summary.put("classifierCallsOnStreamThread", classifierCalls);
+        summary.put("streamThreadCpuOverFrontEndAndModel", round(measured.streamCpu() / (double) Math.max(1, classifierCpu)));
         summary.put("processCpuNote", "process CPU includes the in-process broker, producer and consumer");
+        summary.put("coresUsedByPart", measured.coresByPart());
         Map<String, Object> latency = new LinkedHashMap<>();
         latency.put("windowsMeasured", sorted.length);
         latency.put("p50", round(percentile(sorted, 0.50)));
@@ -217,6 +203,163 @@ public final class BenchCommand implements Command {
         latency.put("max", round(sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1]));
         summary.put("endToEndLatencyMs", latency);
         return summary;
+    }
+
+    /**
+     * Sends {@code calls} in real time, call {@code i} starting {@code i / n} of {@code stagger} after the first
+     * (calls in a contact center do not start in the same 100 ms; {@code --stagger 0s} makes every window of every
+     * call complete at once), and reads their events until every full window has arrived (or a minute after
+     * the audio ends). Latency: the last chunk of a window handed to the producer -> its event read with
+     * read_committed.
+     */
+    private Phase runPhase(List<CallAudioSender.CallStream> calls, String bootstrap, String registryUrl,
+                           long windowMs, Duration chunk, Duration stagger) throws Exception {
+        long chunkMs = chunk.toMillis();
+        Map<String, long[]> sentAt = new ConcurrentHashMap<>(); // send time (nanoTime) of every chunk, per call
+        double longest = 0;
+        for (CallAudioSender.CallStream call : calls) {
+            sentAt.put(call.callId(), new long[(int) Math.ceil(call.seconds() * 1000 / chunkMs) + 2]);
+            longest = Math.max(longest, call.seconds());
+        }
+        List<Double> latenciesMs = new ArrayList<>();
+        long[] eventCount = {0};
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        Map<Long, Long> threadCpuBefore = threadCpu(threads);
+        long streamCpuBefore = streamThreadCpu(threads);
+        long processCpuBefore = os.getProcessCpuTime();
+        long wallStart = System.nanoTime();
+        try (OutputReader reader = new OutputReader(bootstrap, registryUrl, List.of("call-emotions"), false);
+             Producer<String, AudioChunk> producer = ProduceCommand.newProducer(bootstrap, registryUrl)) {
+            CallAudioSender sender = new CallAudioSender(producer, "call-audio", chunk, false);
+            ExecutorService pool = Executors.newFixedThreadPool(calls.size());
+            List<Future<Long>> sending = new ArrayList<>();
+            for (int i = 0; i < calls.size(); i++) {
+                CallAudioSender.CallStream call = calls.get(i);
+                long delayNanos = stagger.toNanos() * i / calls.size();
+                long[] times = sentAt.get(call.callId());
+                sending.add(pool.submit(() -> {
+                    Thread.sleep(delayNanos / 1_000_000, (int) (delayNanos % 1_000_000));
+                    return sender.send(call, Instant.now(), sequence -> times[(int) sequence] = System.nanoTime());
+                }));
+            }
+            long expectedWindows = calls.stream().mapToLong(c -> c.channels().length
+                    * (long) Math.floor(c.seconds() * 1000 / windowMs)).sum();
+            Instant end = Instant.now().plus(stagger).plusMillis((long) (longest * 1000)).plusSeconds(60);
+            while (eventCount[0] < expectedWindows && Instant.now().isBefore(end)) {
+                reader.poll(Duration.ofMillis(100), event -> {
+                    long now = System.nanoTime();
+                    long[] times = sentAt.get(event.getCallId());
+                    if (times == null) {
+                        return; // an event of an earlier phase
+                    }
+                    eventCount[0]++;
+                    // the chunk that completed the window: the one holding its last sample
+                    long lastChunk = (event.getWindowEndOffsetMs() + chunkMs - 1) / chunkMs - 1;
+                    if (lastChunk < times.length && times[(int) lastChunk] > 0
+                            && event.getWindowEndOffsetMs() - event.getWindowStartOffsetMs() == windowMs) {
+                        latenciesMs.add((now - times[(int) lastChunk]) / 1e6);
+                    }
+                }, stats -> { });
+            }
+            long chunksSent = 0;
+            for (Future<Long> f : sending) {
+                chunksSent += f.get();
+            }
+            // measured before the sender pool and the producer close: their threads' CPU time dies with them
+            double wallSeconds = (System.nanoTime() - wallStart) / 1e9;
+            long processCpu = os.getProcessCpuTime() - processCpuBefore;
+            long streamCpu = streamThreadCpu(threads) - streamCpuBefore;
+            Map<String, Double> coresByPart = cpuByPart(threads, threadCpuBefore, processCpu, wallSeconds);
+            pool.shutdown();
+            return new Phase(chunksSent, eventCount[0], wallSeconds, processCpu, streamCpu, coresByPart,
+                    latenciesMs.stream().mapToDouble(Double::doubleValue).sorted().toArray());
+        }
+    }
+
+    /** The service's classifier, adding up the CPU time it takes on the calling (stream) thread. */
+    private static final class CpuTimedClassifier implements WindowClassifier {
+        private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+        private final WindowClassifier classifier;
+        final java.util.concurrent.atomic.AtomicLong cpuNanos = new java.util.concurrent.atomic.AtomicLong();
+        final java.util.concurrent.atomic.AtomicLong calls = new java.util.concurrent.atomic.AtomicLong();
+
+        CpuTimedClassifier(WindowClassifier classifier) {
+            this.classifier = classifier;
+        }
+
+        @Override
+        public io.emostream.analysis.WindowResult classify(float[] samples, int sampleRate) {
+            long started = THREADS.getCurrentThreadCpuTime();
+            try {
+                return classifier.classify(samples, sampleRate);
+            } finally {
+                cpuNanos.addAndGet(THREADS.getCurrentThreadCpuTime() - started);
+                calls.incrementAndGet();
+            }
+        }
+
+        @Override
+        public List<String> labels() {
+            return classifier.labels();
+        }
+
+        @Override
+        public String modelId() {
+            return classifier.modelId();
+        }
+
+        @Override
+        public String modelVersion() {
+            return classifier.modelVersion();
+        }
+    }
+
+    /** CPU time of every live thread, by thread id. */
+    private static Map<Long, Long> threadCpu(ThreadMXBean threads) {
+        Map<Long, Long> cpu = new java.util.HashMap<>();
+        for (long id : threads.getAllThreadIds()) {
+            long time = threads.getThreadCpuTime(id);
+            if (time > 0) {
+                cpu.put(id, time);
+            }
+        }
+        return cpu;
+    }
+
+    /**
+     * Where the process's CPU went during the run, in cores (CPU seconds per wall second), by part: the service's
+     * stream threads and their producer, the load generator (sender threads and their producer), the in-process
+     * broker (every other named thread), and the rest (garbage collection, JIT compilation, ONNX Runtime's own
+     * threads, threads that ended during the run), which the JVM does not attribute to a Java thread.
+     */
+    private static Map<String, Double> cpuByPart(ThreadMXBean threads, Map<Long, Long> before, long processCpu,
+                                                 double wallSeconds) {
+        Map<String, Long> parts = new LinkedHashMap<>();
+        for (String part : List.of("streamThreads", "streamsProducer", "loadGenerator", "broker", "benchMain")) {
+            parts.put(part, 0L);
+        }
+        long attributed = 0;
+        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info == null) {
+                continue;
+            }
+            long used = threads.getThreadCpuTime(info.getThreadId()) - before.getOrDefault(info.getThreadId(), 0L);
+            if (used <= 0) {
+                continue;
+            }
+            String name = info.getThreadName();
+            String part = name.contains("StreamThread") ? (name.contains("producer") ? "streamsProducer" : "streamThreads")
+                    : name.startsWith("pool-") || name.contains("| producer-") ? "loadGenerator"
+                    : name.equals("main") ? "benchMain" : "broker";
+            parts.merge(part, used, Long::sum);
+            attributed += used;
+        }
+        parts.put("jvmAndNativeThreads", Math.max(0, processCpu - attributed));
+        Map<String, Double> cores = new LinkedHashMap<>();
+        parts.forEach((part, nanos) -> cores.put(part, round(nanos / 1e9 / wallSeconds)));
+        return cores;
     }
 
     /** CPU time of the Kafka Streams stream threads (where decoding, windowing and inference run). */

@@ -170,6 +170,19 @@ final class CommandLine {
         return value;
     }
 
+    /** As {@link #duration}, but 0 (0s, 0ms) is allowed: for options where zero switches something off. */
+    Duration durationOrZero(String name, Duration fallback) {
+        if (!has(name)) {
+            return fallback;
+        }
+        Duration value = parseDuration(values.get(name));
+        if (value == null || value.isNegative()) {
+            throw new UsageException("option --" + name + " must be a duration such as 3s, 1.5s or 500ms, got '"
+                    + values.get(name) + "'");
+        }
+        return value;
+    }
+
     /**
      * Parses 3s, 1.5s, 500ms, 2m, 1.5min (a bare number is seconds) or ISO-8601 (PT3S), ignoring case; null when
      * malformed.

@@ -1,5 +1,6 @@
 package io.emostream.cli;
 
+import io.emostream.local.LogLevels;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -49,6 +50,7 @@ public final class Main {
 
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");
+        LogLevels.applyDefaults();
         int code = run(args, System.out, System.err);
         System.out.flush();
         System.exit(code);

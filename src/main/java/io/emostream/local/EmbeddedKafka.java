@@ -60,6 +60,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("Kafka port must be 0 (random) or 1-65535, got " + port);
         }
+        LogLevels.applyDefaults(); // else the broker renders every request as JSON for a TRACE log nobody sees
         Path baseDirectory;
         try {
             baseDirectory = Files.createTempDirectory("emostream-kafka-");

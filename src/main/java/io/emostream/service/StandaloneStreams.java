@@ -1,6 +1,7 @@
 package io.emostream.service;
 
 import io.emostream.analysis.EmotionAnalyzer;
+import io.emostream.analysis.WindowClassifier;
 import io.emostream.model.EmotionModel;
 import io.emostream.model.ModelOptions;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -100,6 +101,12 @@ public final class StandaloneStreams {
 
     /** A new, not yet started KafkaStreams of the service topology. */
     public KafkaStreams newKafkaStreams(EmotionModel model, MeterRegistry meters) {
-        return new KafkaStreams(topology(model, meters, Clock.systemUTC()), streamsProperties());
+        return newKafkaStreams(ServiceWiring.analyzer(model, emostream), meters);
+    }
+
+    /** As {@link #newKafkaStreams(EmotionModel, MeterRegistry)} with a given classifier (the benchmark times it). */
+    public KafkaStreams newKafkaStreams(WindowClassifier classifier, MeterRegistry meters) {
+        return new KafkaStreams(ServiceWiring.topology(emostream, classifier, meters, Clock.systemUTC()),
+                streamsProperties());
     }
 }

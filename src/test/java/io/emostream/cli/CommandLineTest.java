@@ -80,6 +80,19 @@ class CommandLineTest {
     }
 
     @Test
+    void zeroDurationsOnlyWhereZeroSwitchesSomethingOff() {
+        CommandLine line = CommandLine.parse("bench", List.of("--warmup", "0s", "--stagger", "-1s", "--duration", "0"),
+                Set.of("warmup", "stagger", "duration"), Set.of());
+        assertEquals(Duration.ZERO, line.durationOrZero("warmup", Duration.ofSeconds(20)));
+        assertEquals(Duration.ofSeconds(20), CommandLine.parse("bench", List.of(), Set.of("warmup"), Set.of())
+                .durationOrZero("warmup", Duration.ofSeconds(20)));
+        assertTrue(assertThrows(UsageException.class, () -> line.durationOrZero("stagger", null)).getMessage()
+                .contains("option --stagger must be a duration"));
+        assertTrue(assertThrows(UsageException.class, () -> line.duration("duration", null)).getMessage()
+                .contains("positive duration"));
+    }
+
+    @Test
     void windowsCoverTheClipAndSkipOnlyShortTails() {
         assertEquals(List.of(0, 3), Windowing.starts(7, 3, 3));      // tail of 1 < half a window: skipped
         assertEquals(List.of(0, 3, 6), Windowing.starts(8, 3, 3));   // tail of 2: one padded window
