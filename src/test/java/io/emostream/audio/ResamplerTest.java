@@ -34,6 +34,49 @@ class ResamplerTest {
     }
 
     @Test
+    void fftPathMatchesTorchaudioGoldenFixturesToo() {
+        int checked = 0;
+        for (JsonNode entry : GoldenFixtures.manifest().get("resample")) {
+            Resampler resampler = Resampler.of(entry.get("from").asInt(), entry.get("to").asInt());
+            float[] actual = resampler.fft(GoldenFixtures.input(entry));
+            if (actual == null) {
+                continue; // a rate pair with a large reduced ratio: direct path only
+            }
+            float[] expected = GoldenFixtures.floats(entry.get("expected").asText());
+            assertEquals(expected.length, actual.length, entry.get("name").asText() + " length");
+            double diff = GoldenFixtures.maxAbsDiff(expected, actual);
+            System.out.printf("resampler (FFT) %s: max abs diff %.3g%n", entry.get("name").asText(), diff);
+            assertTrue(diff <= TOLERANCE, entry.get("name").asText() + ": max abs diff " + diff);
+            checked++;
+        }
+        assertTrue(checked >= 3, "fixtures checked with the FFT path: " + checked); // 48k, 8k->16k, 16k->8k, 96k
+    }
+
+    /** Parameter sweep: both paths on long seeded signals (noise plus tones) at every rate pair the FFT path takes. */
+    @Test
+    void fftAndDirectPathsAgreeOnLongInputs() {
+        int[][] pairs = {{8000, 16000}, {16000, 8000}, {48000, 16000}, {32000, 16000}, {24000, 16000},
+                {96000, 16000}, {12000, 16000}, {16000, 48000}};
+        java.util.Random random = new java.util.Random(20261130);
+        for (int[] pair : pairs) {
+            Resampler resampler = Resampler.of(pair[0], pair[1]);
+            for (int length : new int[] {Resampler.FFT_MIN_INPUT, 3 * pair[0] + 17, 5 * pair[0]}) {
+                float[] input = new float[length];
+                for (int i = 0; i < length; i++) {
+                    input[i] = (float) (0.3 * random.nextGaussian() + 0.4 * Math.sin(2 * Math.PI * 440.0 * i / pair[0]));
+                }
+                assertTrue(resampler.usesFft(length), pair[0] + " -> " + pair[1] + " should take the FFT path");
+                float[] fft = resampler.process(input);
+                float[] direct = resampler.direct(input, new float[resampler.outputLength(length)]);
+                double diff = GoldenFixtures.maxAbsDiff(direct, fft);
+                // the direct path sums ~140-800 float32 products per sample; the FFT path is float64 throughout
+                assertTrue(diff <= TOLERANCE, pair[0] + " -> " + pair[1] + ", " + length + " samples: max abs diff " + diff);
+            }
+        }
+        assertTrue(!Resampler.of(44100, 16000).usesFft(1 << 20), "441/160: direct path only");
+    }
+
+    @Test
     void outputLengthIsCeilOfRatio() {
         assertEquals(16000, Resampler.of(48000, 16000).outputLength(48000));
         assertEquals(16, Resampler.of(48000, 16000).outputLength(46));
