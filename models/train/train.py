@@ -180,6 +180,23 @@ def spec_augment(x, aug, rng):
     return x
 
 
+@torch.no_grad()
+def recompute_batch_norm(model, variants, n_clips, cfg, frames, floor_db, norm, rng, batch=64):
+    """Running batch-norm statistics of averaged weights, recomputed over one pass of augmented training
+    windows (the averaged model's activations differ from any epoch's, so their running stats do not fit)."""
+    bns = [m for m in model.modules() if isinstance(m, nn.BatchNorm2d)]
+    for bn in bns:
+        bn.reset_running_stats()
+        bn.momentum = None  # cumulative average over the pass
+    model.train()
+    order = list(range(n_clips))
+    for s in range(0, n_clips, batch):
+        model(norm(augment_batch(variants, order[s:s + batch], cfg, frames, floor_db, rng)))
+    for bn in bns:
+        bn.momentum = 0.1
+    model.eval()
+
+
 # ---------------------------------------------------------------- metrics
 
 def macro_f1(y_true, y_pred, k):
@@ -230,10 +247,25 @@ def main():
     ap.add_argument("--data", help="CREMA-D directory (labels.csv, audio/); default from the config")
     ap.add_argument("--output", help="ONNX file to write; default from the config")
     ap.add_argument("--epochs", type=int, help="override optim.epochs")
+    ap.add_argument("--seed", type=int, help="override the config's seed (for seed ensembles)")
+    ap.add_argument("--threads", type=int, help="override the config's thread count")
     ap.add_argument("--smoke", action="store_true", help="two epochs on generated clips, output to a temp dir")
+    ap.add_argument("--member", type=int, help="train only member K of the config's ensemble (used by the full run)")
+    ap.add_argument("--members-dir", help="combine members already trained into DIR (memberK.onnx, .pt and "
+                                          ".training.json) instead of training them")
     args = ap.parse_args()
 
     cfg = yaml.safe_load(open(args.config))
+    if cfg.get("ensemble") and args.member is None:
+        return train_ensemble(args, cfg)
+    if args.member is not None:
+        member = cfg["ensemble"][args.member]
+        cfg["seed"] = member["seed"]
+        cfg["model"]["channels"] = member.get("channels", cfg["model"]["channels"])
+    if args.seed is not None:
+        cfg["seed"] = args.seed
+    if args.threads:
+        cfg["threads"] = args.threads
     seed = cfg["seed"]
     random.seed(seed)
     np.random.seed(seed)
@@ -249,8 +281,9 @@ def main():
     output = Path(args.output) if args.output else (Path(args.config).parent / cfg["export"]["output"]).resolve()
     epochs = args.epochs or cfg["optim"]["epochs"]
     if args.smoke:
-        data_dir = smoke_dataset(Path(tempfile.mkdtemp(prefix="emostream-smoke-")), labels)
-        output = data_dir / "smoke.onnx"
+        if not args.data:
+            data_dir = smoke_dataset(Path(tempfile.mkdtemp(prefix="emostream-smoke-")), labels)
+        output = Path(args.output) if args.output else data_dir / "smoke.onnx"
         epochs = 2
 
     rows = read_rows(data_dir, labels)
@@ -285,6 +318,12 @@ def main():
                                                 pct_start=o["pct_warmup"])
     loss_fn = nn.CrossEntropyLoss(label_smoothing=o["label_smoothing"])
 
+    # Selection. "best_k": the best single epoch or the average of the k best on val, whichever scores higher
+    # (runs A-F; val swings by 0.2 between epochs while the one-cycle rate is high, so this picks a lucky
+    # epoch). "last_k": no early stopping, the whole schedule, then the average of the last k epochs' weights
+    # with batch-norm statistics recomputed (stochastic weight averaging): no choice left to make on val.
+    selection = o.get("selection", "best_k")
+    keep_k = o["average_last_k"] if selection == "last_k" else o["average_top_k"]
     history, checkpoints, best, since_best = [], [], -1.0, 0
     for epoch in range(1, epochs + 1):
         t0 = time.time()
@@ -310,7 +349,10 @@ def main():
         log(f"epoch {epoch}: loss {total / len(train):.4f} val F1 clean {f1_clean:.4f} telephone {f1_phone:.4f} "
             f"({time.time() - t0:.0f} s)")
         checkpoints.append((score, epoch, {k: v.clone() for k, v in model.state_dict().items()}))
-        checkpoints = sorted(checkpoints, key=lambda c: -c[0])[: cfg["optim"]["average_top_k"]]
+        if selection == "last_k":
+            checkpoints = checkpoints[-keep_k:]
+            continue
+        checkpoints = sorted(checkpoints, key=lambda c: -c[0])[:keep_k]
         if score > best:
             best, since_best = score, 0
         elif epoch > o["pct_warmup"] * epochs:  # the val score dips while the one-cycle rate climbs: wait it out
@@ -319,24 +361,120 @@ def main():
                 log("early stop")
                 break
 
-    # Best single checkpoint vs the average of the k best: keep whichever scores better on val.
     def val_scores(state):
         model.load_state_dict(state)
         return (macro_f1(val.labels, predict(model, val_clean), len(labels)),
                 macro_f1(val.labels, predict(model, val_phone), len(labels)))
 
-    best_state = checkpoints[0][2]
-    avg_state = {k: (sum(c[2][k].float() for c in checkpoints) / len(checkpoints)).to(best_state[k].dtype)
-                 for k in best_state}
-    single, averaged = val_scores(best_state), val_scores(avg_state)
-    log(f"best epoch {checkpoints[0][1]} val {single}; average of {len(checkpoints)} best {averaged}")
-    chosen, state = ("average", avg_state) if sum(averaged) > sum(single) else ("best", best_state)
+    def average(states):
+        return {k: (sum(s[k].float() for s in states) / len(states)).to(states[0][k].dtype) for k in states[0]}
+
+    if selection == "last_k":
+        model.load_state_dict(average([c[2] for c in checkpoints]))
+        recompute_batch_norm(model, variants, len(train), cfg, frames, floor_db, norm, rng)
+        state = {k: v.clone() for k, v in model.state_dict().items()}
+        chosen = f"average of the last {len(checkpoints)} epochs, batch norm recomputed"
+        log(f"{chosen}: val {val_scores(state)}")
+    else:
+        best_state = checkpoints[0][2]
+        avg_state = average([c[2] for c in checkpoints])
+        single, averaged = val_scores(best_state), val_scores(avg_state)
+        log(f"best epoch {checkpoints[0][1]} val {single}; average of {len(checkpoints)} best {averaged}")
+        chosen, state = ("average", avg_state) if sum(averaged) > sum(single) else ("best", best_state)
     final = val_scores(state)
 
     report = {"selection": chosen, "epochs": [c[1] for c in checkpoints], "val_macro_f1": final[0],
               "val_macro_f1_telephone": final[1], "gflop_per_window": flops / 1e9, "history": history}
     torch.save({"state": state, "mean": mean, "std": std, "config": cfg}, output.with_suffix(".pt"))
     export(model, state, cfg, feat_cfg, labels, mean, std, report, output)
+    (output.parent / (output.stem + ".training.json")).write_text(json.dumps(report, indent=2))
+    log(f"wrote {output}")
+
+
+# ---------------------------------------------------------------- ensemble
+
+def train_ensemble(args, cfg):
+    """The shipped model: every member of cfg["ensemble"] trained by this script in a child process
+    (`parallel_members` at a time, one thread each), then the mean of their probabilities as one ONNX graph
+    (ensemble.py), with the ensemble's own val scores, its members and the recipe in the metadata."""
+    import subprocess
+    import ensemble as onnx_ensemble
+    import onnx
+
+    members = cfg["ensemble"]
+    work = Path(args.members_dir) if args.members_dir else Path(tempfile.mkdtemp(prefix="emostream-members-"))
+    labels = cfg["data"]["labels"]
+    data = args.data
+    if args.smoke and not data:
+        data = str(smoke_dataset(work / "smoke-data", labels))
+    output = Path(args.output) if args.output else (
+        work / "smoke.onnx" if args.smoke else (Path(args.config).parent / cfg["export"]["output"]).resolve())
+
+    def command(k):
+        cmd = [sys.executable, str(Path(__file__).resolve()), "--config", args.config, "--member", str(k),
+               "--output", str(work / f"member{k}.onnx"), "--threads", "1"]
+        cmd += ["--data", data] if data else []
+        cmd += ["--smoke"] if args.smoke else []
+        cmd += ["--epochs", str(args.epochs)] if args.epochs else []
+        return cmd
+
+    pending, running = ([] if args.members_dir else list(range(len(members)))), []
+    while pending or running:
+        while pending and len(running) < cfg.get("parallel_members", 2):
+            k = pending.pop(0)
+            log(f"member {k}: {members[k]} (log: {work / f'member{k}.log'})")
+            running.append((k, subprocess.Popen(command(k), stdout=open(work / f"member{k}.log", "w"),
+                                                stderr=subprocess.STDOUT)))
+        time.sleep(2)
+        for k, proc in list(running):
+            if proc.poll() is not None:
+                running.remove((k, proc))
+                if proc.returncode != 0:
+                    raise SystemExit(f"member {k} failed (exit {proc.returncode}); see {work / f'member{k}.log'}")
+                log(f"member {k} done")
+
+    # The ensemble's val scores, computed as the members' were: windows made from the waveform as inference does.
+    feat_cfg = features.load_config()
+    n = feat_cfg["window_samples"]
+    data_dir = Path(data) if data else (Path(args.config).parent / cfg["data"]["dir"]).resolve()
+    rows = [r for r in read_rows(data_dir, labels) if r["split"] == cfg["data"]["val_split"]]
+    val = ClipSet(rows, data_dir, labels, int(cfg["data"]["max_clip_seconds"] * 16000))
+    logmel = features.LogMel(feat_cfg)
+    windows = fixed_windows(val.clean, n)
+    probs = {"clean": 0.0, "telephone": 0.0}
+    reports = []
+    with torch.no_grad():
+        for k, member in enumerate(members):
+            saved = torch.load(work / f"member{k}.pt")
+            net = EmotionCnn(len(labels), member.get("channels", cfg["model"]["channels"]), cfg["model"]["dropout"])
+            net.load_state_dict(saved["state"])
+            net.eval()
+            norm = lambda x: ((x - saved["mean"][:, None]) / saved["std"][:, None]).unsqueeze(1)  # noqa: E731
+            for condition, wav in (("clean", windows),
+                                   ("telephone", torch.stack([features.telephone_channel(w) for w in windows]))):
+                probs[condition] = probs[condition] + torch.softmax(net(norm(logmel(wav))), 1) / len(members)
+            reports.append(json.loads((work / f"member{k}.training.json").read_text()))
+    f1 = {c: macro_f1(val.labels, p.argmax(1), len(labels)) for c, p in probs.items()}
+    log(f"ensemble of {len(members)}: val macro-F1 clean {f1['clean']:.4f} telephone {f1['telephone']:.4f}")
+
+    onnx_ensemble.main(str(output), [str(work / f"member{k}.onnx") for k in range(len(members))])
+    m = onnx.load(str(output))
+    gflop = sum(r["gflop_per_window"] for r in reports)
+    meta = {p.key: p.value for p in m.metadata_props}
+    meta.update({
+        "emostream.metrics": json.dumps({"val_macro_f1": f1["clean"], "val_macro_f1_telephone": f1["telephone"],
+                                         "gflop_per_window": gflop}),
+        "emostream.ensemble": json.dumps(members),
+        "emostream.seed": ",".join(str(mb["seed"]) for mb in members),
+    })
+    del m.metadata_props[:]
+    for key, value in meta.items():
+        p = m.metadata_props.add()
+        p.key, p.value = key, value
+    onnx.save(m, str(output))
+    report = {"selection": f"mean of {len(members)} members' probabilities", "val_macro_f1": f1["clean"],
+              "val_macro_f1_telephone": f1["telephone"], "gflop_per_window": gflop,
+              "members": [dict(member=mb, **r) for mb, r in zip(members, reports)]}
     (output.parent / (output.stem + ".training.json")).write_text(json.dumps(report, indent=2))
     log(f"wrote {output}")
 
