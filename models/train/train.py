@@ -466,6 +466,8 @@ def train_ensemble(args, cfg):
                                          "gflop_per_window": gflop}),
         "emostream.ensemble": json.dumps(members),
         "emostream.seed": ",".join(str(mb["seed"]) for mb in members),
+        "emostream.model_id": cfg["export"]["model_id"],
+        "emostream.model_version": cfg["export"]["model_version"],
     })
     del m.metadata_props[:]
     for key, value in meta.items():

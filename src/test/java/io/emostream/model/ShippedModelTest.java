@@ -1,0 +1,77 @@
+package io.emostream.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.emostream.dsp.FeatureConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The model the service ships ({@code models/emotion-cnn.onnx}) against its contract, its recipe and its card:
+ * the contract checks of {@link EmotionModel#load} pass, the features are those of {@code models/features.json},
+ * the version is the recipe's, the card names it, the cost is within budget, and the outputs are probabilities
+ * that depend on the input (batched as single).
+ */
+class ShippedModelTest {
+
+    private static final Path MODEL = Path.of("models", "emotion-cnn.onnx");
+
+    @Test
+    void metadataMatchesTheRecipeAndTheCard() throws Exception {
+        try (EmotionModel model = EmotionModel.load(MODEL, ModelOptions.defaults())) {
+            assertEquals(List.of("angry", "happy", "neutral", "sad"), model.labels());
+            assertEquals(FeatureConfig.fromJson(Files.readString(Path.of("models", "features.json"))), model.features());
+            assertEquals(80, model.normalisation().bands());
+
+            String recipe = Files.readString(Path.of("models", "train", "config.yaml"));
+            Matcher version = Pattern.compile("model_version: \"([^\"]+)\"").matcher(recipe);
+            assertTrue(version.find(), "config.yaml names a model_version");
+            assertEquals(version.group(1), model.modelVersion());
+            assertEquals("emostream-emotion-cnn", model.modelId());
+            assertTrue(Files.readString(Path.of("models", "README.md")).contains(model.modelId() + " " + model.modelVersion()),
+                    "the model card names the shipped version");
+
+            JsonNode metrics = new ObjectMapper().readTree(model.metadata().get("emostream.metrics"));
+            assertTrue(metrics.get("gflop_per_window").asDouble() <= 1.2, "cost budget: " + metrics);
+            // a trained model, not random weights: chance on four classes is 0.25
+            assertTrue(metrics.get("val_macro_f1").asDouble() >= 0.6, metrics.toString());
+            assertTrue(metrics.get("val_macro_f1_telephone").asDouble() >= 0.6, metrics.toString());
+        }
+    }
+
+    @Test
+    void outputsAreProbabilitiesThatDependOnTheInput() {
+        try (EmotionModel model = EmotionModel.load(MODEL, ModelOptions.defaults())) {
+            int size = model.features().nMels() * model.features().frames();
+            Random random = new Random(7);
+            float[][] inputs = new float[3][size];
+            for (int i = 0; i < inputs.length; i++) {
+                for (int j = 0; j < size; j++) {
+                    inputs[i][j] = (float) (random.nextGaussian() * (0.5 + i)); // normalised features, 3 spreads
+                }
+            }
+            float[][] batch = model.predict(inputs);
+            double spread = 0;
+            for (int i = 0; i < inputs.length; i++) {
+                float[] single = model.predict(new float[][] {inputs[i]})[0];
+                double sum = 0;
+                for (int k = 0; k < single.length; k++) {
+                    assertTrue(single[k] >= 0f && single[k] <= 1f);
+                    assertEquals(single[k], batch[i][k], 1e-5, "batched and single inference agree");
+                    sum += single[k];
+                    spread = Math.max(spread, Math.abs(batch[i][k] - batch[0][k]));
+                }
+                assertEquals(1.0, sum, 1e-4);
+            }
+            assertTrue(spread > 1e-3, "different inputs, different probabilities");
+        }
+    }
+}
