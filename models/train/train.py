@@ -444,15 +444,16 @@ def train_ensemble(args, cfg):
     probs = {"clean": 0.0, "telephone": 0.0}
     reports = []
     with torch.no_grad():
+        mels = {"clean": logmel(windows),
+                "telephone": logmel(torch.stack([features.telephone_channel(w) for w in windows]))}
         for k, member in enumerate(members):
             saved = torch.load(work / f"member{k}.pt")
             net = EmotionCnn(len(labels), member.get("channels", cfg["model"]["channels"]), cfg["model"]["dropout"])
             net.load_state_dict(saved["state"])
             net.eval()
-            norm = lambda x: ((x - saved["mean"][:, None]) / saved["std"][:, None]).unsqueeze(1)  # noqa: E731
-            for condition, wav in (("clean", windows),
-                                   ("telephone", torch.stack([features.telephone_channel(w) for w in windows]))):
-                probs[condition] = probs[condition] + torch.softmax(net(norm(logmel(wav))), 1) / len(members)
+            for condition, mel in mels.items():
+                x = ((mel - saved["mean"][:, None]) / saved["std"][:, None]).unsqueeze(1)
+                probs[condition] = probs[condition] + torch.softmax(net(x), 1) / len(members)
             reports.append(json.loads((work / f"member{k}.training.json").read_text()))
     f1 = {c: macro_f1(val.labels, p.argmax(1), len(labels)) for c, p in probs.items()}
     log(f"ensemble of {len(members)}: val macro-F1 clean {f1['clean']:.4f} telephone {f1['telephone']:.4f}")

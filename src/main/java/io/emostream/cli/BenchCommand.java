@@ -3,6 +3,7 @@ package io.emostream.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.emostream.analysis.WindowClassifier;
+import io.emostream.analysis.WindowResult;
 import io.emostream.avro.AudioChunk;
 import io.emostream.local.ApicurioRegistry;
 import io.emostream.local.EmbeddedKafka;
@@ -24,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +34,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@code emostream bench}: N concurrent real-time calls through the service topology (plain KafkaStreams built
@@ -156,7 +159,7 @@ public final class BenchCommand implements Command {
 
         // The front end + model alone on the same windows, on this thread.
         long windows = Math.max(1, windowsClassified);
-        WindowClassifier classifier = ServiceWiring.analyzer(model, app.config());
+        WindowClassifier classifier = timed.classifier; // the same analyzer, called directly on this thread
         List<float[]> windowAudio = new ArrayList<>();
         List<Integer> rates = new ArrayList<>();
         for (CallAudioSender.CallStream call : calls) {
@@ -227,7 +230,6 @@ public final class BenchCommand implements Command {
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         Map<Long, Long> threadCpuBefore = threadCpu(threads);
-        long streamCpuBefore = streamThreadCpu(threads);
         long processCpuBefore = os.getProcessCpuTime();
         long wallStart = System.nanoTime();
         try (OutputReader reader = new OutputReader(bootstrap, registryUrl, List.of("call-emotions"), false);
@@ -270,9 +272,12 @@ public final class BenchCommand implements Command {
             // measured before the sender pool and the producer close: their threads' CPU time dies with them
             double wallSeconds = (System.nanoTime() - wallStart) / 1e9;
             long processCpu = os.getProcessCpuTime() - processCpuBefore;
-            long streamCpu = streamThreadCpu(threads) - streamCpuBefore;
-            Map<String, Double> coresByPart = cpuByPart(threads, threadCpuBefore, processCpu, wallSeconds);
+            Map<String, Long> cpuByPart = cpuByPart(threads, threadCpuBefore, processCpu);
             pool.shutdown();
+            // the stream threads with their producer's network thread: all the service's Kafka Streams threads
+            long streamCpu = cpuByPart.get("streamThreads") + cpuByPart.get("streamsProducer");
+            Map<String, Double> coresByPart = new LinkedHashMap<>();
+            cpuByPart.forEach((part, nanos) -> coresByPart.put(part, round(nanos / 1e9 / wallSeconds)));
             return new Phase(chunksSent, eventCount[0], wallSeconds, processCpu, streamCpu, coresByPart,
                     latenciesMs.stream().mapToDouble(Double::doubleValue).sorted().toArray());
         }
@@ -282,15 +287,15 @@ public final class BenchCommand implements Command {
     private static final class CpuTimedClassifier implements WindowClassifier {
         private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
         private final WindowClassifier classifier;
-        final java.util.concurrent.atomic.AtomicLong cpuNanos = new java.util.concurrent.atomic.AtomicLong();
-        final java.util.concurrent.atomic.AtomicLong calls = new java.util.concurrent.atomic.AtomicLong();
+        final AtomicLong cpuNanos = new AtomicLong();
+        final AtomicLong calls = new AtomicLong();
 
         CpuTimedClassifier(WindowClassifier classifier) {
             this.classifier = classifier;
         }
 
         @Override
-        public io.emostream.analysis.WindowResult classify(float[] samples, int sampleRate) {
+        public WindowResult classify(float[] samples, int sampleRate) {
             long started = THREADS.getCurrentThreadCpuTime();
             try {
                 return classifier.classify(samples, sampleRate);
@@ -318,7 +323,7 @@ public final class BenchCommand implements Command {
 
     /** CPU time of every live thread, by thread id. */
     private static Map<Long, Long> threadCpu(ThreadMXBean threads) {
-        Map<Long, Long> cpu = new java.util.HashMap<>();
+        Map<Long, Long> cpu = new HashMap<>();
         for (long id : threads.getAllThreadIds()) {
             long time = threads.getThreadCpuTime(id);
             if (time > 0) {
@@ -329,13 +334,12 @@ public final class BenchCommand implements Command {
     }
 
     /**
-     * Where the process's CPU went during the run, in cores (CPU seconds per wall second), by part: the service's
+     * Where the process's CPU went during the run, in nanoseconds, by part: the service's
      * stream threads and their producer, the load generator (sender threads and their producer), the in-process
      * broker (every other named thread), and the rest (garbage collection, JIT compilation, ONNX Runtime's own
      * threads, threads that ended during the run), which the JVM does not attribute to a Java thread.
      */
-    private static Map<String, Double> cpuByPart(ThreadMXBean threads, Map<Long, Long> before, long processCpu,
-                                                 double wallSeconds) {
+    private static Map<String, Long> cpuByPart(ThreadMXBean threads, Map<Long, Long> before, long processCpu) {
         Map<String, Long> parts = new LinkedHashMap<>();
         for (String part : List.of("streamThreads", "streamsProducer", "loadGenerator", "broker", "benchMain")) {
             parts.put(part, 0L);
@@ -357,23 +361,7 @@ public final class BenchCommand implements Command {
             attributed += used;
         }
         parts.put("jvmAndNativeThreads", Math.max(0, processCpu - attributed));
-        Map<String, Double> cores = new LinkedHashMap<>();
-        parts.forEach((part, nanos) -> cores.put(part, round(nanos / 1e9 / wallSeconds)));
-        return cores;
-    }
-
-    /** CPU time of the Kafka Streams stream threads (where decoding, windowing and inference run). */
-    private static long streamThreadCpu(ThreadMXBean threads) {
-        long total = 0;
-        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
-            if (info != null && info.getThreadName().contains("StreamThread")) {
-                long cpu = threads.getThreadCpuTime(info.getThreadId());
-                if (cpu > 0) {
-                    total += cpu;
-                }
-            }
-        }
-        return total;
+        return parts;
     }
 
     private static double percentile(double[] sorted, double p) {

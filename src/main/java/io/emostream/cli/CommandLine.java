@@ -159,26 +159,22 @@ final class CommandLine {
     }
 
     Duration duration(String name, Duration fallback) {
-        if (!has(name)) {
-            return fallback;
-        }
-        Duration value = parseDuration(values.get(name));
-        if (value == null || value.isZero() || value.isNegative()) {
-            throw new UsageException("option --" + name + " must be a positive duration such as 3s, 1.5s or 500ms, got '"
-                    + values.get(name) + "'");
-        }
-        return value;
+        return duration(name, fallback, false);
     }
 
     /** As {@link #duration}, but 0 (0s, 0ms) is allowed: for options where zero switches something off. */
     Duration durationOrZero(String name, Duration fallback) {
+        return duration(name, fallback, true);
+    }
+
+    private Duration duration(String name, Duration fallback, boolean zeroAllowed) {
         if (!has(name)) {
             return fallback;
         }
         Duration value = parseDuration(values.get(name));
-        if (value == null || value.isNegative()) {
-            throw new UsageException("option --" + name + " must be a duration such as 3s, 1.5s or 500ms, got '"
-                    + values.get(name) + "'");
+        if (value == null || value.isNegative() || (value.isZero() && !zeroAllowed)) {
+            throw new UsageException("option --" + name + " must be a " + (zeroAllowed ? "" : "positive ")
+                    + "duration such as 3s, 1.5s or 500ms, got '" + values.get(name) + "'");
         }
         return value;
     }

@@ -1,6 +1,5 @@
 package io.emostream.service;
 
-import io.emostream.analysis.EmotionAnalyzer;
 import io.emostream.analysis.WindowClassifier;
 import io.emostream.model.EmotionModel;
 import io.emostream.model.ModelOptions;
@@ -13,7 +12,6 @@ import io.smallrye.config.SmallRyeConfigBuilder;
 import io.smallrye.config.SysPropConfigSource;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.Topology;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -91,12 +89,6 @@ public final class StandaloneStreams {
         config.getOptionalValue("quarkus.kafka-streams.application-server", String.class)
                 .ifPresent(server -> properties.put(StreamsConfig.APPLICATION_SERVER_CONFIG, server));
         return properties;
-    }
-
-    /** The service topology with {@code model} behind the configured speech gate. */
-    public Topology topology(EmotionModel model, MeterRegistry meters, Clock clock) {
-        EmotionAnalyzer analyzer = ServiceWiring.analyzer(model, emostream);
-        return ServiceWiring.topology(emostream, analyzer, meters, clock);
     }
 
     /** A new, not yet started KafkaStreams of the service topology. */
