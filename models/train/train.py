@@ -221,7 +221,7 @@ def predict(model, feats, batch=128):
 
 def smoke_dataset(tmp, labels):
     """A few generated clips per label (different pitch / loudness), enough to run the flow end to end."""
-    (tmp / "audio").mkdir(parents=True)
+    (tmp / "audio").mkdir(parents=True, exist_ok=True)  # deterministic: a resumed smoke run rewrites the same clips
     g = np.random.default_rng(0)
     rows = []
     for li, label in enumerate(labels):
@@ -251,8 +251,8 @@ def main():
     ap.add_argument("--threads", type=int, help="override the config's thread count")
     ap.add_argument("--smoke", action="store_true", help="two epochs on generated clips, output to a temp dir")
     ap.add_argument("--member", type=int, help="train only member K of the config's ensemble (used by the full run)")
-    ap.add_argument("--members-dir", help="combine members already trained into DIR (memberK.onnx, .pt and "
-                                          ".training.json) instead of training them")
+    ap.add_argument("--members-dir", help="work directory of the members (memberK.onnx, .pt, .training.json, .log); "
+                                          "members already in it are reused, the missing ones trained")
     args = ap.parse_args()
 
     cfg = yaml.safe_load(open(args.config))
@@ -403,6 +403,7 @@ def train_ensemble(args, cfg):
 
     members = cfg["ensemble"]
     work = Path(args.members_dir) if args.members_dir else Path(tempfile.mkdtemp(prefix="emostream-members-"))
+    work.mkdir(parents=True, exist_ok=True)
     labels = cfg["data"]["labels"]
     data = args.data
     if args.smoke and not data:
@@ -418,7 +419,14 @@ def train_ensemble(args, cfg):
         cmd += ["--epochs", str(args.epochs)] if args.epochs else []
         return cmd
 
-    pending, running = ([] if args.members_dir else list(range(len(members)))), []
+    # With --members-dir, finished members (memberK.training.json is written last) are reused: an interrupted run
+    # resumes, and a member added to the config trains alone. The widest start first so the slots finish together.
+    width = lambda k: sum(members[k].get("channels", cfg["model"]["channels"]))  # noqa: E731
+    done = lambda k: (work / f"member{k}.training.json").exists()  # noqa: E731
+    pending = sorted((k for k in range(len(members)) if not done(k)), key=lambda k: -width(k))
+    running = []
+    if len(pending) < len(members):
+        log(f"reusing members {sorted(set(range(len(members))) - set(pending))} from {work}")
     while pending or running:
         while pending and len(running) < cfg.get("parallel_members", 2):
             k = pending.pop(0)
@@ -448,6 +456,9 @@ def train_ensemble(args, cfg):
                 "telephone": logmel(torch.stack([features.telephone_channel(w) for w in windows]))}
         for k, member in enumerate(members):
             saved = torch.load(work / f"member{k}.pt")
+            trained = {"seed": saved["config"]["seed"], "channels": saved["config"]["model"]["channels"]}
+            if trained != {"seed": member["seed"], "channels": member.get("channels", cfg["model"]["channels"])}:
+                raise SystemExit(f"{work / f'member{k}.pt'} was trained as {trained}, the config asks for {member}")
             net = EmotionCnn(len(labels), member.get("channels", cfg["model"]["channels"]), cfg["model"]["dropout"])
             net.load_state_dict(saved["state"])
             net.eval()
