@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
  * The model the service ships ({@code models/emotion-cnn.onnx}) against its contract, its recipe and its card:
  * the contract checks of {@link EmotionModel#load} pass, the features are those of {@code models/features.json},
  * the version is the recipe's, the card names it, the cost is within budget, and the outputs are probabilities
- * that depend on the input (batched as single).
+ * that depend on the input (batched as single), and the test results in its metadata are those of
+ * {@code models/results/} and the card.
  */
 class ShippedModelTest {
 
@@ -44,6 +45,32 @@ class ShippedModelTest {
             // a trained model, not random weights: chance on four classes is 0.25
             assertTrue(metrics.get("val_macro_f1").asDouble() >= 0.6, metrics.toString());
             assertTrue(metrics.get("val_macro_f1_telephone").asDouble() >= 0.6, metrics.toString());
+        }
+    }
+
+    /** The card's test table, the results of {@code ./emostream evaluate} and the model's metadata agree. */
+    @Test
+    void testMetricsInTheMetadataAreTheRecordedResults() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        String card = Files.readString(Path.of("models", "README.md"));
+        try (EmotionModel model = EmotionModel.load(MODEL, ModelOptions.defaults());
+                var results = Files.newDirectoryStream(Path.of("models", "results"), "test-*.json")) {
+            JsonNode recorded = json.readTree(model.metadata().get("emostream.test_metrics"));
+            int conditions = 0;
+            for (Path file : results) {
+                JsonNode result = json.readTree(file.toFile());
+                String condition = file.getFileName().toString().replaceAll("^test-|\\.json$", "");
+                assertEquals(model.modelVersion(), result.at("/model/version").asText(), file + " measured this model");
+                assertEquals(result.get("macro_f1").asDouble(), recorded.at("/" + condition + "/macro_f1").asDouble(),
+                        condition);
+                assertEquals(result.get("accuracy").asDouble(), recorded.at("/" + condition + "/accuracy").asDouble(),
+                        condition);
+                String shown = String.format(java.util.Locale.ROOT, "**%.3f**", result.get("macro_f1").asDouble());
+                assertTrue(card.contains(shown), "the card shows " + condition + " macro-F1 " + shown);
+                conditions++;
+            }
+            assertEquals(4, conditions, "clean, telephone, SNR 10 and SNR 5 results");
+            assertEquals(4, recorded.size());
         }
     }
 

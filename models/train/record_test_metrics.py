@@ -1,0 +1,47 @@
+#!/usr/bin/python3
+"""Write the test-split results of `./emostream evaluate` into the model's metadata (`emostream.test_metrics`).
+
+    /usr/bin/python3 models/train/record_test_metrics.py models/emotion-cnn.onnx models/results/test-*.json
+
+Test metrics are measured by the product's Java front end and runtime after training, so they are recorded in a
+second step. Only the metadata changes; the graph and weights are kept as they are. A result measured on another
+model version is refused.
+"""
+import json
+import sys
+
+import onnx
+
+
+def condition_name(condition):
+    """clean, telephone, snr10, telephone+snr5, ..."""
+    parts = [condition["channel"]] if condition["channel"] != "clean" else []
+    parts += [f"snr{condition['snr_db']:g}"] if condition.get("snr_db") is not None else []
+    return "+".join(parts) or "clean"
+
+
+def main(model_path, result_paths):
+    model = onnx.load(model_path)
+    meta = {p.key: p.value for p in model.metadata_props}
+    metrics = {}
+    for path in result_paths:
+        result = json.load(open(path))
+        if result["model"]["version"] != meta["emostream.model_version"] or result["split"] != "test":
+            raise SystemExit(f"{path}: {result['split']} split of model {result['model']['version']}, "
+                             f"not the test split of {meta['emostream.model_version']}")
+        metrics[condition_name(result["condition"])] = {
+            "macro_f1": result["macro_f1"], "accuracy": result["accuracy"], "clips": result["clips"],
+            "f1": {label: scores["f1"] for label, scores in result["per_class"].items()}}
+    meta["emostream.test_metrics"] = json.dumps(metrics, sort_keys=True)
+    del model.metadata_props[:]
+    for key, value in meta.items():
+        p = model.metadata_props.add()
+        p.key, p.value = key, value
+    onnx.save(model, model_path)
+    print(f"{model_path}: test metrics for {', '.join(sorted(metrics))}")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 3:
+        raise SystemExit(__doc__)
+    main(sys.argv[1], sys.argv[2:])
