@@ -13,6 +13,7 @@ import io.emostream.service.StandaloneStreams;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -185,6 +186,8 @@ public final class BenchCommand implements Command {
         summary.put("callStartsSpreadOverMs", stagger.toMillis());
         summary.put("model", model.modelId() + " " + model.modelVersion());
         summary.put("processingGuarantee", app.streamsProperties().get("processing.guarantee"));
+        summary.put("streamThreads", Integer.parseInt(String.valueOf(app.streamsProperties()
+                .getOrDefault(StreamsConfig.NUM_STREAM_THREADS_CONFIG, "1"))));
         summary.put("wallSeconds", round(wallSeconds));
         summary.put("chunks", measured.chunksSent());
         summary.put("chunksPerSecond", round(measured.chunksSent() / wallSeconds));

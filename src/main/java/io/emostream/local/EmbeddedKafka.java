@@ -1,6 +1,7 @@
 package io.emostream.local;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,7 +95,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                         + CONTROLLER_LISTENER + "://localhost:0");
             }
             cluster = builder.build();
-            cluster.format();
+            formatWithoutStdout(cluster);
             cluster.startup();
             cluster.waitForReadyBrokers();
             return new EmbeddedKafka(cluster, baseDirectory);
@@ -106,6 +107,20 @@ public final class EmbeddedKafka implements AutoCloseable {
             }
             String where = port == 0 ? "a random port" : "port " + port + " (is it already in use?)";
             throw new IllegalStateException("Could not start the embedded Kafka broker on " + where + ": " + e, e);
+        }
+    }
+
+    /**
+     * The kit's storage formatter prints "Formatting metadata directory ..." to {@code System.out}, which is where
+     * the CLI writes its JSON (bench, evaluate); it goes to stderr instead.
+     */
+    private static synchronized void formatWithoutStdout(KafkaClusterTestKit cluster) throws Exception {
+        PrintStream out = System.out;
+        System.setOut(System.err);
+        try {
+            cluster.format();
+        } finally {
+            System.setOut(out);
         }
     }
 

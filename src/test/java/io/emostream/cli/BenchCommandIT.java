@@ -28,6 +28,7 @@ class BenchCommandIT {
         assertTrue(summary.at("/endToEndLatencyMs/p99").asDouble() > 0, run.out());
         assertEquals(1000, summary.get("callStartsSpreadOverMs").asLong());
         assertEquals(0, summary.get("warmupSeconds").asLong());
+        assertEquals(2, summary.get("streamThreads").asInt(), "the service's default (application.properties)");
 
         // the classifier runs on the stream thread, once per window with audio: its CPU is part of the thread's
         assertTrue(summary.get("classifierCallsOnStreamThread").asLong() >= 6, run.out());

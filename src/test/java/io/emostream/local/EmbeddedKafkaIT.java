@@ -8,7 +8,10 @@ import io.emostream.avro.AudioChunk;
 import io.emostream.serde.AvroWireSerde;
 import io.emostream.serde.AvroWireSerdeConfig;
 import io.emostream.serde.SampleRecords;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,6 +56,20 @@ class EmbeddedKafkaIT {
         registry = ApicurioRegistry.start();
         System.out.println("Apicurio Registry answered after " + registry.startupTime().toMillis() + " ms");
         kafka.createTopics(Map.of("call-audio", 3, "eos-check", 1));
+    }
+
+    /** The CLI prints JSON on stdout (bench, evaluate), so starting a broker must not write there. */
+    @Test
+    void startingABrokerWritesNothingToStdout() {
+        PrintStream out = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try (EmbeddedKafka second = EmbeddedKafka.start()) {
+            assertFalse(second.bootstrapServers().isEmpty());
+        } finally {
+            System.setOut(out);
+        }
+        assertEquals("", captured.toString(StandardCharsets.UTF_8));
     }
 
     @AfterAll
