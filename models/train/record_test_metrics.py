@@ -4,8 +4,8 @@
     /usr/bin/python3 models/train/record_test_metrics.py models/emotion-cnn.onnx models/results/test-*.json
 
 Test metrics are measured by the product's Java front end and runtime after training, so they are recorded in a
-second step. Only the metadata changes; the graph and weights are kept as they are. A result measured on another
-model version is refused.
+second step. Only the metadata changes; the graph and weights are kept as they are. The given files replace any
+test metrics recorded before; a result measured on another model, or two results for one condition, are refused.
 """
 import json
 import sys
@@ -26,10 +26,14 @@ def main(model_path, result_paths):
     metrics = {}
     for path in result_paths:
         result = json.load(open(path))
-        if result["model"]["version"] != meta["emostream.model_version"] or result["split"] != "test":
-            raise SystemExit(f"{path}: {result['split']} split of model {result['model']['version']}, "
-                             f"not the test split of {meta['emostream.model_version']}")
-        metrics[condition_name(result["condition"])] = {
+        measured = f"{result['model']['id']} {result['model']['version']}"
+        shipped = f"{meta['emostream.model_id']} {meta['emostream.model_version']}"
+        if measured != shipped or result["split"] != "test":
+            raise SystemExit(f"{path}: {result['split']} split of {measured}, not the test split of {shipped}")
+        name = condition_name(result["condition"])
+        if name in metrics:
+            raise SystemExit(f"{path}: a second result for condition {name}")
+        metrics[name] = {
             "macro_f1": result["macro_f1"], "accuracy": result["accuracy"], "clips": result["clips"],
             "f1": {label: scores["f1"] for label, scores in result["per_class"].items()}}
     meta["emostream.test_metrics"] = json.dumps(metrics, sort_keys=True)

@@ -383,7 +383,9 @@ def main():
         chosen, state = ("average", avg_state) if sum(averaged) > sum(single) else ("best", best_state)
     final = val_scores(state)
 
-    report = {"selection": chosen, "epochs": [c[1] for c in checkpoints], "val_macro_f1": final[0],
+    # What made this member, so that `--members-dir` reuses it only for the same recipe.
+    recipe = member_recipe(cfg, epochs, args.smoke, data_dir)
+    report = {"recipe": recipe, "selection": chosen, "epochs": [c[1] for c in checkpoints], "val_macro_f1": final[0],
               "val_macro_f1_telephone": final[1], "gflop_per_window": flops / 1e9, "history": history}
     torch.save({"state": state, "mean": mean, "std": std, "config": cfg}, output.with_suffix(".pt"))
     export(model, state, cfg, feat_cfg, labels, mean, std, report, output)
@@ -392,6 +394,11 @@ def main():
 
 
 # ---------------------------------------------------------------- ensemble
+
+def member_recipe(cfg, epochs, smoke, data_dir):
+    """Everything that determines a member's weights: its effective config, epochs, smoke mode and data."""
+    return json.loads(json.dumps({"config": cfg, "epochs": epochs, "smoke": bool(smoke), "data": str(data_dir)}))
+
 
 def train_ensemble(args, cfg):
     """The shipped model: every member of cfg["ensemble"] trained by this script in a child process
@@ -419,10 +426,36 @@ def train_ensemble(args, cfg):
         cmd += ["--epochs", str(args.epochs)] if args.epochs else []
         return cmd
 
-    # With --members-dir, finished members (memberK.training.json is written last) are reused: an interrupted run
-    # resumes, and a member added to the config trains alone. The widest start first so the slots finish together.
+    # With --members-dir, finished members are reused: an interrupted run resumes, and a member added to the config
+    # trains alone. A member is reused only if its files are complete and it was trained with the recipe this run
+    # would use (config, epochs, smoke mode, data); otherwise the run stops before training anything.
+    # The widest members start first so that the two slots finish together.
+    default_data = (Path(args.config).parent / cfg["data"]["dir"]).resolve()
+
+    def expected_recipe(k):
+        member_cfg = json.loads(json.dumps(cfg))
+        member_cfg["seed"] = members[k]["seed"]
+        member_cfg["model"]["channels"] = members[k].get("channels", cfg["model"]["channels"])
+        member_cfg["threads"] = 1
+        epochs = 2 if args.smoke else (args.epochs or cfg["optim"]["epochs"])
+        return member_recipe(member_cfg, epochs, args.smoke, Path(data) if data else default_data)
+
+    def done(k):
+        if not all((work / f"member{k}{ext}").exists() for ext in (".pt", ".onnx", ".training.json")):
+            return False
+        trained = json.loads((work / f"member{k}.training.json").read_text()).get("recipe")
+        expected = expected_recipe(k)
+        if trained != expected:
+            differs = sorted(key for key in expected if trained is None or trained.get(key) != expected[key])
+            if trained is not None and "config" in differs:
+                differs += [f"config.{key}" for key in expected["config"]
+                            if trained["config"].get(key) != expected["config"][key]]
+            raise SystemExit(f"{work}/member{k}.* was trained with another recipe (differs in: "
+                             f"{', '.join(differs) if trained else 'no recipe recorded'}); delete those files to "
+                             f"retrain member {k}, or use another --members-dir")
+        return True
+
     width = lambda k: sum(members[k].get("channels", cfg["model"]["channels"]))  # noqa: E731
-    done = lambda k: (work / f"member{k}.training.json").exists()  # noqa: E731
     pending = sorted((k for k in range(len(members)) if not done(k)), key=lambda k: -width(k))
     running = []
     if len(pending) < len(members):
@@ -438,6 +471,9 @@ def train_ensemble(args, cfg):
             if proc.poll() is not None:
                 running.remove((k, proc))
                 if proc.returncode != 0:
+                    for _, other in running:  # no orphan left writing its files into the work directory
+                        other.terminate()
+                        other.wait()
                     raise SystemExit(f"member {k} failed (exit {proc.returncode}); see {work / f'member{k}.log'}")
                 log(f"member {k} done")
 
@@ -456,9 +492,6 @@ def train_ensemble(args, cfg):
                 "telephone": logmel(torch.stack([features.telephone_channel(w) for w in windows]))}
         for k, member in enumerate(members):
             saved = torch.load(work / f"member{k}.pt")
-            trained = {"seed": saved["config"]["seed"], "channels": saved["config"]["model"]["channels"]}
-            if trained != {"seed": member["seed"], "channels": member.get("channels", cfg["model"]["channels"])}:
-                raise SystemExit(f"{work / f'member{k}.pt'} was trained as {trained}, the config asks for {member}")
             net = EmotionCnn(len(labels), member.get("channels", cfg["model"]["channels"]), cfg["model"]["dropout"])
             net.load_state_dict(saved["state"])
             net.eval()

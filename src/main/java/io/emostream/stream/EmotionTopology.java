@@ -70,7 +70,7 @@ import org.apache.kafka.streams.state.Stores;
  *       call and speaker is also kept in {@code emostream-call-stats} for interactive queries
  *       ({@link CallStatsQuery}).</li>
  *   <li><b>Inference</b> happens on the stream thread, in one method
- *       ({@code StreamWindowProcessor.classify}), and costs a few ms per window. Windows that hold only gap
+ *       ({@code StreamWindowProcessor.classify}), and costs about 10 ms per window. Windows that hold only gap
  *       silence are not classified.</li>
  *   <li><b>Time</b>: all wall-clock readings (gap wait, inactivity, {@code processedAt}, {@code updatedAt},
  *       latency) come from the given {@link Clock}; the wall-clock punctuation every

@@ -341,7 +341,7 @@ final class StreamWindowProcessor implements Processor<String, ValidatedChunk, O
     }
 
     /**
-     * The single place where inference happens. It runs on the stream thread and costs a few ms per window, which
+     * The single place where inference happens. It runs on the stream thread and costs about 10 ms per window, which
      * bounds a thread's throughput; to move it elsewhere (a pool, a batching service), change only this method.
      */
     private WindowResult classify(float[] samples, int sampleRate) {
