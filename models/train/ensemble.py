@@ -56,12 +56,18 @@ def main(out, members):
     graph = helper.make_graph(nodes, "emostream_ensemble", [g.input[0]], [g.output[0]], inits)
     model = helper.make_model(graph, opset_imports=models[0].opset_import, producer_name="emostream ensemble.py")
     meta["emostream.ensemble"] = json.dumps([str(m) for m in members])
-    for k, v in meta.items():
-        p = model.metadata_props.add()
-        p.key, p.value = k, v
+    set_metadata(model, meta)
     onnx.checker.check_model(model)
     onnx.save(model, out)
     print(f"wrote {out} ({len(models)} members)")
+
+
+def set_metadata(model, meta):
+    """Replaces the model's metadata with `meta` (key -> string), in the given order."""
+    del model.metadata_props[:]
+    for key, value in meta.items():
+        p = model.metadata_props.add()
+        p.key, p.value = key, value
 
 
 if __name__ == "__main__":

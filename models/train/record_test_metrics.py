@@ -9,8 +9,12 @@ test metrics recorded before; a result measured on another model, or two results
 """
 import json
 import sys
+from pathlib import Path
 
 import onnx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import ensemble  # noqa: E402
 
 
 def condition_name(condition):
@@ -37,10 +41,7 @@ def main(model_path, result_paths):
             "macro_f1": result["macro_f1"], "accuracy": result["accuracy"], "clips": result["clips"],
             "f1": {label: scores["f1"] for label, scores in result["per_class"].items()}}
     meta["emostream.test_metrics"] = json.dumps(metrics, sort_keys=True)
-    del model.metadata_props[:]
-    for key, value in meta.items():
-        p = model.metadata_props.add()
-        p.key, p.value = key, value
+    ensemble.set_metadata(model, meta)
     onnx.save(model, model_path)
     print(f"{model_path}: test metrics for {', '.join(sorted(metrics))}")
 

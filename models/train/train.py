@@ -514,10 +514,7 @@ def train_ensemble(args, cfg):
         "emostream.model_id": cfg["export"]["model_id"],
         "emostream.model_version": cfg["export"]["model_version"],
     })
-    del m.metadata_props[:]
-    for key, value in meta.items():
-        p = m.metadata_props.add()
-        p.key, p.value = key, value
+    onnx_ensemble.set_metadata(m, meta)
     onnx.save(m, str(output))
     report = {"selection": f"mean of {len(members)} members' probabilities", "val_macro_f1": f1["clean"],
               "val_macro_f1_telephone": f1["telephone"], "gflop_per_window": gflop,
