@@ -3,11 +3,16 @@
 
     /usr/bin/python3 models/train/train.py                 # full run (config.yaml), writes models/emotion-cnn.onnx
     /usr/bin/python3 models/train/train.py --smoke         # two epochs on generated clips, proves the data flow
+    /usr/bin/python3 models/train/train.py --set model.input_norm=band_mean --output /tmp/c2.onnx   # a candidate
 
 Features come from features.py (parameters in models/features.json), which the Java front end matches
-to 1e-3 dB (see src/test/resources/golden). Model selection uses the val split only.
+to 1e-3 dB (see src/test/resources/golden). Every training example is made on the fly from a clean clip
+(room, noise, level, line, microphone: the `augment` section of the config). Nothing is picked on val or on
+the cross-corpus dev sets: they are scored every epoch for the record, and the weights are the average of the
+last epochs. Temperature scaling is then fitted on val clean and stored in the metadata.
 """
 import argparse
+import audioop
 import csv
 import json
 import math
@@ -28,6 +33,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import features  # noqa: E402
 
+RATE = 16000
+
 
 def log(msg):
     print(time.strftime("%H:%M:%S"), msg, flush=True)
@@ -35,11 +42,33 @@ def log(msg):
 
 # ---------------------------------------------------------------- model
 
+class BandMeanNorm(nn.Module):
+    """Subtracts each band's mean over the window's frames that are not digital-zero padding.
+
+    The input is already normalised with the train split's per-band mean/std (the runtime does that), so a frame
+    is padding when its de-normalised mean level is within 10 dB of the log floor. A constant gain, or any
+    stationary channel response (microphone, line), is a per-band constant in the log domain: it cancels here.
+    """
+
+    def __init__(self, mean, std, floor_db):
+        super().__init__()
+        self.register_buffer("mean", mean.reshape(1, 1, -1, 1).clone())
+        self.register_buffer("std", std.reshape(1, 1, -1, 1).clone())
+        self.threshold = floor_db + 10.0
+
+    def forward(self, x):
+        level = (x * self.std + self.mean).mean(dim=2, keepdim=True)            # [N, 1, 1, T] in dB
+        mask = (level > self.threshold).to(x.dtype)
+        count = mask.sum(dim=3, keepdim=True).clamp(min=1.0)
+        return x - (x * mask).sum(dim=3, keepdim=True) / count
+
+
 class EmotionCnn(nn.Module):
     """VGG-style CNN: per block one 3x3 conv, batch norm, ReLU, 2x2 max-pool; then a pooled linear head."""
 
-    def __init__(self, n_classes, channels, dropout):
+    def __init__(self, n_classes, channels, dropout, input_norm=None):
         super().__init__()
+        self.input_norm = input_norm if input_norm is not None else nn.Identity()
         blocks, c_in = [], 1
         for c_out in channels:
             blocks += [nn.Conv2d(c_in, c_out, 3, padding=1, bias=False), nn.BatchNorm2d(c_out),
@@ -50,7 +79,7 @@ class EmotionCnn(nn.Module):
         self.classifier = nn.Linear(2 * c_in, n_classes)
 
     def logits(self, x):
-        h = self.features(x).mean(dim=2)                    # [N, C, T]: average over frequency
+        h = self.features(self.input_norm(x)).mean(dim=2)   # [N, C, T]: average over frequency
         h = torch.cat([h.mean(dim=2), h.amax(dim=2)], 1)    # mean and max over time
         return self.classifier(self.dropout(h))
 
@@ -65,6 +94,12 @@ class WithSoftmax(nn.Module):
 
     def forward(self, log_mel):
         return torch.softmax(self.net.logits(log_mel), dim=1)
+
+
+def build_model(cfg, n_classes, mean, std, floor_db):
+    m = cfg["model"]
+    norm = {"none": None, "band_mean": lambda: BandMeanNorm(mean, std, floor_db)}[m.get("input_norm", "none")]
+    return EmotionCnn(n_classes, m["channels"], m["dropout"], norm() if norm else None)
 
 
 def flops_per_window(channels, n_mels, frames, n_classes):
@@ -83,16 +118,16 @@ def read_rows(data_dir, labels):
         rows = [r for r in csv.DictReader(f) if not r.get("exclude")]
     unknown = {r["emotion"] for r in rows} - set(labels)
     if unknown:
-        raise SystemExit(f"labels.csv has emotions the config does not list: {sorted(unknown)}")
+        raise SystemExit(f"{data_dir}/labels.csv has emotions the config does not list: {sorted(unknown)}")
     return rows
 
 
-def load_clip(path, max_samples):
+def load_clip(path, max_samples=None):
     wav, rate = soundfile.read(str(path), dtype="float32", always_2d=True)
     wav = torch.from_numpy(wav.mean(axis=1))
-    if rate != 16000:
-        wav = features.resample(wav, rate, 16000)
-    if wav.shape[0] > max_samples:
+    if rate != RATE:
+        wav = features.resample(wav, rate, RATE)
+    if max_samples and wav.shape[0] > max_samples:
         start = (wav.shape[0] - max_samples) // 2
         wav = wav[start:start + max_samples]
     return wav.contiguous()
@@ -101,10 +136,11 @@ def load_clip(path, max_samples):
 class ClipSet:
     """Clips of one split held in memory (16 kHz, at most max_samples, centre-cropped)."""
 
-    def __init__(self, rows, data_dir, labels, max_samples):
-        self.clean = [load_clip(Path(data_dir) / "audio" / r["file"], max_samples) for r in rows]
+    def __init__(self, rows, audio_dir, labels, max_samples=None):
+        self.clean = [load_clip(Path(audio_dir) / r["file"], max_samples) for r in rows]
         self.labels = torch.tensor([labels.index(r["emotion"]) for r in rows])
-        self.files = [r["file"] for r in rows]
+        self.speakers = [r.get("actor") or r.get("speaker") or "" for r in rows]
+        self.groups = [r.get("corpus", "") for r in rows]
 
     def __len__(self):
         return len(self.clean)
@@ -115,56 +151,131 @@ def fixed_windows(clips, n):
     return torch.stack([features.fit_window(c, n) for c in clips])
 
 
-VARIANTS = ("clean", "telephone", "noise", "noise_telephone")
+def random_window(clip, n, rng, random_crop):
+    """A training window: a random crop of a longer clip; a shorter one zero-padded, at a random offset half of
+    the time. Returns the window and the mask of its clip samples."""
+    t = clip.shape[0]
+    mask = torch.zeros(n)
+    if t >= n:
+        start = rng.randint(0, t - n) if random_crop else (t - n) // 2
+        mask[:] = 1.0
+        return clip[start:start + n], mask
+    offset = rng.randint(0, n - t) if random_crop and rng.random() < 0.5 else 0
+    out = torch.zeros(n)
+    out[offset:offset + t] = clip
+    mask[offset:offset + t] = 1.0
+    return out, mask
 
 
-def variant_features(ds, logmel, snr_range, rng, gen, hop, batch=64):
-    """Whole-clip log-mels of every augmentation variant, computed once (the waveform steps are the slow part).
-
-    Clips are processed in batches of similar length, zero-padded to the longest; each result is cut back
-    to its clip's own frame count. Returns {variant: [tensor n_mels x frames_i]}; the noise SNR is drawn
-    per clip from snr_range.
-    """
-    out = {v: [None] * len(ds) for v in VARIANTS}
-    order = sorted(range(len(ds)), key=lambda i: ds.clean[i].shape[0])
-    with torch.no_grad():
-        for s in range(0, len(order), batch):
-            idx = order[s:s + batch]
-            lengths = [ds.clean[i].shape[0] for i in idx]
-            clean = torch.stack([F.pad(ds.clean[i], (0, max(lengths) - ds.clean[i].shape[0])) for i in idx])
-            noisy = torch.stack([F.pad(features.add_noise(ds.clean[i], rng.uniform(*snr_range), gen),
-                                       (0, max(lengths) - ds.clean[i].shape[0])) for i in idx])
-            for v, wav in (("clean", clean), ("telephone", features.telephone_channel(clean)),
-                           ("noise", noisy), ("noise_telephone", features.telephone_channel(noisy))):
-                mels = logmel(wav.clamp(-1.0, 1.0))
-                for k, i in enumerate(idx):
-                    out[v][i] = mels[k, :, : 1 + lengths[k] // hop].clone()
-    return out
+def g711_round_trip(wav, law):
+    """16 kHz float clips [B, T] -> 8 kHz G.711 (mu-law or A-law) -> 16 kHz."""
+    narrow = features.resample(wav, RATE, 8000)
+    pcm = (torch.clamp(narrow, -1.0, 1.0 - 1.0 / 32768) * 32768.0).round().to(torch.int16).numpy().tobytes()
+    encode, decode = (audioop.lin2ulaw, audioop.ulaw2lin) if law == "mulaw" else (audioop.lin2alaw, audioop.alaw2lin)
+    decoded = decode(encode(pcm, 2), 2)
+    back = torch.frombuffer(bytearray(decoded), dtype=torch.int16).to(torch.float32).reshape(narrow.shape) / 32768.0
+    return features.resample(back, 8000, RATE)[..., : wav.shape[-1]]
 
 
-def crop_frames(spec, frames, floor_db, rng, random_crop):
-    """A window of `frames` from a whole-clip log-mel: random crop of longer clips, floor-padding of shorter
-    ones (at the end, or at a random offset half of the time), as the waveform would be zero-padded."""
-    t = spec.shape[1]
-    if t >= frames:
-        start = rng.randint(0, t - frames) if random_crop else (t - frames) // 2
-        return spec[:, start:start + frames]
-    out = torch.full((spec.shape[0], frames), floor_db)
-    offset = rng.randint(0, frames - t) if random_crop and rng.random() < 0.5 else 0
-    out[:, offset:offset + t] = spec
-    return out
+def narrowband(wav):
+    return features.resample(features.resample(wav, RATE, 8000), 8000, RATE)[..., : wav.shape[-1]]
 
 
-def augment_batch(variants, idx, cfg, frames, floor_db, rng):
-    aug = cfg["augment"]
-    weights = [aug["variant_weights"][v] for v in VARIANTS]
-    out = []
-    for i in idx:
-        v = rng.choices(VARIANTS, weights)[0]
-        spec = crop_frames(variants[v][i], frames, floor_db, rng, aug["random_crop"])
-        # Gain is a shift in the log domain (exact except at the floor).
-        out.append(torch.clamp(spec + rng.uniform(*aug["gain_db"]), min=floor_db))
-    return torch.stack(out)
+class Augmenter:
+    """Makes training windows on the fly: room, noise, level, line (waveform), then microphone (log-mel)."""
+
+    def __init__(self, cfg, train, noise_dir, n, rng, gen):
+        self.a, self.train, self.n, self.rng, self.gen = cfg["augment"], train, n, rng, gen
+        self.noises = []
+        if noise_dir and Path(noise_dir).is_dir():
+            share = cfg["data"]["noise_train_share"]
+            for f in sorted(Path(noise_dir).glob("*.flac")):
+                wav = load_clip(f)
+                self.noises.append(wav[: int(wav.shape[0] * share)])
+        log(f"augmentation: {len(self.noises)} real noise recordings")
+
+    def _choice(self, weights):
+        names = list(weights)
+        if not self.noises:
+            names = [k for k in names if k != "real"]
+        return self.rng.choices(names, [weights[k] for k in names])[0]
+
+    def _segment(self, wav):
+        if wav.shape[0] <= self.n:
+            return F.pad(wav, (0, self.n - wav.shape[0]))
+        start = self.rng.randint(0, wav.shape[0] - self.n)
+        return wav[start:start + self.n]
+
+    def _babble(self, exclude_speaker):
+        lo, hi = self.a["babble_talkers"]
+        out = torch.zeros(self.n)
+        for _ in range(self.rng.randint(lo, hi)):
+            while True:
+                j = self.rng.randrange(len(self.train))
+                if self.train.speakers[j] != exclude_speaker or len(set(self.train.speakers)) == 1:
+                    break
+            w = self._segment(self.train.clean[j])
+            out += w / w.pow(2).mean().clamp(min=1e-10).sqrt()
+        return out
+
+    def _reverb(self, wav):
+        rt60 = self.rng.uniform(*self.a["rt60_s"])
+        length = int(min(rt60, 1.0) * RATE)
+        t = torch.arange(length) / RATE
+        ir = torch.randn(length, generator=self.gen) * torch.exp(-6.9078 * t / rt60) * 0.3
+        ir[0] = 1.0
+        size = 1 << (self.n + length - 1).bit_length()
+        wet = torch.fft.irfft(torch.fft.rfft(wav, size) * torch.fft.rfft(ir, size), size)[: self.n]
+        return wet * (wav.pow(2).mean().sqrt() / wet.pow(2).mean().clamp(min=1e-12).sqrt())
+
+    def waveforms(self, idx):
+        """Augmented 16 kHz windows [B, n] for the train clips idx."""
+        a, rng = self.a, self.rng
+        out = []
+        for i in idx:
+            wav, mask = random_window(self.train.clean[i], self.n, rng, a["random_crop"])
+            if rng.random() < a["reverb_p"]:
+                wav = self._reverb(wav)
+            if rng.random() < a["noise_p"]:
+                kind = self._choice(a["noise_weights"])
+                if kind == "real":
+                    noise = self._segment(self.noises[rng.randrange(len(self.noises))])
+                elif kind == "babble":
+                    noise = self._babble(self.train.speakers[i])
+                else:
+                    noise = torch.randn(self.n, generator=self.gen)
+                if rng.random() < 0.5:   # noise over the clip only (as `evaluate --snr` does), or the whole window
+                    noise = noise * mask
+                power = (wav.pow(2) * mask).sum() / mask.sum().clamp(min=1.0)
+                noise_power = noise.pow(2).mean().clamp(min=1e-12)
+                snr = rng.uniform(*a["snr_db"])
+                wav = wav + noise * torch.sqrt(power.clamp(min=1e-10) / (noise_power * 10.0 ** (snr / 10.0)))
+            wav = wav * 10.0 ** (rng.uniform(*a["gain_db"]) / 20.0)
+            out.append(wav.clamp(-1.0, 1.0))
+        batch = torch.stack(out)
+        lines = [self._choice(a["channel_weights"]) if rng.random() < a["channel_p"] else None for _ in idx]
+        for line, apply in (("mulaw", lambda w: g711_round_trip(w, "mulaw")),
+                            ("alaw", lambda w: g711_round_trip(w, "alaw")), ("narrowband", narrowband)):
+            rows = [k for k, c in enumerate(lines) if c == line]
+            if rows:
+                batch[rows] = apply(batch[rows])
+        return batch
+
+    def microphone(self, mels, floor_db):
+        """A random smooth frequency response, added per band in the log domain (where a filter is additive)."""
+        a, rng = self.a, self.rng
+        bands = torch.arange(mels.shape[1], dtype=torch.float32)
+        for b in range(mels.shape[0]):
+            if rng.random() >= a["eq_p"]:
+                continue
+            curve = rng.uniform(-a["eq_tilt_db"], a["eq_tilt_db"]) * (bands / (len(bands) - 1) - 0.5)
+            for _ in range(a["eq_bumps"]):
+                centre, width = rng.uniform(0, len(bands) - 1), rng.uniform(4, 12)
+                curve = curve + rng.uniform(-a["eq_bump_db"], a["eq_bump_db"]) * torch.exp(
+                    -0.5 * ((bands - centre) / (width / 2)) ** 2)
+            live = mels[b] > floor_db   # the digital floor stays the floor
+            mels[b] = torch.where(live, mels[b] + curve[:, None], mels[b])
+        return mels
 
 
 def spec_augment(x, aug, rng):
@@ -178,23 +289,6 @@ def spec_augment(x, aug, rng):
             t0 = rng.randint(0, x.shape[3] - w)
             x[b, :, :, t0:t0 + w] = 0.0
     return x
-
-
-@torch.no_grad()
-def recompute_batch_norm(model, variants, n_clips, cfg, frames, floor_db, norm, rng, batch=64):
-    """Running batch-norm statistics of averaged weights, recomputed over one pass of augmented training
-    windows (the averaged model's activations differ from any epoch's, so their running stats do not fit)."""
-    bns = [m for m in model.modules() if isinstance(m, nn.BatchNorm2d)]
-    for bn in bns:
-        bn.reset_running_stats()
-        bn.momentum = None  # cumulative average over the pass
-    model.train()
-    order = list(range(n_clips))
-    for s in range(0, n_clips, batch):
-        model(norm(augment_batch(variants, order[s:s + batch], cfg, frames, floor_db, rng)))
-    for bn in bns:
-        bn.momentum = 0.1
-    model.eval()
 
 
 # ---------------------------------------------------------------- metrics
@@ -211,17 +305,69 @@ def macro_f1(y_true, y_pred, k):
     return sum(f1s) / k
 
 
+def expected_calibration_error(probs, y, bins=15):
+    """ECE over equal-width confidence bins, as `./emostream evaluate` reports it."""
+    conf, pred = probs.max(1)
+    ece = 0.0
+    for b in range(bins):
+        lo, hi = b / bins, (b + 1) / bins
+        sel = (conf > lo) & (conf <= hi) if b else (conf >= lo) & (conf <= hi)
+        if sel.any():
+            ece += sel.float().mean().item() * abs((pred[sel] == y[sel]).float().mean().item() - conf[sel].mean().item())
+    return ece
+
+
 @torch.no_grad()
-def predict(model, feats, batch=128):
+def logits_of(model, feats, batch=128):
     model.eval()
-    return torch.cat([model(feats[i:i + batch]).argmax(1) for i in range(0, len(feats), batch)])
+    return torch.cat([model(feats[i:i + batch]) for i in range(0, len(feats), batch)])
+
+
+def fit_temperature(logits, y):
+    """The temperature minimising the negative log-likelihood (a 1-D search over a fine log grid)."""
+    grid = torch.exp(torch.linspace(math.log(0.25), math.log(4.0), 401))
+    nll = torch.stack([F.cross_entropy(logits / t, y) for t in grid])
+    return float(grid[int(nll.argmin())])
+
+
+# ---------------------------------------------------------------- evaluation sets
+
+class EvalSets:
+    """Windows made exactly as inference makes them (from the waveform), normalised: val clean, val telephone,
+    val in white noise at 10 dB (seeded), and each cross-corpus dev set."""
+
+    def __init__(self, val, dev, logmel, norm, n, k, seed):
+        self.k = k
+        windows = fixed_windows(val.clean, n)
+        gen = torch.Generator().manual_seed(seed)
+        noisy = torch.stack([features.add_noise(w, 10.0, gen) for w in windows])
+        with torch.no_grad():
+            self.sets = {"val_clean": (norm(logmel(windows)), val.labels),
+                         "val_telephone": (norm(logmel(features.telephone_channel(windows))), val.labels),
+                         "val_snr10": (norm(logmel(noisy.clamp(-1.0, 1.0))), val.labels)}
+            if dev is not None:
+                dev_windows = norm(logmel(fixed_windows(dev.clean, n)))
+                for corpus in sorted(set(dev.groups)):
+                    sel = torch.tensor([g == corpus for g in dev.groups])
+                    self.sets[f"dev_{corpus}"] = (dev_windows[sel], dev.labels[sel])
+
+    def scores(self, model):
+        out = {name: macro_f1(y, logits_of(model, x).argmax(1), self.k) for name, (x, y) in self.sets.items()}
+        dev = [v for name, v in out.items() if name.startswith("dev_")]
+        if dev:
+            out["dev_mean"] = sum(dev) / len(dev)
+        return out
+
+
+def format_scores(s):
+    return " ".join(f"{k} {v:.3f}" for k, v in s.items())
 
 
 # ---------------------------------------------------------------- main
 
 def smoke_dataset(tmp, labels):
     """A few generated clips per label (different pitch / loudness), enough to run the flow end to end."""
-    (tmp / "audio").mkdir(parents=True, exist_ok=True)  # deterministic: a resumed smoke run rewrites the same clips
+    (tmp / "audio").mkdir(parents=True, exist_ok=True)  # deterministic: a rerun rewrites the same clips
     g = np.random.default_rng(0)
     rows = []
     for li, label in enumerate(labels):
@@ -232,66 +378,80 @@ def smoke_dataset(tmp, labels):
             wav += 0.005 * g.standard_normal(t.shape)
             name = f"{label}_{k}.flac"
             soundfile.write(str(tmp / "audio" / name), wav.astype(np.float32), 16000)
-            rows.append({"file": name, "emotion": label, "split": ["train", "train", "train", "train", "val", "val"][k],
-                         "exclude": ""})
+            rows.append({"file": name, "actor": str(k % 3), "emotion": label,
+                         "split": ["train", "train", "train", "train", "val", "val"][k], "exclude": ""})
     with open(tmp / "labels.csv", "w", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=["file", "emotion", "split", "exclude"])
+        w = csv.DictWriter(f, fieldnames=["file", "actor", "emotion", "split", "exclude"])
         w.writeheader()
         w.writerows(rows)
     return tmp
+
+
+def apply_overrides(cfg, pairs):
+    """--set a.b=value: value parsed as YAML (numbers, lists, strings)."""
+    for pair in pairs or []:
+        key, _, value = pair.partition("=")
+        node, parts = cfg, key.split(".")
+        for p in parts[:-1]:
+            node = node[p]
+        if parts[-1] not in node:
+            raise SystemExit(f"--set {key}: no such key in the config")
+        node[parts[-1]] = yaml.safe_load(value)
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--config", default=str(HERE / "config.yaml"))
     ap.add_argument("--data", help="CREMA-D directory (labels.csv, audio/); default from the config")
+    ap.add_argument("--dev-data", help="cross-corpus dev directory (labels.csv, audio/); default from the config")
+    ap.add_argument("--noise-data", help="directory of noise recordings (*.flac); default from the config")
     ap.add_argument("--output", help="ONNX file to write; default from the config")
     ap.add_argument("--epochs", type=int, help="override optim.epochs")
-    ap.add_argument("--seed", type=int, help="override the config's seed (for seed ensembles)")
+    ap.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a config key, e.g. seed=7")
     ap.add_argument("--threads", type=int, help="override the config's thread count")
     ap.add_argument("--smoke", action="store_true", help="two epochs on generated clips, output to a temp dir")
-    ap.add_argument("--member", type=int, help="train only member K of the config's ensemble (used by the full run)")
-    ap.add_argument("--members-dir", help="work directory of the members (memberK.onnx, .pt, .training.json, .log); "
-                                          "members already in it are reused, the missing ones trained")
     args = ap.parse_args()
 
     cfg = yaml.safe_load(open(args.config))
-    if cfg.get("ensemble") and args.member is None:
-        return train_ensemble(args, cfg)
-    if args.member is not None:
-        member = cfg["ensemble"][args.member]
-        cfg["seed"] = member["seed"]
-        cfg["model"]["channels"] = member.get("channels", cfg["model"]["channels"])
-    if args.seed is not None:
-        cfg["seed"] = args.seed
+    apply_overrides(cfg, args.set)
     if args.threads:
         cfg["threads"] = args.threads
     seed = cfg["seed"]
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
-    torch.set_num_threads(cfg.get("threads", 2))
+    torch.set_num_threads(cfg.get("threads", 1))
     rng = random.Random(seed)
     gen = torch.Generator().manual_seed(seed)
 
     feat_cfg = features.load_config()
     n = feat_cfg["window_samples"]
     labels = cfg["data"]["labels"]
-    data_dir = Path(args.data) if args.data else (Path(args.config).parent / cfg["data"]["dir"]).resolve()
-    output = Path(args.output) if args.output else (Path(args.config).parent / cfg["export"]["output"]).resolve()
+    base = Path(args.config).parent
+    data_dir = Path(args.data) if args.data else (base / cfg["data"]["dir"]).resolve()
+    dev_dir = Path(args.dev_data) if args.dev_data else (base / cfg["data"]["dev"]).resolve()
+    noise_dir = Path(args.noise_data) if args.noise_data else (base / cfg["data"]["noise"]).resolve()
+    output = Path(args.output) if args.output else (base / cfg["export"]["output"]).resolve()
     epochs = args.epochs or cfg["optim"]["epochs"]
     if args.smoke:
         if not args.data:
             data_dir = smoke_dataset(Path(tempfile.mkdtemp(prefix="emostream-smoke-")), labels)
+        if not args.dev_data:
+            dev_dir = None
         output = Path(args.output) if args.output else data_dir / "smoke.onnx"
         epochs = 2
 
     rows = read_rows(data_dir, labels)
-    max_samples = int(cfg["data"]["max_clip_seconds"] * 16000)
+    max_samples = int(cfg["data"]["max_clip_seconds"] * RATE)
     log(f"loading clips from {data_dir}")
-    train = ClipSet([r for r in rows if r["split"] == cfg["data"]["train_split"]], data_dir, labels, max_samples)
-    val = ClipSet([r for r in rows if r["split"] == cfg["data"]["val_split"]], data_dir, labels, max_samples)
-    log(f"train {len(train)} clips, val {len(val)} clips")
+    train = ClipSet([r for r in rows if r["split"] == cfg["data"]["train_split"]], data_dir / "audio", labels,
+                    max_samples)
+    val = ClipSet([r for r in rows if r["split"] == cfg["data"]["val_split"]], data_dir / "audio", labels,
+                  max_samples)
+    dev = None
+    if dev_dir and (dev_dir / "labels.csv").exists():
+        dev = ClipSet(read_rows(dev_dir, labels), dev_dir / "audio", labels)
+    log(f"train {len(train)} clips, val {len(val)} clips, dev {len(dev) if dev else 0} clips")
 
     logmel = features.LogMel(feat_cfg)
     frames, floor_db = feat_cfg["frames"], 10.0 * math.log10(feat_cfg["log_floor"])
@@ -299,18 +459,20 @@ def main():
         train_clean = logmel(fixed_windows(train.clean, n))
         mean = train_clean.mean(dim=(0, 2))
         std = train_clean.std(dim=(0, 2)).clamp(min=1e-3)
-        norm = lambda x: ((x - mean[:, None]) / std[:, None]).unsqueeze(1)  # noqa: E731
-        # Validation windows are made exactly as inference makes them, from the waveform.
-        val_clean = norm(logmel(fixed_windows(val.clean, n)))
-        val_phone = norm(logmel(torch.stack([features.telephone_channel(w) for w in fixed_windows(val.clean, n)])))
     del train_clean
-    log("computing augmentation variants")
-    variants = variant_features(train, logmel, cfg["augment"]["snr_db"], rng, gen, feat_cfg["hop_length"])
-    log("variants ready")
+    norm = lambda x: ((x - mean[:, None]) / std[:, None]).unsqueeze(1)  # noqa: E731
+    evals = EvalSets(val, dev, logmel, norm, n, len(labels), seed)
+    augmenter = Augmenter(cfg, train, noise_dir, n, rng, gen)
 
-    model = EmotionCnn(len(labels), cfg["model"]["channels"], cfg["model"]["dropout"])
-    flops = flops_per_window(cfg["model"]["channels"], feat_cfg["n_mels"], feat_cfg["frames"], len(labels))
-    log(f"model: {sum(p.numel() for p in model.parameters())} parameters, {flops / 1e9:.3f} GFLOP per window")
+    def training_batch(idx):
+        with torch.no_grad():
+            mels = augmenter.microphone(logmel(augmenter.waveforms(idx)), floor_db).clamp(min=floor_db)
+            return norm(mels)
+
+    model = build_model(cfg, len(labels), mean, std, floor_db)
+    flops = flops_per_window(cfg["model"]["channels"], feat_cfg["n_mels"], frames, len(labels))
+    log(f"model: {sum(p.numel() for p in model.parameters())} parameters, {flops / 1e9:.3f} GFLOP per window, "
+        f"input_norm {cfg['model'].get('input_norm', 'none')}")
     o = cfg["optim"]
     opt = torch.optim.AdamW(model.parameters(), lr=o["lr"], weight_decay=o["weight_decay"])
     steps_per_epoch = math.ceil(len(train) / o["batch_size"])
@@ -318,13 +480,9 @@ def main():
                                                 pct_start=o["pct_warmup"])
     loss_fn = nn.CrossEntropyLoss(label_smoothing=o["label_smoothing"])
 
-    # Selection. "best_k": the best single epoch or the average of the k best on val, whichever scores higher
-    # (runs A-F; val swings by 0.2 between epochs while the one-cycle rate is high, so this picks a lucky
-    # epoch). "last_k": no early stopping, the whole schedule, then the average of the last k epochs' weights
-    # with batch-norm statistics recomputed (stochastic weight averaging): no choice left to make on val.
-    selection = o.get("selection", "best_k")
-    keep_k = o["average_last_k"] if selection == "last_k" else o["average_top_k"]
-    history, checkpoints, best, since_best = [], [], -1.0, 0
+    # Selection "last_k": no early stopping, the whole schedule, then the average of the last k epochs' weights with
+    # batch-norm statistics recomputed (stochastic weight averaging): nothing is chosen on val or dev.
+    history, checkpoints = [], []
     for epoch in range(1, epochs + 1):
         t0 = time.time()
         model.train()
@@ -333,194 +491,61 @@ def main():
         total = 0.0
         for s in range(0, len(order), o["batch_size"]):
             idx = order[s:s + o["batch_size"]]
-            with torch.no_grad():
-                x = spec_augment(norm(augment_batch(variants, idx, cfg, frames, floor_db, rng)), cfg["augment"], rng)
+            x = spec_augment(training_batch(idx), cfg["augment"], rng)
             loss = loss_fn(model(x), train.labels[idx])
             opt.zero_grad()
             loss.backward()
             opt.step()
             sched.step()
             total += loss.item() * len(idx)
-        f1_clean = macro_f1(val.labels, predict(model, val_clean), len(labels))
-        f1_phone = macro_f1(val.labels, predict(model, val_phone), len(labels))
-        score = (f1_clean + f1_phone) / 2
-        history.append({"epoch": epoch, "loss": total / len(train), "val_macro_f1": f1_clean,
-                        "val_macro_f1_telephone": f1_phone, "seconds": time.time() - t0})
-        log(f"epoch {epoch}: loss {total / len(train):.4f} val F1 clean {f1_clean:.4f} telephone {f1_phone:.4f} "
-            f"({time.time() - t0:.0f} s)")
-        checkpoints.append((score, epoch, {k: v.clone() for k, v in model.state_dict().items()}))
-        if selection == "last_k":
-            checkpoints = checkpoints[-keep_k:]
-            continue
-        checkpoints = sorted(checkpoints, key=lambda c: -c[0])[:keep_k]
-        if score > best:
-            best, since_best = score, 0
-        elif epoch > o["pct_warmup"] * epochs:  # the val score dips while the one-cycle rate climbs: wait it out
-            since_best += 1
-            if since_best >= o["early_stopping_patience"]:
-                log("early stop")
-                break
-
-    def val_scores(state):
-        model.load_state_dict(state)
-        return (macro_f1(val.labels, predict(model, val_clean), len(labels)),
-                macro_f1(val.labels, predict(model, val_phone), len(labels)))
+        scores = evals.scores(model)
+        history.append({"epoch": epoch, "loss": total / len(train), **scores, "seconds": time.time() - t0})
+        log(f"epoch {epoch}: loss {total / len(train):.4f} {format_scores(scores)} ({time.time() - t0:.0f} s)")
+        checkpoints = (checkpoints + [{k: v.clone() for k, v in model.state_dict().items()}])[-o["average_last_k"]:]
 
     def average(states):
         return {k: (sum(s[k].float() for s in states) / len(states)).to(states[0][k].dtype) for k in states[0]}
 
-    if selection == "last_k":
-        model.load_state_dict(average([c[2] for c in checkpoints]))
-        recompute_batch_norm(model, variants, len(train), cfg, frames, floor_db, norm, rng)
-        state = {k: v.clone() for k, v in model.state_dict().items()}
-        chosen = f"average of the last {len(checkpoints)} epochs, batch norm recomputed"
-        log(f"{chosen}: val {val_scores(state)}")
-    else:
-        best_state = checkpoints[0][2]
-        avg_state = average([c[2] for c in checkpoints])
-        single, averaged = val_scores(best_state), val_scores(avg_state)
-        log(f"best epoch {checkpoints[0][1]} val {single}; average of {len(checkpoints)} best {averaged}")
-        chosen, state = ("average", avg_state) if sum(averaged) > sum(single) else ("best", best_state)
-    final = val_scores(state)
+    model.load_state_dict(average(checkpoints))
+    recompute_batch_norm(model, training_batch, len(train), o["batch_size"])
+    state = {k: v.clone() for k, v in model.state_dict().items()}
+    final = evals.scores(model)
+    log(f"average of the last {len(checkpoints)} epochs, batch norm recomputed: {format_scores(final)}")
 
-    # What made this member, so that `--members-dir` reuses it only for the same recipe.
-    recipe = member_recipe(cfg, epochs, args.smoke, data_dir)
-    report = {"recipe": recipe, "selection": chosen, "epochs": [c[1] for c in checkpoints], "val_macro_f1": final[0],
-              "val_macro_f1_telephone": final[1], "gflop_per_window": flops / 1e9, "history": history}
+    x_val, y_val = evals.sets["val_clean"]
+    val_logits = logits_of(model, x_val)
+    temperature = fit_temperature(val_logits, y_val)
+    ece_before = expected_calibration_error(torch.softmax(val_logits, 1), y_val)
+    ece_after = expected_calibration_error(torch.softmax(val_logits / temperature, 1), y_val)
+    log(f"temperature {temperature:.3f} (val clean ECE {ece_before:.4f} -> {ece_after:.4f})")
+
+    report = {"recipe": {"config": cfg, "epochs": epochs, "smoke": bool(args.smoke), "data": str(data_dir)},
+              "selection": f"average of the last {len(checkpoints)} epochs, batch norm recomputed",
+              "val_macro_f1": final["val_clean"], "val_macro_f1_telephone": final["val_telephone"],
+              "scores": final, "gflop_per_window": flops / 1e9,
+              "calibration": {"temperature": temperature, "fitted_on": "val clean",
+                              "val_ece_before": ece_before, "val_ece_after": ece_after},
+              "history": history}
     torch.save({"state": state, "mean": mean, "std": std, "config": cfg}, output.with_suffix(".pt"))
     export(model, state, cfg, feat_cfg, labels, mean, std, report, output)
     (output.parent / (output.stem + ".training.json")).write_text(json.dumps(report, indent=2))
     log(f"wrote {output}")
 
 
-# ---------------------------------------------------------------- ensemble
-
-def member_recipe(cfg, epochs, smoke, data_dir):
-    """Everything that determines a member's weights: its effective config, epochs, smoke mode and data."""
-    return json.loads(json.dumps({"config": cfg, "epochs": epochs, "smoke": bool(smoke), "data": str(data_dir)}))
-
-
-def train_ensemble(args, cfg):
-    """The shipped model: every member of cfg["ensemble"] trained by this script in a child process
-    (`parallel_members` at a time, one thread each), then the mean of their probabilities as one ONNX graph
-    (ensemble.py), with the ensemble's own val scores, its members and the recipe in the metadata."""
-    import subprocess
-    import ensemble as onnx_ensemble
-    import onnx
-
-    members = cfg["ensemble"]
-    work = Path(args.members_dir) if args.members_dir else Path(tempfile.mkdtemp(prefix="emostream-members-"))
-    work.mkdir(parents=True, exist_ok=True)
-    labels = cfg["data"]["labels"]
-    data = args.data
-    if args.smoke and not data:
-        data = str(smoke_dataset(work / "smoke-data", labels))
-    output = Path(args.output) if args.output else (
-        work / "smoke.onnx" if args.smoke else (Path(args.config).parent / cfg["export"]["output"]).resolve())
-
-    def command(k):
-        cmd = [sys.executable, str(Path(__file__).resolve()), "--config", args.config, "--member", str(k),
-               "--output", str(work / f"member{k}.onnx"), "--threads", "1"]
-        cmd += ["--data", data] if data else []
-        cmd += ["--smoke"] if args.smoke else []
-        cmd += ["--epochs", str(args.epochs)] if args.epochs else []
-        return cmd
-
-    # With --members-dir, finished members are reused: an interrupted run resumes, and a member added to the config
-    # trains alone. A member is reused only if its files are complete and it was trained with the recipe this run
-    # would use (config, epochs, smoke mode, data); otherwise the run stops before training anything.
-    # The widest members start first so that the two slots finish together.
-    default_data = (Path(args.config).parent / cfg["data"]["dir"]).resolve()
-
-    def expected_recipe(k):
-        member_cfg = json.loads(json.dumps(cfg))
-        member_cfg["seed"] = members[k]["seed"]
-        member_cfg["model"]["channels"] = members[k].get("channels", cfg["model"]["channels"])
-        member_cfg["threads"] = 1
-        epochs = 2 if args.smoke else (args.epochs or cfg["optim"]["epochs"])
-        return member_recipe(member_cfg, epochs, args.smoke, Path(data) if data else default_data)
-
-    def done(k):
-        if not all((work / f"member{k}{ext}").exists() for ext in (".pt", ".onnx", ".training.json")):
-            return False
-        trained = json.loads((work / f"member{k}.training.json").read_text()).get("recipe")
-        expected = expected_recipe(k)
-        if trained != expected:
-            differs = sorted(key for key in expected if trained is None or trained.get(key) != expected[key])
-            if trained is not None and "config" in differs:
-                differs += [f"config.{key}" for key in expected["config"]
-                            if trained["config"].get(key) != expected["config"][key]]
-            raise SystemExit(f"{work}/member{k}.* was trained with another recipe (differs in: "
-                             f"{', '.join(differs) if trained else 'no recipe recorded'}); delete those files to "
-                             f"retrain member {k}, or use another --members-dir")
-        return True
-
-    width = lambda k: sum(members[k].get("channels", cfg["model"]["channels"]))  # noqa: E731
-    pending = sorted((k for k in range(len(members)) if not done(k)), key=lambda k: -width(k))
-    running = []
-    if len(pending) < len(members):
-        log(f"reusing members {sorted(set(range(len(members))) - set(pending))} from {work}")
-    while pending or running:
-        while pending and len(running) < cfg.get("parallel_members", 2):
-            k = pending.pop(0)
-            log(f"member {k}: {members[k]} (log: {work / f'member{k}.log'})")
-            running.append((k, subprocess.Popen(command(k), stdout=open(work / f"member{k}.log", "w"),
-                                                stderr=subprocess.STDOUT)))
-        time.sleep(2)
-        for k, proc in list(running):
-            if proc.poll() is not None:
-                running.remove((k, proc))
-                if proc.returncode != 0:
-                    for _, other in running:  # no orphan left writing its files into the work directory
-                        other.terminate()
-                        other.wait()
-                    raise SystemExit(f"member {k} failed (exit {proc.returncode}); see {work / f'member{k}.log'}")
-                log(f"member {k} done")
-
-    # The ensemble's val scores, computed as the members' were: windows made from the waveform as inference does.
-    feat_cfg = features.load_config()
-    n = feat_cfg["window_samples"]
-    data_dir = Path(data) if data else (Path(args.config).parent / cfg["data"]["dir"]).resolve()
-    rows = [r for r in read_rows(data_dir, labels) if r["split"] == cfg["data"]["val_split"]]
-    val = ClipSet(rows, data_dir, labels, int(cfg["data"]["max_clip_seconds"] * 16000))
-    logmel = features.LogMel(feat_cfg)
-    windows = fixed_windows(val.clean, n)
-    probs = {"clean": 0.0, "telephone": 0.0}
-    reports = []
-    with torch.no_grad():
-        mels = {"clean": logmel(windows),
-                "telephone": logmel(torch.stack([features.telephone_channel(w) for w in windows]))}
-        for k, member in enumerate(members):
-            saved = torch.load(work / f"member{k}.pt")
-            net = EmotionCnn(len(labels), member.get("channels", cfg["model"]["channels"]), cfg["model"]["dropout"])
-            net.load_state_dict(saved["state"])
-            net.eval()
-            for condition, mel in mels.items():
-                x = ((mel - saved["mean"][:, None]) / saved["std"][:, None]).unsqueeze(1)
-                probs[condition] = probs[condition] + torch.softmax(net(x), 1) / len(members)
-            reports.append(json.loads((work / f"member{k}.training.json").read_text()))
-    f1 = {c: macro_f1(val.labels, p.argmax(1), len(labels)) for c, p in probs.items()}
-    log(f"ensemble of {len(members)}: val macro-F1 clean {f1['clean']:.4f} telephone {f1['telephone']:.4f}")
-
-    onnx_ensemble.main(str(output), [str(work / f"member{k}.onnx") for k in range(len(members))])
-    m = onnx.load(str(output))
-    gflop = sum(r["gflop_per_window"] for r in reports)
-    meta = {p.key: p.value for p in m.metadata_props}
-    meta.update({
-        "emostream.metrics": json.dumps({"val_macro_f1": f1["clean"], "val_macro_f1_telephone": f1["telephone"],
-                                         "gflop_per_window": gflop}),
-        "emostream.ensemble": json.dumps(members),
-        "emostream.seed": ",".join(str(mb["seed"]) for mb in members),
-        "emostream.model_id": cfg["export"]["model_id"],
-        "emostream.model_version": cfg["export"]["model_version"],
-    })
-    onnx_ensemble.set_metadata(m, meta)
-    onnx.save(m, str(output))
-    report = {"selection": f"mean of {len(members)} members' probabilities", "val_macro_f1": f1["clean"],
-              "val_macro_f1_telephone": f1["telephone"], "gflop_per_window": gflop,
-              "members": [dict(member=mb, **r) for mb, r in zip(members, reports)]}
-    (output.parent / (output.stem + ".training.json")).write_text(json.dumps(report, indent=2))
-    log(f"wrote {output}")
+@torch.no_grad()
+def recompute_batch_norm(model, training_batch, n_clips, batch):
+    """Running batch-norm statistics of averaged weights, recomputed over one pass of augmented training
+    windows (the averaged model's activations differ from any epoch's, so their running stats do not fit)."""
+    bns = [m for m in model.modules() if isinstance(m, nn.BatchNorm2d)]
+    for bn in bns:
+        bn.reset_running_stats()
+        bn.momentum = None  # cumulative average over the pass
+    model.train()
+    for s in range(0, n_clips, batch):
+        model(training_batch(list(range(s, min(s + batch, n_clips)))))
+    for bn in bns:
+        bn.momentum = 0.1
+    model.eval()
 
 
 def export(model, state, cfg, feat_cfg, labels, mean, std, report, output):
@@ -540,6 +565,8 @@ def export(model, state, cfg, feat_cfg, labels, mean, std, report, output):
         "emostream.features": json.dumps(feat_cfg),
         "emostream.normalisation": json.dumps({"mean": [round(float(v), 6) for v in mean],
                                                "std": [round(float(v), 6) for v in std]}),
+        "emostream.calibration": json.dumps({"temperature": round(report["calibration"]["temperature"], 4),
+                                             "fitted_on": report["calibration"]["fitted_on"]}),
         "emostream.model_id": e["model_id"],
         "emostream.model_version": e["model_version"],
         "emostream.training_data": e["training_data"],
