@@ -35,19 +35,24 @@ final class ReliabilityPlot {
         return confusionPng.resolveSibling(stem + "-reliability.png");
     }
 
+    /** Writes the diagram; the image is {@value #WIDTH} pixels wide, or wider when a title needs it. */
     static void write(Path png, ReliabilityBins bins, String title, String subtitle) throws IOException {
-        BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
+        Font titleFont = new Font(Font.SANS_SERIF, Font.BOLD, 17);
+        Font subtitleFont = new Font(Font.SANS_SERIF, Font.PLAIN, 13);
+        int width = Math.max(WIDTH, Math.max(textWidth(titleFont, title), textWidth(subtitleFont, subtitle)) + 40);
+        BufferedImage image = new BufferedImage(width, HEIGHT, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         try {
             g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
             g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
             g.setColor(Color.WHITE);
-            g.fillRect(0, 0, WIDTH, HEIGHT);
+            g.fillRect(0, 0, width, HEIGHT);
             g.setColor(Color.BLACK);
-            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 17));
-            centred(g, title, WIDTH / 2, 30);
-            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
-            centred(g, subtitle, WIDTH / 2, 54);
+            g.setFont(titleFont);
+            centred(g, title, width / 2, 30);
+            g.setFont(subtitleFont);
+            centred(g, subtitle, width / 2, 54);
+            g.translate((width - WIDTH) / 2, 0); // the plot stays centred under a wide title
 
             g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
             for (int b = 0; b < bins.bins(); b++) {
@@ -102,6 +107,15 @@ final class ReliabilityPlot {
         }
         if (!ImageIO.write(image, "png", png.toFile())) {
             throw new IOException("no PNG writer available for " + png);
+        }
+    }
+
+    private static int textWidth(Font font, String text) {
+        Graphics2D scratch = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics();
+        try {
+            return scratch.getFontMetrics(font).stringWidth(text);
+        } finally {
+            scratch.dispose();
         }
     }
 

