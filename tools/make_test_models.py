@@ -16,7 +16,11 @@ models/train/features.py (the training front end).
 Also written: broken variants (one contract violation each), and predict-reference.json with probabilities
 computed here in numpy for inputs given by a formula the Java test evaluates too.
 
-Run from the repository root:  /usr/bin/python3 tools/make_test_models.py
+Derived from emotion-test.onnx by changing metadata only (graph and weights kept): emotion-test-calibrated.onnx
+(emostream.calibration with temperature 2.0) and broken-calibration-*.onnx (an invalid temperature). They are
+rebuilt at the end of a full run, or alone (no espeak-ng needed) with --derived-only.
+
+Run from the repository root:  /usr/bin/python3 tools/make_test_models.py [--derived-only]
 """
 import json
 import subprocess
@@ -128,7 +132,34 @@ def reference_predict(x):
     return e / e.sum(axis=1, keepdims=True)
 
 
+CALIBRATED_TEMPERATURE = 2.0
+
+
+def derived():
+    """Metadata-only variants of emotion-test.onnx: a calibrated model and invalid calibrations."""
+    def with_metadata(name, changes):
+        model = onnx.load(OUT / "emotion-test.onnx")
+        meta = {p.key: p.value for p in model.metadata_props}
+        meta.update(changes)
+        del model.metadata_props[:]
+        for key, value in meta.items():
+            entry = model.metadata_props.add()
+            entry.key, entry.value = key, value
+        onnx.checker.check_model(model)
+        onnx.save(model, OUT / name)
+
+    key = "emostream.calibration"
+    with_metadata("emotion-test-calibrated.onnx",
+                  {key: json.dumps({"temperature": CALIBRATED_TEMPERATURE, "fitted_on": "test fixture"}),
+                   "emostream.model_version": "1-calibrated"})
+    with_metadata("broken-calibration-negative.onnx", {key: json.dumps({"temperature": -1.5, "fitted_on": "x"})})
+    with_metadata("broken-calibration-text.onnx", {key: json.dumps({"temperature": "warm"})})
+
+
 def main():
+    if "--derived-only" in sys.argv[1:]:
+        derived()
+        return
     OUT.mkdir(parents=True, exist_ok=True)
     cfg = features.load_config()
     features_json = json.dumps(cfg)
@@ -179,6 +210,8 @@ def main():
         p = reference_predict(z[None].astype(np.float32))[0]
         print(f"chord {low}-{high} Hz -> {LABELS[int(p.argmax())]} (expected {label}) {np.round(p, 3)}")
         assert LABELS[int(p.argmax())] == label
+    derived()
+
 
 if __name__ == "__main__":
     main()

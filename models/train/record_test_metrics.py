@@ -18,9 +18,17 @@ import ensemble  # noqa: E402
 
 
 def condition_name(condition):
-    """clean, telephone, snr10, telephone+snr5, ..."""
+    """clean, telephone, alaw, snr10, noise10 (real noise from --noise), gain-20, telephone+snr5, ...
+
+    Line, then noise, then gain, as ShippedModelTest.conditionName; results written before the noise and gain_db
+    fields existed keep their names.
+    """
     parts = [condition["channel"]] if condition["channel"] != "clean" else []
-    parts += [f"snr{condition['snr_db']:g}"] if condition.get("snr_db") is not None else []
+    if condition.get("snr_db") is not None:
+        kind = "noise" if condition.get("noise") is not None else "snr"
+        parts.append(f"{kind}{condition['snr_db']:g}")
+    if condition.get("gain_db") is not None:
+        parts.append(f"gain{condition['gain_db']:g}")
     return "+".join(parts) or "clean"
 
 

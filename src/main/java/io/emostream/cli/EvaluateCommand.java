@@ -5,11 +5,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.emostream.analysis.EmotionAnalyzer;
 import io.emostream.analysis.WindowAnalysis;
 import io.emostream.audio.AudioFiles;
+import io.emostream.audio.Channel;
+import io.emostream.audio.NoiseMixer;
+import io.emostream.audio.NoiseRecordings;
 import io.emostream.audio.PcmAudio;
 import io.emostream.audio.Resampler;
 import io.emostream.audio.TelephoneChannel;
-import io.emostream.audio.NoiseMixer;
 import io.emostream.dsp.SpeechGate.SpeechGateConfig;
+import io.emostream.model.Calibration;
 import io.emostream.model.EmotionModel;
 import io.emostream.model.ModelOptions;
 import java.io.PrintStream;
@@ -22,6 +25,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -29,13 +33,14 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * {@code ./emostream evaluate}: scores a model on labelled clips under a listening condition (clean, telephone
- * channel, white noise at an SNR) and prints one JSON object of metrics.
+ * {@code ./emostream evaluate}: scores a model on labelled clips under a listening condition (a line: clean,
+ * G.711 mu-law or A-law telephone, 8 kHz narrowband; white or real noise at an SNR; a gain) and prints one JSON
+ * object of metrics: accuracy, macro-F1, per class, per corpus, confusion matrix and calibration (ECE).
  */
 final class EvaluateCommand implements Command {
 
-    private static final Set<String> VALUE_OPTIONS = Set.of("labels", "audio-dir", "split", "channel", "snr", "seed",
-            "map", "plot", "model", "threads", "limit", "progress");
+    private static final Set<String> VALUE_OPTIONS = Set.of("labels", "audio-dir", "split", "channel", "snr", "noise",
+            "gain", "seed", "map", "plot", "model", "threads", "limit", "progress");
 
     @Override
     public String name() {
@@ -50,28 +55,41 @@ final class EvaluateCommand implements Command {
     @Override
     public String usage() {
         return """
-                usage: ./emostream evaluate --labels CSV --audio-dir DIR [--split NAME] [--channel clean|telephone]
-                         [--snr DB] [--seed N] [--map from=to,...] [--plot FILE.png] [--model PATH]
+                usage: ./emostream evaluate --labels CSV --audio-dir DIR [--split NAME]
+                         [--channel clean|telephone|alaw|narrowband] [--snr DB [--noise FILE|DIR]] [--gain DB]
+                         [--seed N] [--map from=to,...] [--plot FILE.png] [--model PATH]
                          [--threads N] [--limit N] [--progress N]
 
-                Scores the model's argmax on every labelled clip. Each clip (WAV or FLAC) is mixed to mono,
-                resampled to 16 kHz, given white noise at --snr dB (relative to the clip's mean power; the noise
-                seed derives from --seed and the file name), fitted to the model window as in training (centre
-                3 s, or zero-padded at the end), passed through the 8 kHz G.711 telephone channel if asked, and
-                classified. The speech gate does not drop clips; the clips it would reject are counted in
-                "no_speech_by_gate".
+                Scores the model's argmax on every labelled clip. Each clip (WAV or FLAC) is mixed to mono and
+                resampled to 16 kHz, then, in the order models/train/train.py augments: noise at --snr dB relative
+                to the clip's mean power (white Gaussian, or with --noise a real recording), the --gain, a clip
+                to [-1, 1] (whenever noise or gain was applied), the fit to the model window as in training
+                (centre 3 s, or zero-padded at the end), the --channel line, and classification. Noise is drawn
+                per clip from a seed derived from --seed and the file name, so a run is reproducible. The speech
+                gate does not drop clips; the clips it would reject are counted in "no_speech_by_gate".
+                Probabilities are calibrated by the model's emostream.calibration temperature (T = 1 without it).
 
                 options:
-                  --labels CSV     header with columns file, emotion (required), split, exclude (optional);
-                                   rows with a non-empty exclude are skipped
+                  --labels CSV     header with columns file, emotion (required), split, exclude, corpus
+                                   (optional); rows with a non-empty exclude are skipped; with a corpus column
+                                   the report breaks the figures down per corpus
                   --audio-dir DIR  directory the file column is relative to
                   --split NAME     only rows of this split
-                  --channel NAME   clean (default) or telephone
-                  --snr DB         add white noise at this signal-to-noise ratio
+                  --channel NAME   clean (default); telephone: 8 kHz G.711 mu-law round trip; alaw: 8 kHz
+                                   G.711 A-law round trip; narrowband: 8 kHz band limit without a codec
+                  --snr DB         add noise at this signal-to-noise ratio (white Gaussian unless --noise)
+                  --noise PATH     real noise for --snr (required with it): a WAV/FLAC file, or every .wav and
+                                   .flac file of a directory, mono-mixed and resampled to 16 kHz at load; per
+                                   clip a seeded choice of recording and a seeded segment of it (a recording
+                                   shorter than the clip is looped), scaled to the SNR
+                  --gain DB        multiply the clip by 10^(DB/20) after the noise, then clip to [-1, 1] as a
+                                   real line does (e.g. --gain -20 for a quiet line, --gain 20 for an
+                                   overdriven one)
                   --seed N         noise seed (default 0)
                   --map LIST       fold CSV labels onto model labels, e.g. --map calm=neutral,fear=sad;
                                    any other label that is not a model label is an error
-                  --plot FILE.png  also draw the confusion matrix
+                  --plot FILE.png  also draw the confusion matrix into FILE.png and the reliability diagram
+                                   (accuracy against confidence per bin) into FILE-reliability.png beside it
                   --model PATH     ONNX model (default: models/emotion-cnn.onnx in the emostream directory)
                   --threads N      parallel workers (default: available cores)
                   --limit N        only the first N clips (after filtering)
@@ -79,17 +97,55 @@ final class EvaluateCommand implements Command {
 
                 output (stdout), one JSON object:
                   {"model":{"id":..,"version":..,"file":..},"condition":{"channel":"telephone","snr_db":10.0,
-                   "seed":0},"split":"test","clips":1000,"no_speech_by_gate":3,"accuracy":0.71,"macro_f1":0.70,
+                   "noise":null,"gain_db":null,"seed":0},"split":"test","clips":1000,"no_speech_by_gate":3,
+                   "accuracy":0.71,"macro_f1":0.70,
                    "per_class":{"angry":{"precision":..,"recall":..,"f1":..,"support":..},...},
                    "confusion_matrix":{"labels":[...],"rows":"true","columns":"predicted","counts":[[...],...]},
+                   "per_corpus":{"tess":{"clips":..,"accuracy":..,"macro_f1":..,
+                                         "per_class":{"angry":{"recall":..,"support":..},...}},...},
+                   "corpus_mean_macro_f1":..,
+                   "temperature":1.0,"ece":0.05,"ece_uncalibrated":0.08,
+                   "reliability":[{"bin_lower":0.0,"bin_upper":0.0667,"count":0,"accuracy":null,
+                                   "confidence":null},...],
                    "seconds":12.3}
-                exit status: 0 done, 1 a clip, the CSV or the model failed, 2 bad arguments""";
+                  per_corpus and corpus_mean_macro_f1 (the unweighted mean of the corpora's macro-F1) only with
+                  a corpus column; noise is the --noise path or null, gain_db null without --gain. ece: expected
+                  calibration error over 15 equal-width bins of the top (calibrated) probability, bin b covering
+                  (b/15, (b+1)/15] (the first also 0), sum over bins of share of clips x |accuracy - mean
+                  confidence|; ece_uncalibrated the same at T = 1; reliability the calibrated bins.
+                exit status: 0 done, 1 a clip, the CSV, a noise file or the model failed, 2 bad arguments""";
     }
 
-    /** The listening condition applied to every clip. */
-    record Condition(boolean telephone, Double snrDb, long seed) {
+    /**
+     * The listening condition applied to every clip.
+     *
+     * @param noise     the recordings of --noise (loaded at 16 kHz), or null for white noise / no noise
+     * @param noisePath the --noise path as given, or null
+     * @param gainDb    --gain, or null
+     */
+    record Condition(Channel channel, Double snrDb, NoiseRecordings noise, Path noisePath, Double gainDb, long seed) {
+
+        Condition {
+            if (noise != null && snrDb == null) {
+                throw new IllegalArgumentException("real noise needs an SNR");
+            }
+        }
+
+        /** A condition without real noise or gain (the conditions before --noise and --gain existed). */
+        static Condition of(Channel channel, Double snrDb, long seed) {
+            return new Condition(channel, snrDb, null, null, null, seed);
+        }
+
         String describe() {
-            return (telephone ? "telephone" : "clean") + (snrDb == null ? "" : String.format(Locale.ROOT, ", %.1f dB SNR", snrDb));
+            StringBuilder text = new StringBuilder(channel.cliName());
+            if (snrDb != null) {
+                text.append(String.format(Locale.ROOT, ", %s noise at %.1f dB SNR",
+                        noise == null ? "white" : noisePath.getFileName() + "", snrDb));
+            }
+            if (gainDb != null) {
+                text.append(String.format(Locale.ROOT, ", gain %+.1f dB", gainDb));
+            }
+            return text.toString();
         }
     }
 
@@ -106,11 +162,23 @@ final class EvaluateCommand implements Command {
         Path labelsCsv = Path.of(line.required("labels"));
         Path audioDir = Path.of(line.required("audio-dir"));
         String split = line.string("split", null);
-        String channel = line.string("channel", "clean");
-        if (!channel.equals("clean") && !channel.equals("telephone")) {
-            throw new UsageException("option --channel must be clean or telephone, got '" + channel + "'");
+        Channel channel;
+        try {
+            channel = Channel.parse(line.string("channel", "clean"));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("option --channel must be one of " + Channel.choices() + ", got '"
+                    + line.string("channel", "clean") + "'");
         }
-        Condition condition = new Condition(channel.equals("telephone"), line.decimal("snr"), line.longValue("seed", 0));
+        Double snrDb = line.decimal("snr");
+        Path noisePath = line.path("noise", null);
+        if (noisePath != null && snrDb == null) {
+            throw new UsageException("option --noise needs --snr DB: the level to mix the noise at");
+        }
+        if (noisePath != null && !Files.exists(noisePath)) {
+            throw new UsageException("noise path " + noisePath + " not found (a WAV/FLAC file or a directory of them)");
+        }
+        Double gainDb = line.decimal("gain");
+        long seed = line.longValue("seed", 0);
         Map<String, String> labelMap = parseMap(line.string("map", ""));
         Path plot = line.path("plot", null);
         Path modelPath = line.path("model", Main.defaultModel());
@@ -123,6 +191,16 @@ final class EvaluateCommand implements Command {
         if (!Files.isDirectory(audioDir)) {
             throw new UsageException("audio directory " + audioDir + " not found");
         }
+        NoiseRecordings noise = null;
+        if (noisePath != null) {
+            try {
+                noise = NoiseRecordings.load(noisePath, TelephoneChannel.WIDE_RATE);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage()); // an empty directory: nothing to mix
+            }
+            err.println("emostream evaluate: " + noise.recordings().size() + " noise recording(s) from " + noisePath);
+        }
+        Condition condition = new Condition(channel, snrDb, noise, noisePath, gainDb, seed);
 
         long started = System.nanoTime();
         try (EmotionModel model = EmotionModel.load(modelPath, ModelOptions.defaults())) {
@@ -139,28 +217,75 @@ final class EvaluateCommand implements Command {
             EmotionAnalyzer analyzer = new EmotionAnalyzer(model, SpeechGateConfig.defaults()).bypassingGate();
             List<WindowAnalysis> analyses = analyse(rows, audioDir, analyzer, condition, threads, progressEvery, err);
 
-            ClassificationMetrics metrics = new ClassificationMetrics(labels);
-            int noSpeech = 0;
-            for (int i = 0; i < rows.size(); i++) {
-                WindowAnalysis analysis = analyses.get(i);
-                metrics.add(truth[i], labels.indexOf(analysis.result().label()));
-                if (!analysis.gate().speech()) {
-                    noSpeech++;
-                }
-            }
+            Scores scores = score(rows, truth, analyses, labels, model.temperature());
             double seconds = (System.nanoTime() - started) / 1e9;
-            out.println(Json.MAPPER.writeValueAsString(
-                    report(model, condition, split, metrics, noSpeech, seconds)));
+            out.println(Json.MAPPER.writeValueAsString(report(model, condition, split, scores, seconds)));
             if (plot != null) {
+                ClassificationMetrics metrics = scores.overall();
                 String title = String.format(Locale.ROOT, "%s %s: macro-F1 %.3f, accuracy %.3f", model.modelId(),
                         model.modelVersion(), metrics.macroF1(), metrics.accuracy());
                 String subtitle = String.format(Locale.ROOT, "%d clips%s, %s", metrics.total(),
                         split == null ? "" : " (" + split + ")", condition.describe());
                 ConfusionMatrixPlot.write(plot, labels, metrics.confusion(), title, subtitle);
                 err.println("emostream evaluate: confusion matrix written to " + plot);
+                Path reliability = ReliabilityPlot.besides(plot);
+                String calibrationTitle = String.format(Locale.ROOT, "%s %s: ECE %.3f (T = %s; %.3f at T = 1)",
+                        model.modelId(), model.modelVersion(), scores.calibrated().ece(),
+                        Json.round(model.temperature(), 4), scores.uncalibrated().ece());
+                ReliabilityPlot.write(reliability, scores.calibrated(), calibrationTitle, subtitle);
+                err.println("emostream evaluate: reliability diagram written to " + reliability);
             }
         }
         return 0;
+    }
+
+    /**
+     * The figures of a run: overall, per corpus (empty without a corpus column), and the reliability bins of the
+     * calibrated and the uncalibrated (T = 1) top probability.
+     */
+    record Scores(ClassificationMetrics overall, Map<String, ClassificationMetrics> perCorpus, int noSpeech,
+                  ReliabilityBins calibrated, ReliabilityBins uncalibrated) {
+    }
+
+    /**
+     * Scores analyses against the true label indices. The uncalibrated probabilities are recovered from the
+     * calibrated ones by tempering with 1/T (exact up to float rounding; T = 1 leaves them as they are).
+     */
+    static Scores score(List<LabelsCsv.Row> rows, int[] truth, List<WindowAnalysis> analyses, List<String> labels,
+                        double temperature) {
+        ClassificationMetrics overall = new ClassificationMetrics(labels);
+        Map<String, ClassificationMetrics> perCorpus = new TreeMap<>();
+        ReliabilityBins calibrated = new ReliabilityBins(ReliabilityBins.DEFAULT_BINS);
+        ReliabilityBins uncalibrated = new ReliabilityBins(ReliabilityBins.DEFAULT_BINS);
+        int noSpeech = 0;
+        for (int i = 0; i < rows.size(); i++) {
+            WindowAnalysis analysis = analyses.get(i);
+            int predicted = labels.indexOf(analysis.result().label());
+            overall.add(truth[i], predicted);
+            String corpus = rows.get(i).corpus();
+            if (corpus != null) {
+                perCorpus.computeIfAbsent(corpus, c -> new ClassificationMetrics(labels)).add(truth[i], predicted);
+            }
+            float[] probabilities = new float[labels.size()];
+            for (int k = 0; k < labels.size(); k++) {
+                probabilities[k] = analysis.result().probabilities().get(labels.get(k));
+            }
+            boolean correct = predicted == truth[i];
+            calibrated.add(top(probabilities), correct);
+            uncalibrated.add(top(Calibration.temper(probabilities, 1 / temperature)), correct);
+            if (!analysis.gate().speech()) {
+                noSpeech++;
+            }
+        }
+        return new Scores(overall, perCorpus, noSpeech, calibrated, uncalibrated);
+    }
+
+    private static double top(float[] probabilities) {
+        float max = 0;
+        for (float p : probabilities) {
+            max = Math.max(max, p);
+        }
+        return Math.min(1.0, max);
     }
 
     static Map<String, String> parseMap(String text) {
@@ -243,7 +368,10 @@ final class EvaluateCommand implements Command {
         }
     }
 
-    /** One clip as the model sees it under the condition: mono, model rate, noise, fitted window, channel. */
+    /**
+     * One clip as the model sees it under the condition: mono, model rate, noise, gain, clip to [-1, 1], fitted
+     * window, channel.
+     */
     static float[] prepare(LabelsCsv.Row row, Path audioDir, Condition condition, int modelRate, int windowSamples) {
         Path file = audioDir.resolve(row.file());
         float[] samples;
@@ -257,15 +385,29 @@ final class EvaluateCommand implements Command {
             throw new IllegalStateException("clip " + file + " (labels line " + row.line() + "): "
                     + Main.describe(e), e);
         }
-        // Noise on the whole clip, then the window, then the channel: the order models/train/train.py uses.
+        // Noise on the whole clip, then the gain and the clip to [-1, 1], then the window, then the line: the order
+        // models/train/train.py uses (noise, level, line). SNR is relative to the clip's power, so the gain only
+        // changes what clips.
         if (condition.snrDb() != null) {
-            samples = NoiseMixer.addWhiteNoise(samples, condition.snrDb(), noiseSeed(condition.seed(), row.file()));
+            long noiseSeed = noiseSeed(condition.seed(), row.file());
+            samples = condition.noise() == null
+                    ? NoiseMixer.addWhiteNoise(samples, condition.snrDb(), noiseSeed)
+                    : NoiseMixer.addNoise(samples, condition.noise().segment(samples.length, noiseSeed),
+                            condition.snrDb());
+        }
+        if (condition.gainDb() != null) {
+            float gain = (float) Math.pow(10.0, condition.gainDb() / 20.0);
+            for (int i = 0; i < samples.length; i++) {
+                samples[i] *= gain;
+            }
+        }
+        if (condition.snrDb() != null || condition.gainDb() != null) {
             for (int i = 0; i < samples.length; i++) {
                 samples[i] = Math.max(-1f, Math.min(1f, samples[i]));
             }
         }
         float[] window = EmotionAnalyzer.fitToWindow(samples, windowSamples);
-        return condition.telephone() ? TelephoneChannel.apply(window) : window;
+        return condition.channel() == Channel.CLEAN ? window : condition.channel().apply(window);
     }
 
     /** A per-clip seed from the run's seed and the file name (FNV-1a), the same on every machine and run. */
@@ -278,20 +420,23 @@ final class EvaluateCommand implements Command {
         return hash;
     }
 
-    private static ObjectNode report(EmotionModel model, Condition condition, String split,
-                                     ClassificationMetrics metrics, int noSpeech, double seconds) {
+    private static ObjectNode report(EmotionModel model, Condition condition, String split, Scores scores,
+                                     double seconds) {
+        ClassificationMetrics metrics = scores.overall();
         ObjectNode root = Json.MAPPER.createObjectNode();
         ObjectNode modelNode = root.putObject("model");
         modelNode.put("id", model.modelId());
         modelNode.put("version", model.modelVersion());
         modelNode.put("file", model.file().toString());
         ObjectNode conditionNode = root.putObject("condition");
-        conditionNode.put("channel", condition.telephone() ? "telephone" : "clean");
-        if (condition.snrDb() == null) {
-            conditionNode.putNull("snr_db");
+        conditionNode.put("channel", condition.channel().cliName());
+        putNullable(conditionNode, "snr_db", condition.snrDb());
+        if (condition.noisePath() == null) {
+            conditionNode.putNull("noise");
         } else {
-            conditionNode.put("snr_db", condition.snrDb());
+            conditionNode.put("noise", condition.noisePath().toString());
         }
+        putNullable(conditionNode, "gain_db", condition.gainDb());
         conditionNode.put("seed", condition.seed());
         if (split == null) {
             root.putNull("split");
@@ -299,7 +444,7 @@ final class EvaluateCommand implements Command {
             root.put("split", split);
         }
         root.put("clips", metrics.total());
-        root.put("no_speech_by_gate", noSpeech);
+        root.put("no_speech_by_gate", scores.noSpeech());
         root.put("accuracy", Json.round(metrics.accuracy(), 4));
         root.put("macro_f1", Json.round(metrics.macroF1(), 4));
         ObjectNode perClass = root.putObject("per_class");
@@ -323,7 +468,47 @@ final class EvaluateCommand implements Command {
                 rowNode.add(count);
             }
         }
+        if (!scores.perCorpus().isEmpty()) {
+            ObjectNode corpora = root.putObject("per_corpus");
+            double sum = 0;
+            for (Map.Entry<String, ClassificationMetrics> entry : scores.perCorpus().entrySet()) {
+                ClassificationMetrics corpus = entry.getValue();
+                ObjectNode node = corpora.putObject(entry.getKey());
+                node.put("clips", corpus.total());
+                node.put("accuracy", Json.round(corpus.accuracy(), 4));
+                node.put("macro_f1", Json.round(corpus.macroF1(), 4));
+                ObjectNode classes = node.putObject("per_class");
+                for (int k = 0; k < labels.size(); k++) {
+                    ObjectNode cls = classes.putObject(labels.get(k));
+                    cls.put("recall", Json.round(corpus.recall(k), 4));
+                    cls.put("support", corpus.support(k));
+                }
+                sum += corpus.macroF1();
+            }
+            root.put("corpus_mean_macro_f1", Json.round(sum / scores.perCorpus().size(), 4));
+        }
+        root.put("temperature", Json.round(model.temperature(), 4));
+        root.put("ece", Json.round(scores.calibrated().ece(), 4));
+        root.put("ece_uncalibrated", Json.round(scores.uncalibrated().ece(), 4));
+        ArrayNode reliability = root.putArray("reliability");
+        ReliabilityBins bins = scores.calibrated();
+        for (int b = 0; b < bins.bins(); b++) {
+            ObjectNode bin = reliability.addObject();
+            bin.put("bin_lower", Json.round(bins.lower(b), 4));
+            bin.put("bin_upper", Json.round(bins.upper(b), 4));
+            bin.put("count", bins.count(b));
+            putNullable(bin, "accuracy", bins.count(b) == 0 ? null : Json.round(bins.accuracy(b), 4));
+            putNullable(bin, "confidence", bins.count(b) == 0 ? null : Json.round(bins.confidence(b), 4));
+        }
         root.put("seconds", Json.round(seconds, 2));
         return root;
+    }
+
+    private static void putNullable(ObjectNode node, String field, Double value) {
+        if (value == null) {
+            node.putNull(field);
+        } else {
+            node.put(field, value);
+        }
     }
 }

@@ -11,12 +11,14 @@ import java.util.Map;
 
 /**
  * A labels CSV as used by the training data: a header row with at least {@code file} and {@code emotion}, and
- * optionally {@code split} and {@code exclude} (a non-empty exclude drops the row). Fields may be quoted (RFC 4180).
+ * optionally {@code split}, {@code exclude} (a non-empty exclude drops the row) and {@code corpus} (the data set a
+ * clip comes from, for a per-corpus breakdown; must then be non-empty on every row). Fields may be quoted
+ * (RFC 4180).
  */
 final class LabelsCsv {
 
-    /** One labelled clip. */
-    record Row(int line, String file, String emotion, String split) {
+    /** One labelled clip; {@code corpus} is null when the CSV has no corpus column. */
+    record Row(int line, String file, String emotion, String split, String corpus) {
     }
 
     private LabelsCsv() {
@@ -71,7 +73,15 @@ final class LabelsCsv {
                 throw new IllegalArgumentException("labels file " + csv + " line " + (n + 1)
                         + ": empty file or emotion");
             }
-            rows.add(new Row(n + 1, file, emotion, rowSplit));
+            String corpus = field(fields, columns, "corpus");
+            if (corpus != null) {
+                corpus = corpus.trim();
+                if (corpus.isEmpty()) {
+                    throw new IllegalArgumentException("labels file " + csv + " line " + (n + 1)
+                            + ": empty corpus (the header has a corpus column, so every row needs one)");
+                }
+            }
+            rows.add(new Row(n + 1, file, emotion, rowSplit, corpus));
         }
         return rows;
     }

@@ -26,7 +26,8 @@ import java.util.Set;
  * An emotion CNN in ONNX format, checked against the model contract of docs/architecture.md when loaded:
  * input {@value #INPUT} float32 {@code [N, 1, n_mels, frames]} with N dynamic and n_mels/frames equal to the
  * feature configuration in the metadata, output {@value #OUTPUT} float32 {@code [N, K]} with K labels, and
- * {@code emostream.labels}, {@code emostream.features}, {@code emostream.normalisation} metadata.
+ * {@code emostream.labels}, {@code emostream.features}, {@code emostream.normalisation} metadata, and optionally
+ * {@code emostream.calibration} (a temperature, {@link Calibration}) which {@link #predict} applies to every row.
  *
  * <p>One ONNX Runtime session per model file; all sessions share the JVM's {@link OrtEnvironment}. {@link #predict}
  * is thread-safe (ONNX Runtime sessions may be run concurrently).
@@ -39,6 +40,7 @@ public final class EmotionModel implements AutoCloseable {
     public static final String FEATURES_KEY = "emostream.features";
     public static final String NORMALISATION_KEY = "emostream.normalisation";
     public static final String CIRCUMPLEX_KEY = "emostream.circumplex";
+    public static final String CALIBRATION_KEY = "emostream.calibration";
     public static final String MODEL_ID_KEY = "emostream.model_id";
     public static final String MODEL_VERSION_KEY = "emostream.model_version";
 
@@ -51,6 +53,7 @@ public final class EmotionModel implements AutoCloseable {
     private final FeatureConfig features;
     private final Normalisation normalisation;
     private final Circumplex circumplex;
+    private final Calibration calibration;
     private final Map<String, String> metadata;
     private final String modelId;
     private final String modelVersion;
@@ -58,7 +61,7 @@ public final class EmotionModel implements AutoCloseable {
 
     private EmotionModel(Path file, OrtEnvironment environment, OrtSession session, List<String> labels,
                          FeatureConfig features, Normalisation normalisation, Circumplex circumplex,
-                         Map<String, String> metadata) {
+                         Calibration calibration, Map<String, String> metadata) {
         this.file = file;
         this.environment = environment;
         this.session = session;
@@ -66,6 +69,7 @@ public final class EmotionModel implements AutoCloseable {
         this.features = features;
         this.normalisation = normalisation;
         this.circumplex = circumplex;
+        this.calibration = calibration;
         this.metadata = metadata;
         String fileStem = file.getFileName().toString().replaceFirst("\\.onnx$", "");
         this.modelId = metadata.getOrDefault(MODEL_ID_KEY, fileStem);
@@ -160,8 +164,16 @@ public final class EmotionModel implements AutoCloseable {
                     + "valence 0, arousal 0 (add metadata " + CIRCUMPLEX_KEY + " to place them)",
                     where, circumplex.unplacedLabels());
         }
+        Calibration calibration = Calibration.NONE;
+        if (metadata.containsKey(CALIBRATION_KEY)) {
+            try {
+                calibration = Calibration.fromJson(metadata.get(CALIBRATION_KEY));
+            } catch (IllegalArgumentException e) {
+                throw new ModelContractException(where + "metadata " + CALIBRATION_KEY + ": " + e.getMessage(), e);
+            }
+        }
         return new EmotionModel(file, environment, session, List.copyOf(labels), features, normalisation,
-                circumplex, metadata);
+                circumplex, calibration, metadata);
     }
 
     private static String required(Map<String, String> metadata, String key, String where) {
@@ -234,7 +246,7 @@ public final class EmotionModel implements AutoCloseable {
      * Runs the model on a batch of normalised log-mel spectrograms.
      *
      * @param normalisedFeatures one row per item, each {@code n_mels * frames} values, row-major [band][frame]
-     * @return one probability row per item, in {@link #labels()} order
+     * @return one probability row per item, in {@link #labels()} order, calibrated by {@link #calibration()}
      */
     public float[][] predict(float[][] normalisedFeatures) {
         int batch = normalisedFeatures.length;
@@ -266,8 +278,11 @@ public final class EmotionModel implements AutoCloseable {
             }
             FloatBuffer flat = output.getFloatBuffer();
             float[][] probabilities = new float[batch][labels.size()];
-            for (float[] row : probabilities) {
-                flat.get(row);
+            for (int i = 0; i < batch; i++) {
+                flat.get(probabilities[i]);
+                if (!calibration.isIdentity()) {
+                    probabilities[i] = calibration.apply(probabilities[i]);
+                }
             }
             return probabilities;
         } catch (OrtException e) {
@@ -290,6 +305,16 @@ public final class EmotionModel implements AutoCloseable {
 
     public Circumplex circumplex() {
         return circumplex;
+    }
+
+    /** The temperature scaling {@link #predict} applies ({@link Calibration#NONE} without the metadata key). */
+    public Calibration calibration() {
+        return calibration;
+    }
+
+    /** The calibration temperature: 1 when the model has no {@code emostream.calibration}. */
+    public double temperature() {
+        return calibration.temperature();
     }
 
     /** {@code emostream.model_id}, or the file name without .onnx when absent. */

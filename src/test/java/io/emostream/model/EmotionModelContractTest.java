@@ -30,6 +30,19 @@ class EmotionModelContractTest {
             assertEquals("1", model.modelVersion());
             assertEquals("Apache-2.0", model.metadata().get("emostream.licence"));
             assertTrue(model.circumplex().unplacedLabels().isEmpty());
+            assertEquals(1.0, model.temperature(), 0, "no emostream.calibration: T = 1");
+            assertEquals(Calibration.NONE, model.calibration());
+        }
+    }
+
+    @Test
+    void calibratedModelLoadsItsTemperature() {
+        try (EmotionModel model = EmotionModel.load(TestModels.path(TestModels.CALIBRATED), ModelOptions.defaults())) {
+            assertEquals(2.0, model.temperature(), 0);
+            assertEquals("test fixture", model.calibration().fittedOn());
+            assertEquals("1-calibrated", model.modelVersion());
+            assertEquals("{\"temperature\": 2.0, \"fitted_on\": \"test fixture\"}",
+                    model.metadata().get(EmotionModel.CALIBRATION_KEY));
         }
     }
 
@@ -46,6 +59,8 @@ class EmotionModelContractTest {
         {"broken-label-count.onnx", "output 'probabilities' must have shape [N, 3]"},
         {"broken-label-count.onnx", "[angry, happy, sad]), found [-1, 4]"},
         {"broken-normalisation.onnx", "emostream.normalisation: normalisation std of band 79 must be finite and > 0, found 0.0"},
+        {"broken-calibration-negative.onnx", "metadata emostream.calibration: temperature must be finite and > 0, found -1.5"},
+        {"broken-calibration-text.onnx", "metadata emostream.calibration: expected a numeric \"temperature\", found {\"temperature\": \"warm\"}"},
     };
 
     @TestFactory

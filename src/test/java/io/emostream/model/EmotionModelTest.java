@@ -116,4 +116,54 @@ class EmotionModelTest {
         assertTrue(e.getMessage().contains("item 1 has 10 values, expected 80 bands x 188 frames = 15040"),
                 e.getMessage());
     }
+
+    @Test
+    void calibratedModelGivesSoftmaxOfLogitsOverTemperature() throws Exception {
+        try (EmotionModel calibrated = EmotionModel.load(TestModels.path(TestModels.CALIBRATED),
+                ModelOptions.defaults())) {
+            double t = calibrated.temperature();
+            assertEquals(2.0, t, 0);
+            // zero input: the logits are the biases, so the calibrated output is softmax(bias / T), computed here
+            float[] zero = calibrated.predict(new float[][] {new float[BANDS * FRAMES]})[0];
+            double[] bias = {0.05, -0.05, 0.1, -0.1};
+            double sum = 0;
+            for (double b : bias) {
+                sum += Math.exp(b / t);
+            }
+            for (int k = 0; k < 4; k++) {
+                assertEquals(Math.exp(bias[k] / t) / sum, zero[k], 1e-6, "class " + k);
+            }
+            // the numpy reference rows, tempered directly: p^(1/T) / sum p^(1/T); the argmax is unchanged
+            JsonNode reference = new ObjectMapper().readTree(Files.readString(TestModels.path("predict-reference.json")));
+            float[][] inputs = {referenceInput(0), referenceInput(1), referenceInput(2)};
+            float[][] rows = calibrated.predict(inputs);
+            float[][] plain = model.predict(inputs);
+            for (int i = 0; i < 3; i++) {
+                JsonNode p = reference.get("probabilities").get(i);
+                double norm = 0;
+                for (int k = 0; k < 4; k++) {
+                    norm += Math.pow(p.get(k).doubleValue(), 1 / t);
+                }
+                for (int k = 0; k < 4; k++) {
+                    assertEquals(Math.pow(p.get(k).doubleValue(), 1 / t) / norm, rows[i][k], 3e-6, "item " + i);
+                }
+                assertEquals(argmax(plain[i]), argmax(rows[i]));
+                assertTrue(max(rows[i]) < max(plain[i]), "T > 1 lowers the confidence");
+            }
+        }
+    }
+
+    private static int argmax(float[] p) {
+        int best = 0;
+        for (int k = 1; k < p.length; k++) {
+            if (p[k] > p[best]) {
+                best = k;
+            }
+        }
+        return best;
+    }
+
+    private static float max(float[] p) {
+        return p[argmax(p)];
+    }
 }

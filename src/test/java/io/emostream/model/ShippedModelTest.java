@@ -91,17 +91,54 @@ class ShippedModelTest {
         }
     }
 
-    /** As {@code condition_name} in record_test_metrics.py: clean, telephone, snr10, telephone+snr5, ... */
-    private static String conditionName(JsonNode condition) {
+    /**
+     * As {@code condition_name} in record_test_metrics.py: clean, telephone, alaw, snr10, noise10 (real noise from
+     * --noise at 10 dB), gain-20, telephone+snr5, ... (line, then noise, then gain). Results written before the
+     * noise and gain_db fields existed name the same conditions as before.
+     */
+    static String conditionName(JsonNode condition) {
         List<String> parts = new ArrayList<>();
         if (!"clean".equals(condition.get("channel").asText())) {
             parts.add(condition.get("channel").asText());
         }
-        if (!condition.path("snr_db").isNull() && !condition.path("snr_db").isMissingNode()) {
-            double snr = condition.get("snr_db").asDouble();
-            parts.add("snr" + BigDecimal.valueOf(snr).stripTrailingZeros().toPlainString());
+        if (present(condition, "snr_db")) {
+            String snr = decimal(condition.get("snr_db").asDouble());
+            parts.add((present(condition, "noise") ? "noise" : "snr") + snr);
+        }
+        if (present(condition, "gain_db")) {
+            parts.add("gain" + decimal(condition.get("gain_db").asDouble()));
         }
         return parts.isEmpty() ? "clean" : String.join("+", parts);
+    }
+
+    private static boolean present(JsonNode node, String field) {
+        return !node.path(field).isNull() && !node.path(field).isMissingNode();
+    }
+
+    /** As Python's {@code f"{x:g}"} for the values conditions take: 10, 7.5, -20. */
+    private static String decimal(double value) {
+        return BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
+    }
+
+    @Test
+    void conditionNamesFollowTheRecorder() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        String[][] cases = {
+            {"{\"channel\":\"clean\",\"snr_db\":null,\"seed\":0}", "clean"},
+            {"{\"channel\":\"telephone\",\"snr_db\":null,\"seed\":0}", "telephone"},
+            {"{\"channel\":\"clean\",\"snr_db\":10.0,\"seed\":0}", "snr10"},
+            {"{\"channel\":\"clean\",\"snr_db\":10.0,\"noise\":null,\"gain_db\":null,\"seed\":0}", "snr10"},
+            {"{\"channel\":\"clean\",\"snr_db\":10.0,\"noise\":\"../shared/data/noise\",\"gain_db\":null}",
+                "noise10"},
+            {"{\"channel\":\"alaw\",\"snr_db\":null,\"noise\":null,\"gain_db\":null}", "alaw"},
+            {"{\"channel\":\"narrowband\",\"snr_db\":7.5,\"noise\":null,\"gain_db\":null}", "narrowband+snr7.5"},
+            {"{\"channel\":\"clean\",\"snr_db\":null,\"noise\":null,\"gain_db\":-20.0}", "gain-20"},
+            {"{\"channel\":\"telephone\",\"snr_db\":5.0,\"noise\":\"n\",\"gain_db\":20.0}",
+                "telephone+noise5+gain20"},
+        };
+        for (String[] c : cases) {
+            assertEquals(c[1], conditionName(json.readTree(c[0])), c[0]);
+        }
     }
 
     private static Set<String> iterableToSet(Iterator<String> names) {

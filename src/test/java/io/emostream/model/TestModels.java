@@ -8,6 +8,8 @@ import java.nio.file.Path;
 public final class TestModels {
 
     public static final String VALID = "emotion-test.onnx";
+    /** {@link #VALID} with {@code emostream.calibration} temperature 2.0 (metadata only). */
+    public static final String CALIBRATED = "emotion-test-calibrated.onnx";
 
     private TestModels() {
     }
