@@ -48,7 +48,7 @@ final class StreamWindowProcessor implements Processor<String, ValidatedChunk, O
         this.classifier = classifier;
         this.metrics = metrics;
         this.clock = clock;
-        this.deadLetters = new DeadLetters(metrics);
+        this.deadLetters = new DeadLetters(metrics, settings.maxRecordBytes());
         this.labels = List.copyOf(classifier.labels());
     }
 
@@ -334,7 +334,7 @@ final class StreamWindowProcessor implements Processor<String, ValidatedChunk, O
         state.stats.add(state.windowIndex, result, audioMs, settings.escalation(), settings.trendWindows());
         context.forward(new Record<Object, Object>(key.callId(), event, timestamp), EmotionTopology.EVENTS_SINK);
         (result.speech() ? metrics.speechWindows : metrics.silentWindows).increment();
-        metrics.endToEnd(processedAt - endCaptureMs);
+        metrics.endToEnd(processedAt, endCaptureMs);
         state.windowIndex++;
         state.lastWindowEndSample = end;
         deleteChunksBefore(key, state, state.windowIndex * hopSamples(state));
