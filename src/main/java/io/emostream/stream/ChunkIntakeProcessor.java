@@ -98,6 +98,11 @@ final class ChunkIntakeProcessor implements Processor<byte[], byte[], Object, Ob
         if (chunk.getSequence() < 0) {
             throw new Rejection(DeadLetterReason.NEGATIVE_SEQUENCE, where + ": sequence must be >= 0");
         }
+        if (chunk.getSequence() == Long.MAX_VALUE) {
+            // The windower works with sequence + 1 (the next expected one): it must exist.
+            throw new Rejection(DeadLetterReason.SEQUENCE_OUT_OF_RANGE, where + ": sequence must be below "
+                    + Long.MAX_VALUE);
+        }
         java.time.Instant capture = chunk.getCaptureTimestamp();
         if (capture == null || capture.isBefore(TopologySettings.MIN_CAPTURE_TIME)
                 || !capture.isBefore(TopologySettings.MAX_CAPTURE_TIME)) {

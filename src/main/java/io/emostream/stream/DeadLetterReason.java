@@ -43,6 +43,8 @@ public enum DeadLetterReason {
     BAD_CAPTURE_TIMESTAMP,
     /** Sequence below 0. */
     NEGATIVE_SEQUENCE,
+    /** Sequence {@code Long.MAX_VALUE}: it has no successor, so a stream could not go on or end after it. */
+    SEQUENCE_OUT_OF_RANGE,
     /** Empty or blank callId. */
     MISSING_CALL_ID,
     /** callId longer than 256 UTF-8 bytes. */
@@ -52,8 +54,13 @@ public enum DeadLetterReason {
     /** channelCount other than 1 or 2, channelLayout of the wrong length, or one speaker on two channels. */
     BAD_CHANNEL_LAYOUT,
     /**
-     * The chunk's sequence was already filled with silence, lies beyond the stream's end-of-stream chunk, or the
-     * stream has ended: counted as late, not analysed, kept here so that the audio is not lost.
+     * The chunk's sequence was already filled with silence, or lies beyond the stream's end-of-stream chunk:
+     * counted as late, not analysed, kept here so that the audio is not lost.
      */
-    LATE_CHUNK
+    LATE_CHUNK,
+    /**
+     * The (call, speaker) stream ended (end-of-stream or inactivity) less than one inactivity timeout ago: a
+     * straggler, or a call id reused too soon. Also counted as late. After the timeout the id starts a new call.
+     */
+    STREAM_ENDED
 }
