@@ -1,6 +1,8 @@
 package io.emostream.audio;
 
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.jtransforms.fft.DoubleFFT_1D;
 
 /**
@@ -19,8 +21,14 @@ import org.jtransforms.fft.DoubleFFT_1D;
  * training does), which moves taps by up to ~1e-4 for rate pairs with a large reduced {@code o} (e.g. 24414 Hz).
  * This class reproduces those float32 position roundings exactly and evaluates sinc and window in float64, which
  * matches torchaudio's float32 output to about 1e-6. Taps whose position is clamped (|t| = width, weight ~1e-13)
- * are omitted. The polyphase kernel ({@code n} phases of about {@code 2*width*o/base} taps) is built once per rate
- * pair and cached; instances are immutable and thread-safe.
+ * are omitted. The polyphase kernel ({@code n} phases of about {@code 2*width*o/base} taps, i.e. about
+ * {@code 540 * max(from, to) / gcd(from, to)} bytes) is built once per rate pair and cached; instances are immutable
+ * and thread-safe.
+ *
+ * <p>Bounds: a rate pair whose kernel would exceed {@link #MAX_KERNEL_BYTES} is refused ({@link #supports}; e.g.
+ * 95,999 Hz to 16 kHz needs 52 MB, while every multiple of 50 Hz up to 96 kHz and the usual rates such as 11,025,
+ * 22,050 and 44,100 Hz need at most 1 MiB), and the cache keeps the most recently used kernels within
+ * {@link #CACHE_BUDGET_BYTES}, so that a stream of distinct rates cannot exhaust the heap.
  *
  * <p>Two ways to apply the same kernel, chosen per call: direct multiply-adds (any rate pair), or, for the common
  * rate pairs with a small reduced ratio ({@code o <= 6, o * n <= 12}: 8 kHz telephone audio, 32 and 48 kHz) and
@@ -37,7 +45,14 @@ public final class Resampler {
     /** Output blocks per accumulation pass: accumulator and input rows stay in the L1 cache. */
     private static final int CHUNK = 1024;
 
-    private static final ConcurrentHashMap<Long, Resampler> CACHE = new ConcurrentHashMap<>();
+    /** Largest polyphase kernel built for one rate pair: every multiple of 50 Hz to 16 kHz fits. */
+    public static final long MAX_KERNEL_BYTES = 1 << 20;
+    /** Total size of the cached kernels; least recently used ones are dropped beyond it. */
+    public static final long CACHE_BUDGET_BYTES = 8L << 20;
+
+    /** LRU (access order), guarded by itself; {@link #cachedBytes} is the sum of its entries' {@link #bytes()}. */
+    private static final LinkedHashMap<Long, Resampler> CACHE = new LinkedHashMap<>(16, 0.75f, true);
+    private static long cachedBytes;
 
     /** Shortest input for which the FFT path is used (shorter ones are cheap either way). */
     static final int FFT_MIN_INPUT = 4096;
@@ -117,11 +132,113 @@ public final class Resampler {
         fftKernel = orig <= 6 && orig * next <= 12 ? new FftKernel() : null;
     }
 
-    /** The resampler for a rate pair, built on first use and cached. */
+    /**
+     * The resampler for a rate pair, built on first use and cached (least recently used pairs are dropped beyond
+     * {@link #CACHE_BUDGET_BYTES}).
+     *
+     * @throws IllegalArgumentException for a rate outside {@link #MIN_RATE}..{@link #MAX_RATE}, or a pair whose
+     *                                  kernel would exceed {@link #MAX_KERNEL_BYTES} (see {@link #supports})
+     */
     public static Resampler of(int fromRate, int toRate) {
         checkRate(fromRate, "source");
         checkRate(toRate, "target");
-        return CACHE.computeIfAbsent(((long) fromRate << 32) | toRate, key -> new Resampler(fromRate, toRate));
+        long kernel = kernelBytes(fromRate, toRate);
+        if (kernel > MAX_KERNEL_BYTES) {
+            throw new IllegalArgumentException("resampling " + fromRate + " Hz to " + toRate + " Hz needs a filter of "
+                    + kernel + " bytes, more than the limit of " + MAX_KERNEL_BYTES + " bytes: the ratio of the two "
+                    + "rates does not reduce enough (their gcd is " + gcd(fromRate, toRate) + ")");
+        }
+        long key = ((long) fromRate << 32) | toRate;
+        synchronized (CACHE) {
+            Resampler cached = CACHE.get(key);
+            if (cached != null) {
+                return cached;
+            }
+        }
+        // Built outside the lock (up to ~1 MiB of taps): two threads may both build a new pair; one copy is kept.
+        Resampler built = new Resampler(fromRate, toRate);
+        synchronized (CACHE) {
+            Resampler raced = CACHE.get(key);
+            if (raced != null) {
+                return raced;
+            }
+            CACHE.put(key, built);
+            cachedBytes += built.bytes();
+            Iterator<Map.Entry<Long, Resampler>> oldest = CACHE.entrySet().iterator();
+            while (cachedBytes > CACHE_BUDGET_BYTES && oldest.hasNext()) {
+                Map.Entry<Long, Resampler> entry = oldest.next();
+                if (entry.getKey() == key) {
+                    continue; // keep the one just built even if it alone exceeds the budget
+                }
+                cachedBytes -= entry.getValue().bytes();
+                oldest.remove();
+            }
+            return built;
+        }
+    }
+
+    /** Largest kernel {@link #uncached} builds (offline tools and parity tests with awkward rates such as 24,414 Hz). */
+    public static final long MAX_UNCACHED_KERNEL_BYTES = 64L << 20;
+
+    /**
+     * A resampler for any rate pair whose kernel is at most {@link #MAX_UNCACHED_KERNEL_BYTES}, built anew and not
+     * cached: for one-off offline use. The service uses {@link #of}, whose pairs it checks at intake.
+     */
+    public static Resampler uncached(int fromRate, int toRate) {
+        checkRate(fromRate, "source");
+        checkRate(toRate, "target");
+        long kernel = kernelBytes(fromRate, toRate);
+        if (kernel > MAX_UNCACHED_KERNEL_BYTES) {
+            throw new IllegalArgumentException("resampling " + fromRate + " Hz to " + toRate + " Hz needs a filter of "
+                    + kernel + " bytes, more than " + MAX_UNCACHED_KERNEL_BYTES);
+        }
+        return new Resampler(fromRate, toRate);
+    }
+
+    /** Whether {@link #of} accepts this pair: both rates in range and a kernel of at most {@link #MAX_KERNEL_BYTES}. */
+    public static boolean supports(int fromRate, int toRate) {
+        return fromRate >= MIN_RATE && fromRate <= MAX_RATE && toRate >= MIN_RATE && toRate <= MAX_RATE
+                && kernelBytes(fromRate, toRate) <= MAX_KERNEL_BYTES;
+    }
+
+    /**
+     * Bytes of the polyphase kernel of a rate pair (the same arithmetic as the constructor, nothing allocated):
+     * {@code n} phases x ({@code ceil(2 * 64 * o / (min(o, n) * rolloff)) + 8}) float32 taps, where
+     * {@code o/n = from/to} reduced.
+     */
+    public static long kernelBytes(int fromRate, int toRate) {
+        if (fromRate <= 0 || toRate <= 0) {
+            throw new IllegalArgumentException("rates must be positive: " + fromRate + ", " + toRate);
+        }
+        if (fromRate == toRate) {
+            return 0;
+        }
+        int gcd = gcd(fromRate, toRate);
+        long o = fromRate / gcd;
+        long n = toRate / gcd;
+        double baseFreq = Math.min(o, n) * ResamplerSettings.ROLLOFF;
+        double halfSpan = ResamplerSettings.LOWPASS_FILTER_WIDTH * (double) o / baseFreq;
+        return n * ((long) Math.ceil(2 * halfSpan) + 8) * Float.BYTES;
+    }
+
+    /** Heap held by this instance's kernels (the polyphase taps and, where used, the FFT spectra). */
+    long bytes() {
+        long fftBytes = fftKernel == null ? 0 : (long) next * fftKernel.size * Double.BYTES;
+        return (long) taps.length * Float.BYTES + (long) phaseStart.length * Integer.BYTES + fftBytes;
+    }
+
+    /** Sum of {@link #bytes()} over the cached resamplers (tests). */
+    static long cachedBytes() {
+        synchronized (CACHE) {
+            return cachedBytes;
+        }
+    }
+
+    /** Number of cached rate pairs (tests). */
+    static int cachedPairs() {
+        synchronized (CACHE) {
+            return CACHE.size();
+        }
     }
 
     public int fromRate() {

@@ -15,8 +15,9 @@ public final class SampleDecoder {
     /**
      * Decodes and deinterleaves {@code data}.
      *
-     * @throws AudioFormatException when the channel count is outside 1..8, the byte count is not a whole number of
-     *                              frames, or a float sample is NaN or infinite
+     * @throws AudioFormatException      when the channel count is outside 1..8 or the byte count is not a whole
+     *                                   number of frames
+     * @throws NonFiniteSampleException  (an AudioFormatException) when a float sample is NaN or infinite
      */
     public static float[][] decode(byte[] data, SampleEncoding enc, int channels) {
         int frames = frameCount(data, enc, channels);
@@ -73,7 +74,7 @@ public final class SampleDecoder {
                         | (data[offset + 2] & 0xFF) << 16 | (data[offset + 3] & 0xFF) << 24;
                 float value = Float.intBitsToFloat(bits);
                 if (!Float.isFinite(value)) {
-                    throw new AudioFormatException("float32 sample at byte " + offset + " is " + value);
+                    throw new NonFiniteSampleException("float32 sample at byte " + offset + " is " + value);
                 }
                 return Math.max(-1f, Math.min(1f, value));
             }

@@ -12,11 +12,9 @@ import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericDatumWriter;
-import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DatumReader;
 import org.apache.avro.io.DatumWriter;
-import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
@@ -149,15 +147,31 @@ public final class AvroWireFormat {
         return (SpecificRecord) decodeWith(payload, readerClass);
     }
 
-    /** The writer schema of {@code schemaId}, mapping registry failures to wire-format errors. */
+    /**
+     * The writer schema of {@code schemaId}, mapping registry failures to wire-format errors. Only a failure that is
+     * not the record's fault is {@link WireFormatError#REGISTRY_UNAVAILABLE} (retriable): no answer, HTTP 5xx, a
+     * timeout or rate limit (408, 429), or a refusal of the service's own credentials (401, 403). An answer about
+     * the id itself is a permanent error of this record: 404 or any other 4xx is
+     * {@link WireFormatError#UNKNOWN_SCHEMA_ID}; a schema that is not Avro (a JSON Schema or Protobuf schema under
+     * the same id space) or does not parse as Avro is {@link WireFormatError#NOT_AVRO_SCHEMA}.
+     */
     public Schema writerSchema(int schemaId) {
         try {
             return registry.schemaById(schemaId);
         } catch (SchemaRegistryException e) {
-            if (e.isNotFound()) {
+            if (e.isNotAvro()) {
+                throw new WireFormatException(WireFormatError.NOT_AVRO_SCHEMA, schemaId,
+                        "schema id " + schemaId + " is not an Avro schema: " + e.getMessage(), e);
+            }
+            if (e.isUnavailable() || e.isClientConfigurationError()) {
+                throw new WireFormatException(WireFormatError.REGISTRY_UNAVAILABLE, schemaId,
+                        "could not fetch schema id " + schemaId + ": " + e.getMessage(), e);
+            }
+            if (e.httpStatus() >= 400 && e.httpStatus() < 500) {
                 throw new WireFormatException(WireFormatError.UNKNOWN_SCHEMA_ID, schemaId,
                         "schema id " + schemaId + " is not known to the registry: " + e.getMessage(), e);
             }
+            // A 2xx answer without a usable schema: the registry misbehaves, not this record.
             throw new WireFormatException(WireFormatError.REGISTRY_UNAVAILABLE, schemaId,
                     "could not fetch schema id " + schemaId + ": " + e.getMessage(), e);
         }
@@ -170,27 +184,23 @@ public final class AvroWireFormat {
             reader = newReader(schemaId, writerSchema(schemaId), readerClass);
             readers.putIfAbsent(new ReaderKey(schemaId, readerClass), reader);
         }
-        BinaryDecoder decoder = DecoderFactory.get()
-                .binaryDecoder(payload, HEADER_LENGTH, payload.length - HEADER_LENGTH, null);
+        // Every length and count in the body is checked against the bytes left before anything is allocated.
+        BoundedBinaryDecoder decoder = new BoundedBinaryDecoder(payload, HEADER_LENGTH, payload.length - HEADER_LENGTH);
         Object datum;
         try {
             datum = reader.read(null, decoder);
         } catch (EOFException e) {
             throw new WireFormatException(WireFormatError.TRUNCATED, schemaId, "Avro body of "
-                    + (payload.length - HEADER_LENGTH) + " bytes ends before the record is complete", e);
+                    + (payload.length - HEADER_LENGTH) + " bytes ends before the record is complete: " + e.getMessage(), e);
         } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | NegativeArraySizeException
                 | ClassCastException | IllegalArgumentException e) {
             // Corrupt bytes surface as any of these (bad varints, lengths, enum or union indexes).
             throw new WireFormatException(WireFormatError.UNDECODABLE, schemaId,
                     "Avro body does not decode with writer schema id " + schemaId + ": " + e, e);
         }
-        try {
-            if (!decoder.isEnd()) {
-                throw new WireFormatException(WireFormatError.UNDECODABLE, schemaId, "trailing bytes after the record "
-                        + "(payload " + payload.length + " bytes); wrong schema id or corrupt payload", null);
-            }
-        } catch (IOException e) {
-            throw new WireFormatException(WireFormatError.UNDECODABLE, schemaId, e.toString(), e);
+        if (!decoder.isEnd()) {
+            throw new WireFormatException(WireFormatError.UNDECODABLE, schemaId, "trailing bytes after the record "
+                    + "(payload " + payload.length + " bytes); wrong schema id or corrupt payload", null);
         }
         return datum;
     }

@@ -40,6 +40,8 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     private final HttpClient http;
 
     private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
+    /** Ids whose schema is not Avro: as permanent as a schema, so asked once (bounded by the registry's ids). */
+    private final Map<Integer, SchemaRegistryException> notAvroById = new ConcurrentHashMap<>();
     private final Map<String, Map<Schema, Integer>> idsBySubjectAndSchema = new ConcurrentHashMap<>();
 
     /**
@@ -105,8 +107,25 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         if (cached != null) {
             return cached;
         }
+        SchemaRegistryException notAvro = notAvroById.get(id);
+        if (notAvro != null) {
+            throw notAvro;
+        }
         JsonNode body = send("GET", "/schemas/ids/" + id, null, "fetch schema id " + id);
-        Schema schema = parse(requiredText(body, "schema"), "schema id " + id);
+        Schema schema;
+        try {
+            String type = body.path("schemaType").asText("AVRO");
+            if (!"AVRO".equalsIgnoreCase(type)) {
+                throw SchemaRegistryException.notAvro("Registry " + baseUrl + " has a " + type
+                        + " schema, not an Avro schema, under schema id " + id, body.toString(), null);
+            }
+            schema = parse(requiredText(body, "schema"), "schema id " + id);
+        } catch (SchemaRegistryException e) {
+            if (e.isNotAvro()) {
+                notAvroById.putIfAbsent(id, e);
+            }
+            throw e;
+        }
         schemasById.putIfAbsent(id, schema);
         return schema;
     }
@@ -187,8 +206,8 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         try {
             return new Schema.Parser().parse(schemaText);
         } catch (RuntimeException e) {
-            throw new SchemaRegistryException("Registry " + baseUrl + " returned an unparseable Avro schema for "
-                    + what + ": " + e.getMessage(), 200, -1, schemaText, e);
+            throw SchemaRegistryException.notAvro("Registry " + baseUrl + " returned a schema for " + what
+                    + " that does not parse as Avro: " + e.getMessage(), schemaText, e);
         }
     }
 

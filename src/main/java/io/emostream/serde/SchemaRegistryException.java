@@ -16,13 +16,41 @@ public class SchemaRegistryException extends RuntimeException {
     private final int httpStatus;
     private final int errorCode;
     private final String responseBody;
+    private final boolean notAvro;
 
     public SchemaRegistryException(String message, int httpStatus, int errorCode, String responseBody,
             Throwable cause) {
+        this(message, httpStatus, errorCode, responseBody, cause, false);
+    }
+
+    private SchemaRegistryException(String message, int httpStatus, int errorCode, String responseBody,
+            Throwable cause, boolean notAvro) {
         super(message, cause);
         this.httpStatus = httpStatus;
         this.errorCode = errorCode;
         this.responseBody = responseBody == null ? "" : responseBody;
+        this.notAvro = notAvro;
+    }
+
+    /**
+     * The registry answered with a schema that is not Avro ({@code schemaType} JSON, PROTOBUF, ...) or does not
+     * parse as Avro: a permanent answer about that schema, not a registry failure.
+     */
+    public static SchemaRegistryException notAvro(String message, String responseBody, Throwable cause) {
+        return new SchemaRegistryException(message, 200, -1, responseBody, cause, true);
+    }
+
+    /** The answer named a schema that is not (valid) Avro; see {@link #notAvro}. */
+    public boolean isNotAvro() {
+        return notAvro;
+    }
+
+    /**
+     * The registry refused this client's credentials (401, 403), or asked it to slow down or timed out (429,
+     * 408): a problem of the client or the registry, not of the requested id.
+     */
+    public boolean isClientConfigurationError() {
+        return httpStatus == 401 || httpStatus == 403 || httpStatus == 408 || httpStatus == 429;
     }
 
     public int httpStatus() {

@@ -16,6 +16,11 @@ public enum WireFormatError {
     /** The Avro body does not decode with the writer schema (corrupt bytes, trailing bytes, or a writer
      *  schema that cannot be resolved against the reader schema). */
     UNDECODABLE,
-    /** The registry could not be reached or failed (I/O error, timeout, HTTP 5xx): retrying may succeed. */
+    /** The schema id names a schema that is not Avro (e.g. JSON Schema, Protobuf), or one that is not valid Avro. */
+    NOT_AVRO_SCHEMA,
+    /**
+     * The registry could not be reached or failed (I/O error, timeout, HTTP 5xx, 408, 429) or refused the client's
+     * credentials (401, 403): not the record's fault, retrying may succeed.
+     */
     REGISTRY_UNAVAILABLE
 }

@@ -63,10 +63,14 @@ public class CallsResource {
     /** Calls with statistics on this instance: id, speakers, and whether every speaker's stream has ended. */
     @GET
     public Response localCalls() {
+        Response notRunning = unlessQueryable();
+        if (notRunning != null) {
+            return notRunning;
+        }
         CallStatsQuery query;
         try {
             query = CallStatsQuery.of(streams, storeName);
-        } catch (InvalidStateStoreException notReady) {
+        } catch (InvalidStateStoreException | IllegalStateException notReady) {
             return unavailable("call statistics are not queryable yet: " + notReady.getMessage());
         }
         List<Map<String, Object>> calls = new ArrayList<>();
@@ -88,8 +92,18 @@ public class CallsResource {
     @Path("/{callId}/stats")
     public Response callStats(@PathParam("callId") String callId,
                               @HeaderParam(FORWARDED_HEADER) String forwardedBy) {
+        Response notRunning = unlessQueryable();
+        if (notRunning != null) {
+            return notRunning;
+        }
         if (forwardedBy == null) {
-            KeyQueryMetadata owner = streams.queryMetadataForKey(storeName, callId, new StringSerializer());
+            KeyQueryMetadata owner;
+            try {
+                owner = streams.queryMetadataForKey(storeName, callId, new StringSerializer());
+            } catch (InvalidStateStoreException | IllegalStateException notReady) {
+                // Kafka Streams left RUNNING/REBALANCING between the check above and this call.
+                return unavailable("Kafka Streams is " + streams.state() + ": " + notReady.getMessage());
+            }
             if (owner == null || KeyQueryMetadata.NOT_AVAILABLE.equals(owner)) {
                 return unavailable("the owner of call " + callId + " is not known yet (rebalancing)");
             }
@@ -110,9 +124,21 @@ public class CallsResource {
             body.put("servedBy", self.host() + ":" + self.port());
             body.put("speakers", stats.stream().map(AvroJson::toMap).toList());
             return Response.ok(body).build();
-        } catch (InvalidStateStoreException notReady) {
+        } catch (InvalidStateStoreException | IllegalStateException notReady) {
             return unavailable("call statistics are not queryable yet: " + notReady.getMessage());
         }
+    }
+
+    /**
+     * 503 unless Kafka Streams is RUNNING or REBALANCING: while it is starting (CREATED), in ERROR or shutting down,
+     * its query methods throw (StreamsNotStartedException, IllegalStateException), which used to answer 500.
+     */
+    private Response unlessQueryable() {
+        KafkaStreams.State state = streams.state();
+        if (state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING) {
+            return null;
+        }
+        return unavailable("Kafka Streams is " + state + ": call statistics cannot be queried now");
     }
 
     private Response forward(String callId, HostInfo owner) {

@@ -1,5 +1,6 @@
 package io.emostream.service;
 
+import io.emostream.stream.TopologySettings;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -23,6 +24,9 @@ public interface EmostreamConfig {
 
     /** Ordering and size limits of incoming audio. */
     Input input();
+
+    /** Size limit of what the service writes. */
+    Output output();
 
     /** Rule that raises {@code escalation} in the call statistics. */
     Escalation escalation();
@@ -104,9 +108,21 @@ public interface EmostreamConfig {
         @WithDefault("64")
         int reorderBufferSize();
 
-        /** Largest accepted {@code AudioChunk.audio} in bytes; larger chunks go to the dead-letter topic. */
-        @WithDefault("1048576")
+        /**
+         * Largest accepted record value (the whole wire-format {@code AudioChunk}) in bytes; larger records go to
+         * the dead-letter topic. At most {@code output.max-record-bytes} less 16 KiB, so that it is checked before
+         * any broker or producer limit is reached and a rejected record of accepted size is dead-lettered whole.
+         */
+        @WithDefault("" + TopologySettings.DEFAULT_MAX_CHUNK_BYTES)
         int maxChunkBytes();
+
+        /**
+         * Longest accepted chunk (per channel), computed from its byte count before any sample is decoded; longer
+         * chunks go to the dead-letter topic as {@code OVERSIZE_CHUNK}. Also bounded by what fits into one
+         * chunk-store record ({@code output.max-record-bytes}, float32 samples): 2 s at 96 kHz is 768,000 bytes.
+         */
+        @WithDefault(TopologySettings.DEFAULT_MAX_CHUNK_DURATION)
+        Duration maxChunkDuration();
 
         /** Lowest accepted sample rate in Hz; chunks outside the range go to the dead-letter topic. */
         @WithDefault("8000")
@@ -115,6 +131,18 @@ public interface EmostreamConfig {
         /** Highest accepted sample rate in Hz. */
         @WithDefault("96000")
         int maxSampleRate();
+    }
+
+    /** Output limits. */
+    interface Output {
+        /**
+         * Largest record (key + value + headers) the service writes to any topic, including the state stores'
+         * changelogs. Must stay below the producer's {@code max.request.size} (1 MiB by default) and the topics'
+         * {@code max.message.bytes}: chunks whose decoded samples would not fit are rejected at intake, and
+         * dead letters are truncated to fit (header {@code emostream.dlq.truncated}).
+         */
+        @WithDefault("" + TopologySettings.DEFAULT_MAX_RECORD_BYTES)
+        int maxRecordBytes();
     }
 
     /**

@@ -62,6 +62,8 @@ public final class ServiceWiring {
                 window.punctuationInterval(),
                 window.minLastWindow(),
                 input.maxChunkBytes(),
+                input.maxChunkDuration(),
+                config.output().maxRecordBytes(),
                 input.minSampleRate(),
                 input.maxSampleRate(),
                 new EscalationRule(config.escalation().label(), config.escalation().consecutiveWindows(),

@@ -1,10 +1,13 @@
 package io.emostream.stream;
 
 import io.emostream.audio.AudioFormatException;
+import io.emostream.audio.NonFiniteSampleException;
+import io.emostream.audio.Resampler;
 import io.emostream.audio.SampleDecoder;
 import io.emostream.audio.SampleEncoding;
 import io.emostream.avro.AudioChunk;
 import io.emostream.avro.SpeakerRole;
+import io.emostream.dsp.SpeechGate;
 import io.emostream.serde.WireFormatException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +24,9 @@ import org.apache.kafka.streams.processor.api.Record;
 /**
  * First processor: deserializes the raw record itself, validates it, decodes the samples and splits interleaved
  * audio into one mono signal per speaker. Anything wrong with the data goes to the dead-letter topic with the
- * original bytes; processing continues with the next record. The one exception is an unreachable schema
+ * original bytes; processing continues with the next record. Every size read from the record is bounded before
+ * anything is allocated (the record value by {@code maxChunkBytes}, Avro lengths by the bytes left, the decoded
+ * samples by {@code maxChunkDuration} and the chunk-store record size). The one exception is an unreachable schema
  * registry ({@code REGISTRY_UNAVAILABLE}): that is not the record's fault, so it is rethrown and the task fails
  * rather than dead-lettering every record during an outage.
  */
@@ -37,7 +42,7 @@ final class ChunkIntakeProcessor implements Processor<byte[], byte[], Object, Ob
         this.settings = settings;
         this.deserializer = deserializer;
         this.metrics = metrics;
-        this.deadLetters = new DeadLetters(metrics);
+        this.deadLetters = new DeadLetters(metrics, settings.maxRecordBytes());
     }
 
     @Override
@@ -80,6 +85,11 @@ final class ChunkIntakeProcessor implements Processor<byte[], byte[], Object, Ob
         if (chunk.getCallId() == null || chunk.getCallId().isBlank()) {
             throw new Rejection(DeadLetterReason.MISSING_CALL_ID, "callId is empty (sequence " + chunk.getSequence() + ")");
         }
+        int callIdBytes = chunk.getCallId().getBytes(StandardCharsets.UTF_8).length;
+        if (callIdBytes > TopologySettings.MAX_CALL_ID_BYTES) {
+            throw new Rejection(DeadLetterReason.CALL_ID_TOO_LONG, "callId of " + callIdBytes + " UTF-8 bytes exceeds "
+                    + TopologySettings.MAX_CALL_ID_BYTES + " (sequence " + chunk.getSequence() + ")");
+        }
         String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
         if (!chunk.getCallId().equals(key)) {
             throw new Rejection(DeadLetterReason.KEY_MISMATCH, where + ": record key "
@@ -88,18 +98,56 @@ final class ChunkIntakeProcessor implements Processor<byte[], byte[], Object, Ob
         if (chunk.getSequence() < 0) {
             throw new Rejection(DeadLetterReason.NEGATIVE_SEQUENCE, where + ": sequence must be >= 0");
         }
-        if (chunk.getSampleRate() < settings.minSampleRate() || chunk.getSampleRate() > settings.maxSampleRate()) {
-            throw new Rejection(DeadLetterReason.UNSUPPORTED_SAMPLE_RATE, where + ": sample rate " + chunk.getSampleRate()
+        if (chunk.getSequence() == Long.MAX_VALUE) {
+            // The windower works with sequence + 1 (the next expected one): it must exist.
+            throw new Rejection(DeadLetterReason.SEQUENCE_OUT_OF_RANGE, where + ": sequence must be below "
+                    + Long.MAX_VALUE);
+        }
+        java.time.Instant capture = chunk.getCaptureTimestamp();
+        if (capture == null || capture.isBefore(TopologySettings.MIN_CAPTURE_TIME)
+                || !capture.isBefore(TopologySettings.MAX_CAPTURE_TIME)) {
+            throw new Rejection(DeadLetterReason.BAD_CAPTURE_TIMESTAMP, where + ": captureTimestamp "
+                    + (capture == null ? "is missing" : capture.toEpochMilli() + " ms (" + capture + ")")
+                    + " is outside " + TopologySettings.MIN_CAPTURE_TIME + " .. " + TopologySettings.MAX_CAPTURE_TIME);
+        }
+        int rate = chunk.getSampleRate();
+        if (rate < settings.minSampleRate() || rate > settings.maxSampleRate()) {
+            throw new Rejection(DeadLetterReason.UNSUPPORTED_SAMPLE_RATE, where + ": sample rate " + rate
                     + " Hz is outside " + settings.minSampleRate() + ".." + settings.maxSampleRate() + " Hz");
+        }
+        if (!Resampler.supports(rate, SpeechGate.SAMPLE_RATE)) {
+            // Windows are resampled to the analysis rate; a rate whose ratio to it does not reduce would need a
+            // polyphase filter of tens of MB (95,999 Hz: 52 MB).
+            throw new Rejection(DeadLetterReason.UNSUPPORTED_SAMPLE_RATE, where + ": sample rate " + rate
+                    + " Hz cannot be resampled to " + SpeechGate.SAMPLE_RATE + " Hz: its resampling filter would take "
+                    + Resampler.kernelBytes(rate, SpeechGate.SAMPLE_RATE) + " bytes (limit "
+                    + Resampler.MAX_KERNEL_BYTES + "; every multiple of 50 Hz and the usual rates are accepted)");
         }
         List<SpeakerRole> speakers = speakers(chunk, where);
         SampleEncoding encoding = encoding(chunk, where);
+        byte[] audioBytes = bytesOf(chunk.getAudio());
+        int frames;
+        try {
+            frames = SampleDecoder.frameCount(audioBytes, encoding, speakers.size());
+        } catch (AudioFormatException e) {
+            throw new Rejection(DeadLetterReason.PARTIAL_FRAME, where + ": " + e.getMessage());
+        }
+        // Bounded before the samples are allocated: each channel becomes one float32 chunk-store record.
+        long maxSamples = settings.maxChunkSamples(rate);
+        if (frames > maxSamples) {
+            throw new Rejection(DeadLetterReason.OVERSIZE_CHUNK, where + ": " + frames + " samples per channel ("
+                    + Math.round(frames * 1000.0 / rate) + " ms at " + rate + " Hz) exceed the limit of " + maxSamples
+                    + " (max-chunk-duration " + settings.maxChunkDuration() + ", and one chunk-store record of at most "
+                    + settings.maxRecordBytes() + " bytes)");
+        }
         float[][] channels;
         try {
-            channels = SampleDecoder.decode(bytesOf(chunk.getAudio()), encoding, speakers.size());
+            channels = SampleDecoder.decode(audioBytes, encoding, speakers.size());
+        } catch (NonFiniteSampleException e) {
+            throw new Rejection(DeadLetterReason.NON_FINITE_SAMPLE, where + ": " + e.getMessage());
         } catch (AudioFormatException e) {
-            // The decoder's only data-dependent failure: the byte count is not a whole number of frames.
-            throw new Rejection(DeadLetterReason.PARTIAL_FRAME, where + ": " + e.getMessage());
+            // Frames and channels were checked above; what is left is data the decoder refuses.
+            throw new Rejection(DeadLetterReason.UNDECODABLE, where + ": " + e.getMessage());
         }
         List<ValidatedChunk.ChannelAudio> audio = new ArrayList<>(speakers.size());
         for (int c = 0; c < speakers.size(); c++) {

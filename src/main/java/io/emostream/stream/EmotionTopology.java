@@ -55,9 +55,10 @@ import org.apache.kafka.streams.state.Stores;
  *       A gap is filled with silence (missing chunks x length of the latest real chunk) once it has been open
  *       for {@code gapWait} (wall clock) or the buffer overflows; counted in gaps/gapFillMs. One gap is filled
  *       with at most {@code inactivityTimeout} of silence, which bounds what a wild sequence jump can cost. A chunk that arrives
- *       for a slot already filled with silence, beyond the end-of-stream chunk, or after its stream ended is
- *       <em>late</em>: counted (stats and metric), not analysed, and sent to the dead-letter topic with reason
- *       {@code LATE_CHUNK} so that its audio is not lost. A stream that changes sample rate gets
+ *       for a slot already filled with silence or beyond the end-of-stream chunk is <em>late</em>: counted (stats
+ *       and metric), not analysed, and sent to the dead-letter topic with reason {@code LATE_CHUNK} so that its
+ *       audio is not lost; one that arrives after its stream ended gets {@code STREAM_ENDED} (also counted as late).
+ *       Sequences are 0..{@code Long.MAX_VALUE - 1} (intake), so sequence + 1 and gap sizes never overflow. A stream that changes sample rate gets
  *       {@code SAMPLE_RATE_CHANGED} dead letters.</li>
  *   <li><b>End</b>: the end-of-stream chunk (once everything before it arrived or was filled) or
  *       {@code inactivityTimeout} of wall-clock silence ends a stream: a trailing partial window of at least

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -16,7 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@value #CHUNKS} counter: valid chunks accepted (per input record);</li>
  *   <li>{@value #WINDOWS} counter, tag {@code speech=true|false}: windows emitted;</li>
  *   <li>{@value #INFERENCE} timer: classifier call per window;</li>
- *   <li>{@value #END_TO_END} timer: capture time of a window's last sample to its event being emitted;</li>
+ *   <li>{@value #END_TO_END} timer: capture time of a window's last sample to its event being emitted (clamped to
+ *       0..1 h);</li>
  *   <li>{@value #ACTIVE_STREAMS} gauge: (call, speaker) streams currently open in this instance;</li>
  *   <li>{@value #DEAD_LETTERS} counter, tag {@code reason}: records sent to the dead-letter topic;</li>
  *   <li>{@value #GAPS} counter: missing chunks filled with silence; {@value #GAP_FILL} counter: ms filled;</li>
@@ -80,7 +82,25 @@ final class StreamMetrics {
         deadLetters.get(reason).increment();
     }
 
+    /** Latencies above this are recorded as this: they come from capture clocks that are off, or from replays. */
+    static final Duration MAX_RECORDED_LATENCY = Duration.ofHours(1);
+
+    /**
+     * Records an end-to-end latency, clamped to [0, {@link #MAX_RECORDED_LATENCY}]: a capture time far in the past
+     * must not overflow the timer's nanoseconds ({@code Duration.toNanos} fails beyond about 292 years).
+     */
+    void endToEnd(long processedAtMs, long capturedMs) {
+        long millis;
+        try {
+            millis = Math.subtractExact(processedAtMs, capturedMs);
+        } catch (ArithmeticException e) {
+            millis = capturedMs < 0 ? Long.MAX_VALUE : 0;
+        }
+        endToEnd(millis);
+    }
+
     void endToEnd(long millis) {
-        endToEnd.record(Duration.ofMillis(Math.max(0, millis)));
+        long clamped = Math.max(0, Math.min(millis, MAX_RECORDED_LATENCY.toMillis()));
+        endToEnd.record(clamped, TimeUnit.MILLISECONDS);
     }
 }

@@ -48,7 +48,7 @@ final class StreamWindowProcessor implements Processor<String, ValidatedChunk, O
         this.classifier = classifier;
         this.metrics = metrics;
         this.clock = clock;
-        this.deadLetters = new DeadLetters(metrics);
+        this.deadLetters = new DeadLetters(metrics, settings.maxRecordBytes());
         this.labels = List.copyOf(classifier.labels());
     }
 
@@ -113,8 +113,12 @@ final class StreamWindowProcessor implements Processor<String, ValidatedChunk, O
             state = StreamState.decode(stored);
         }
         if (state.ended) {
+            // A straggler, or the call id reused too soon: either way not a silent loss. The ended marker lives for
+            // one inactivity timeout; after that the same id starts a new call.
             metrics.late.increment();
-            return Rejection.late("the stream has already ended");
+            return new Rejection(DeadLetterReason.STREAM_ENDED, "the stream ended less than "
+                    + settings.inactivityTimeout() + " ago (at " + Instant.ofEpochMilli(state.lastActivityMs)
+                    + "); a call id can start a new call once that has passed");
         }
         if (state.sampleRate != chunk.sampleRate()) {
             return new Rejection(DeadLetterReason.SAMPLE_RATE_CHANGED, "sample rate " + chunk.sampleRate()
@@ -203,7 +207,8 @@ final class StreamWindowProcessor implements Processor<String, ValidatedChunk, O
      */
     private void fillGap(StreamKey key, StreamState state, long now) {
         long firstPending = state.pending.first();
-        long missing = firstPending - state.nextSequence;
+        // Both are in 0..Long.MAX_VALUE - 1 (intake), so the difference cannot overflow; the totals saturate.
+        long missing = Math.subtractExact(firstPending, state.nextSequence);
         long maxSilence = TopologySettings.samplesOf(settings.inactivityTimeout(), state.sampleRate);
         long perChunk = state.lastChunkSamples;
         long silentSamples = perChunk == 0 ? 0 : missing > maxSilence / perChunk ? maxSilence : missing * perChunk;
@@ -216,8 +221,8 @@ final class StreamWindowProcessor implements Processor<String, ValidatedChunk, O
         chunkStore.put(key.chunkKey(state.nextSequence), BufferedChunk.silence(silentSamples, captureTimeMs).encode());
         state.recordFilledRange(state.nextSequence, firstPending);
         long fillMs = state.samplesToMs(silentSamples);
-        state.gaps += missing;
-        state.gapFillMs += fillMs;
+        state.gaps = saturatedAdd(state.gaps, missing);
+        state.gapFillMs = saturatedAdd(state.gapFillMs, fillMs);
         metrics.gaps.increment(missing);
         metrics.gapFillMs.increment(fillMs);
         consume(state, firstPending, silentSamples, captureTimeMs);
@@ -334,7 +339,7 @@ final class StreamWindowProcessor implements Processor<String, ValidatedChunk, O
         state.stats.add(state.windowIndex, result, audioMs, settings.escalation(), settings.trendWindows());
         context.forward(new Record<Object, Object>(key.callId(), event, timestamp), EmotionTopology.EVENTS_SINK);
         (result.speech() ? metrics.speechWindows : metrics.silentWindows).increment();
-        metrics.endToEnd(processedAt - endCaptureMs);
+        metrics.endToEnd(processedAt, endCaptureMs);
         state.windowIndex++;
         state.lastWindowEndSample = end;
         deleteChunksBefore(key, state, state.windowIndex * hopSamples(state));
@@ -435,6 +440,11 @@ final class StreamWindowProcessor implements Processor<String, ValidatedChunk, O
             streamStore.delete(streamKey);
             callStatsStore.delete(CallStatsQuery.storeKey(key.callId(), key.speaker()));
         }
+    }
+
+    private static long saturatedAdd(long a, long b) {
+        long sum = a + b;
+        return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
     }
 
     private long windowSamples(StreamState state) {

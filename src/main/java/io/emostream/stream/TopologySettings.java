@@ -1,6 +1,7 @@
 package io.emostream.stream;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 
 /**
@@ -24,7 +25,16 @@ import java.util.Objects;
  *                                marker of an ended stream and its final stats are kept (default 30 s)
  * @param punctuationInterval     how often the wall-clock checks run (default 1 s)
  * @param minLastWindow           shortest trailing partial window that is still classified (default 1 s)
- * @param maxChunkBytes           largest accepted record value in bytes (default 1 MiB)
+ * @param maxChunkBytes           largest accepted record value in bytes (default {@value #DEFAULT_MAX_CHUNK_BYTES},
+ *                                at most {@code maxRecordBytes - }{@value #DEAD_LETTER_HEADROOM} so that a rejected
+ *                                record of accepted size is dead-lettered whole)
+ * @param maxChunkDuration        longest accepted chunk, per channel (default {@value #DEFAULT_MAX_CHUNK_DURATION});
+ *                                checked from the byte count before any sample is decoded
+ * @param maxRecordBytes          largest record (key + value + headers) the topology writes, to any topic or store
+ *                                changelog (default {@value #DEFAULT_MAX_RECORD_BYTES}); must stay below the
+ *                                producer's {@code max.request.size} and the topics' {@code max.message.bytes}.
+ *                                Decoded chunks that would not fit are rejected at intake, dead letters are
+ *                                truncated to fit
  * @param minSampleRate           lowest accepted sample rate in Hz (default 8000)
  * @param maxSampleRate           highest accepted sample rate in Hz (default 96000)
  * @param escalation              escalation rule (default {@link EscalationRule#defaults()})
@@ -46,6 +56,8 @@ public record TopologySettings(
         Duration punctuationInterval,
         Duration minLastWindow,
         int maxChunkBytes,
+        Duration maxChunkDuration,
+        int maxRecordBytes,
         int minSampleRate,
         int maxSampleRate,
         EscalationRule escalation,
@@ -53,6 +65,28 @@ public record TopologySettings(
 
     /** Upper bound of {@link #reorderBufferMaxChunks}: the pending sequences live in the per-stream state record. */
     public static final int MAX_REORDER_BUFFER = 10_000;
+
+    // The defaults below are the one source of the values: EmostreamConfig's @WithDefault refers to them.
+    /** Default of {@link #maxChunkBytes}: 512 KiB, well below the broker's default 1 MiB record limit. */
+    public static final int DEFAULT_MAX_CHUNK_BYTES = 524_288;
+    /** Default of {@link #maxChunkDuration} (ISO-8601): real chunks are 20-200 ms. */
+    public static final String DEFAULT_MAX_CHUNK_DURATION = "PT2S";
+    /** Default of {@link #maxRecordBytes}: 48 KiB below the producer's default {@code max.request.size} of 1 MiB. */
+    public static final int DEFAULT_MAX_RECORD_BYTES = 1_000_000;
+    /** Room kept in a record for dead-letter headers and Kafka's record overhead. */
+    public static final int DEAD_LETTER_HEADROOM = 16_384;
+    /** Longest accepted callId in UTF-8 bytes: it is part of every key and output record. */
+    public static final int MAX_CALL_ID_BYTES = 256;
+    /**
+     * Accepted range of {@code captureTimestamp}, [{@link #MIN_CAPTURE_TIME}, {@link #MAX_CAPTURE_TIME}): every
+     * latency and offset computed from it stays far from long overflow (the end-to-end latency in nanoseconds
+     * overflows beyond about 292 years).
+     */
+    public static final Instant MIN_CAPTURE_TIME = Instant.EPOCH;
+    public static final Instant MAX_CAPTURE_TIME = Instant.parse("2200-01-01T00:00:00Z");
+    /** Bytes of a chunk-store entry besides its samples: value header, the largest key, Kafka record overhead. */
+    static final int CHUNK_ENTRY_OVERHEAD = BufferedChunk.HEADER_BYTES + Integer.BYTES + MAX_CALL_ID_BYTES + 1
+            + Long.BYTES + 512;
 
     public TopologySettings {
         Objects.requireNonNull(inputTopic, "inputTopic");
@@ -79,9 +113,16 @@ public record TopologySettings(
             throw new IllegalArgumentException("reorderBufferMaxChunks must be in 1.." + MAX_REORDER_BUFFER + ", was "
                     + reorderBufferMaxChunks);
         }
-        if (maxChunkBytes < 1) {
-            throw new IllegalArgumentException("maxChunkBytes must be >= 1, was " + maxChunkBytes);
+        if (maxRecordBytes < 4 * DEAD_LETTER_HEADROOM) {
+            throw new IllegalArgumentException("maxRecordBytes must be >= " + 4 * DEAD_LETTER_HEADROOM + ", was "
+                    + maxRecordBytes);
         }
+        if (maxChunkBytes < 1 || maxChunkBytes > maxRecordBytes - DEAD_LETTER_HEADROOM) {
+            throw new IllegalArgumentException("maxChunkBytes must be in 1.." + (maxRecordBytes - DEAD_LETTER_HEADROOM)
+                    + " (maxRecordBytes " + maxRecordBytes + " less " + DEAD_LETTER_HEADROOM
+                    + " for dead-letter headers), was " + maxChunkBytes);
+        }
+        requirePositive("maxChunkDuration", maxChunkDuration);
         if (minSampleRate < 1 || maxSampleRate < minSampleRate) {
             throw new IllegalArgumentException("sample rate range " + minSampleRate + ".." + maxSampleRate + " is empty");
         }
@@ -104,32 +145,50 @@ public record TopologySettings(
                 "emostream-stream-state", "emostream-audio-chunks", "emostream-call-stats",
                 Duration.ofSeconds(3), Duration.ofSeconds(3),
                 64, Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofSeconds(1),
-                1 << 20, 8000, 96000,
+                DEFAULT_MAX_CHUNK_BYTES, Duration.parse(DEFAULT_MAX_CHUNK_DURATION), DEFAULT_MAX_RECORD_BYTES,
+                8000, 96000,
                 EscalationRule.defaults(), 5);
     }
 
     public TopologySettings withWindow(Duration newWindow, Duration newHop) {
         return new TopologySettings(inputTopic, eventsTopic, statsTopic, deadLetterTopic, streamStateStore, chunkStore,
                 callStatsStore, newWindow, newHop, reorderBufferMaxChunks, gapWait, inactivityTimeout,
-                punctuationInterval, minLastWindow, maxChunkBytes, minSampleRate, maxSampleRate, escalation, trendWindows);
+                punctuationInterval, minLastWindow, maxChunkBytes, maxChunkDuration, maxRecordBytes, minSampleRate, maxSampleRate, escalation, trendWindows);
     }
 
     public TopologySettings withReorderBufferMaxChunks(int max) {
         return new TopologySettings(inputTopic, eventsTopic, statsTopic, deadLetterTopic, streamStateStore, chunkStore,
                 callStatsStore, window, hop, max, gapWait, inactivityTimeout,
-                punctuationInterval, minLastWindow, maxChunkBytes, minSampleRate, maxSampleRate, escalation, trendWindows);
+                punctuationInterval, minLastWindow, maxChunkBytes, maxChunkDuration, maxRecordBytes, minSampleRate, maxSampleRate, escalation, trendWindows);
     }
 
     public TopologySettings withMaxChunkBytes(int max) {
         return new TopologySettings(inputTopic, eventsTopic, statsTopic, deadLetterTopic, streamStateStore, chunkStore,
                 callStatsStore, window, hop, reorderBufferMaxChunks, gapWait, inactivityTimeout,
-                punctuationInterval, minLastWindow, max, minSampleRate, maxSampleRate, escalation, trendWindows);
+                punctuationInterval, minLastWindow, max, maxChunkDuration, maxRecordBytes, minSampleRate, maxSampleRate, escalation, trendWindows);
     }
 
     public TopologySettings withEscalation(EscalationRule rule) {
         return new TopologySettings(inputTopic, eventsTopic, statsTopic, deadLetterTopic, streamStateStore, chunkStore,
                 callStatsStore, window, hop, reorderBufferMaxChunks, gapWait, inactivityTimeout,
-                punctuationInterval, minLastWindow, maxChunkBytes, minSampleRate, maxSampleRate, rule, trendWindows);
+                punctuationInterval, minLastWindow, maxChunkBytes, maxChunkDuration, maxRecordBytes, minSampleRate, maxSampleRate, rule, trendWindows);
+    }
+
+    public TopologySettings withMaxChunkDuration(Duration max) {
+        return new TopologySettings(inputTopic, eventsTopic, statsTopic, deadLetterTopic, streamStateStore, chunkStore,
+                callStatsStore, window, hop, reorderBufferMaxChunks, gapWait, inactivityTimeout,
+                punctuationInterval, minLastWindow, maxChunkBytes, max, maxRecordBytes, minSampleRate, maxSampleRate,
+                escalation, trendWindows);
+    }
+
+    /**
+     * Most samples one channel of a chunk may decode to: {@link #maxChunkDuration} at {@code sampleRate}, and no more
+     * than fit (as float32) into one chunk-store record of at most {@link #maxRecordBytes}.
+     */
+    long maxChunkSamples(int sampleRate) {
+        long byDuration = samplesOf(maxChunkDuration, sampleRate);
+        long byRecord = (maxRecordBytes - CHUNK_ENTRY_OVERHEAD) / Float.BYTES;
+        return Math.min(byDuration, byRecord);
     }
 
     /** Samples in {@code d} at {@code sampleRate}, rounded to the nearest sample. */

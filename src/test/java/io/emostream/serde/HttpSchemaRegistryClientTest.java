@@ -62,6 +62,24 @@ class HttpSchemaRegistryClientTest {
         } else if (path.endsWith("/schemas/ids/17")) {
             status = 200;
             response = JSON.createObjectNode().put("schema", EmotionEvent.getClassSchema().toString()).toString();
+        } else if (path.endsWith("/schemas/ids/77")) {
+            // Someone registered a JSON Schema: its id is in the same id space as the Avro ones.
+            status = 200;
+            response = JSON.createObjectNode().put("schemaType", "JSON")
+                    .put("schema", "{\"type\":\"object\",\"properties\":{\"callId\":{\"type\":\"string\"}}}").toString();
+        } else if (path.endsWith("/schemas/ids/78")) {
+            status = 200;
+            response = JSON.createObjectNode().put("schema", "{\"type\":\"record\",\"name\":\"R\",\"fields\":[{\"name\":"
+                    + "\"x\",\"type\":\"no.such.Type\"}]}").toString(); // no schemaType: AVRO, but invalid
+        } else if (path.endsWith("/schemas/ids/503")) {
+            status = 503;
+            response = "{\"error_code\":50301,\"message\":\"unavailable\"}";
+        } else if (path.endsWith("/schemas/ids/401")) {
+            status = 401;
+            response = "{\"error_code\":40101,\"message\":\"unauthorized\"}";
+        } else if (path.endsWith("/schemas/ids/422")) {
+            status = 422;
+            response = "{\"error_code\":42202,\"message\":\"invalid id\"}";
         } else {
             status = 404;
             response = "{\"error_code\":40403,\"message\":\"Schema not found\"}";
@@ -103,6 +121,37 @@ class HttpSchemaRegistryClientTest {
         assertTrue(e.getMessage().contains("GET " + url + "schemas/ids/99 answered HTTP 404 (error_code 40403)"),
                 e.getMessage());
         assertEquals(null, requests.get(0).authorization());
+    }
+
+    @Test
+    void aSchemaIdOfANonAvroSchemaIsAPermanentPerRecordErrorAskedOnce() {
+        AvroWireFormat wire = new AvroWireFormat(new HttpSchemaRegistryClient(url));
+        byte[] payload = new byte[] {0, 0, 0, 0, 77, '{', '}'};
+        for (int attempt = 0; attempt < 3; attempt++) {
+            WireFormatException e = assertThrows(WireFormatException.class, () -> wire.decode(payload,
+                    io.emostream.avro.AudioChunk.class));
+            assertEquals(WireFormatError.NOT_AVRO_SCHEMA, e.error());
+            assertTrue(!e.isRetriable(), "dead-lettered, not retried");
+            assertTrue(e.getMessage().contains("JSON schema"), e.getMessage());
+        }
+        assertEquals(1, requests.size(), "the answer for id 77 is cached like a schema");
+
+        WireFormatException invalid = assertThrows(WireFormatException.class, () -> wire.writerSchema(78));
+        assertEquals(WireFormatError.NOT_AVRO_SCHEMA, invalid.error());
+        assertTrue(invalid.getMessage().contains("does not parse as Avro"), invalid.getMessage());
+    }
+
+    @Test
+    void onlyUnavailabilityOrTheServicesOwnCredentialsAreRetriable() {
+        AvroWireFormat wire = new AvroWireFormat(new HttpSchemaRegistryClient(url));
+        assertEquals(WireFormatError.REGISTRY_UNAVAILABLE,
+                assertThrows(WireFormatException.class, () -> wire.writerSchema(503)).error());
+        assertEquals(WireFormatError.REGISTRY_UNAVAILABLE,
+                assertThrows(WireFormatException.class, () -> wire.writerSchema(401)).error());
+        assertEquals(WireFormatError.UNKNOWN_SCHEMA_ID,
+                assertThrows(WireFormatException.class, () -> wire.writerSchema(422)).error());
+        assertEquals(WireFormatError.UNKNOWN_SCHEMA_ID,
+                assertThrows(WireFormatException.class, () -> wire.writerSchema(99)).error());
     }
 
     @Test

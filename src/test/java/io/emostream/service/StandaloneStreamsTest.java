@@ -35,6 +35,14 @@ class StandaloneStreamsTest {
         assertEquals(4, settings.escalation().minConsecutiveSpeechWindows());
         assertEquals("angry", settings.escalation().label());
         assertEquals(TopologySettings.defaults().callStatsStore(), settings.callStatsStore());
+        // Input and output limits: the configuration's defaults are TopologySettings' (one source).
+        TopologySettings defaults = TopologySettings.defaults();
+        assertEquals(defaults.maxChunkBytes(), settings.maxChunkBytes());
+        assertEquals(524_288, settings.maxChunkBytes());
+        assertEquals(defaults.maxChunkDuration(), settings.maxChunkDuration());
+        assertEquals(Duration.ofSeconds(2), settings.maxChunkDuration());
+        assertEquals(defaults.maxRecordBytes(), settings.maxRecordBytes());
+        assertEquals(1_000_000, settings.maxRecordBytes());
 
         Properties streams = app.streamsProperties();
         assertEquals("emostream", streams.get("application.id"));

@@ -258,9 +258,10 @@ class EmotionTopologyTest {
         assertEquals(1, h.count(StreamMetrics.STREAMS_ENDED, "cause", "end_of_stream"));
         assertEquals(0, h.meters.find(StreamMetrics.ACTIVE_STREAMS).gauge().value());
 
-        // A straggler after the end is late, not the start of a new stream.
+        // A straggler after the end is dead-lettered as STREAM_ENDED, not the start of a new stream.
         h.send(chunks.get(3));
-        assertEquals("LATE_CHUNK", header(h.deadLetters.readRecord(), DeadLetters.REASON_HEADER));
+        assertEquals("STREAM_ENDED", header(h.deadLetters.readRecord(), DeadLetters.REASON_HEADER));
+        assertEquals(1, h.count(StreamMetrics.DEAD_LETTERS, "reason", "STREAM_ENDED"));
         assertTrue(h.events.isEmpty());
 
         // After another inactivity timeout the marker and the final stats are gone.

@@ -20,6 +20,12 @@ final class TestSchemaRegistry implements SchemaRegistryClient {
     private final Map<Integer, Schema> byId = new HashMap<>();
     private final Map<String, List<Integer>> bySubject = new HashMap<>();
     private volatile boolean unavailable;
+    private final java.util.Set<Integer> notAvro = new java.util.HashSet<>();
+
+    /** Makes {@code id} answer like a registry holding a JSON Schema under it. */
+    synchronized void putNonAvroSchema(int id) {
+        notAvro.add(id);
+    }
 
     void setUnavailable(boolean unavailable) {
         this.unavailable = unavailable;
@@ -61,6 +67,9 @@ final class TestSchemaRegistry implements SchemaRegistryClient {
     @Override
     public synchronized Schema schemaById(int id) {
         checkAvailable();
+        if (notAvro.contains(id)) {
+            throw SchemaRegistryException.notAvro("schema id " + id + " is a JSON schema (test)", "{}", null);
+        }
         Schema schema = byId.get(id);
         if (schema == null) {
             throw new SchemaRegistryException("schema id " + id + " not found", 404, 40403, null, null);
