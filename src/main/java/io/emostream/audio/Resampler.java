@@ -195,6 +195,28 @@ public final class Resampler {
         return new Resampler(fromRate, toRate);
     }
 
+    private static final Map<Long, Resampler> OFFLINE = new LinkedHashMap<>(4, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Resampler> eldest) {
+            return size() > 2;
+        }
+    };
+
+    /**
+     * For offline tools reading files ({@code classify}, {@code evaluate}): {@link #of} where it accepts the pair,
+     * otherwise an {@link #uncached} resampler kept for the two most recent such pairs, so that a labelled set at an
+     * awkward rate (TESS, 24,414 Hz) builds its filter once, not once per clip. The service never calls this.
+     */
+    public static Resampler offline(int fromRate, int toRate) {
+        if (supports(fromRate, toRate)) {
+            return of(fromRate, toRate);
+        }
+        long key = ((long) fromRate << 32) | toRate;
+        synchronized (OFFLINE) {
+            return OFFLINE.computeIfAbsent(key, k -> uncached(fromRate, toRate));
+        }
+    }
+
     /** Whether {@link #of} accepts this pair: both rates in range and a kernel of at most {@link #MAX_KERNEL_BYTES}. */
     public static boolean supports(int fromRate, int toRate) {
         return fromRate >= MIN_RATE && fromRate <= MAX_RATE && toRate >= MIN_RATE && toRate <= MAX_RATE

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.emostream.analysis.EmotionAnalyzer;
 import io.emostream.analysis.WindowResult;
 import io.emostream.audio.AudioFiles;
+import io.emostream.audio.Resampler;
 import io.emostream.audio.PcmAudio;
 import io.emostream.dsp.SpeechGate.SpeechGateConfig;
 import io.emostream.model.EmotionModel;
@@ -99,10 +100,19 @@ final class ClassifyCommand implements Command {
     private static void classifyFile(String file, EmotionAnalyzer analyzer, Duration window, Duration hop,
                                      ExecutorService pool, PrintStream out) throws Exception {
         PcmAudio audio = AudioFiles.read(Path.of(file));
-        int rate = audio.sampleRate();
+        int sourceRate = audio.sampleRate();
+        float[][] channels = audio.channels();
+        int modelRate = analyzer.model().features().sampleRate();
+        boolean resampleHere = !Resampler.supports(sourceRate, modelRate);
+        if (resampleHere) {
+            // a rate the service would refuse at intake (its filter is too large to cache): resampled here, once
+            for (int c = 0; c < channels.length; c++) {
+                channels[c] = Resampler.offline(sourceRate, modelRate).process(channels[c]);
+            }
+        }
+        int rate = resampleHere ? modelRate : sourceRate;
         int windowSamples = samples(window, rate);
         int hopSamples = samples(hop, rate);
-        float[][] channels = audio.channels();
         for (int channel = 0; channel < channels.length; channel++) {
             float[] samples = channels[channel];
             List<Integer> starts = Windowing.starts(samples.length, windowSamples, hopSamples);

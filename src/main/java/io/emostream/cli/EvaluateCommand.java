@@ -379,7 +379,7 @@ final class EvaluateCommand implements Command {
             PcmAudio audio = AudioFiles.read(file);
             samples = audio.mono();
             if (audio.sampleRate() != modelRate) {
-                samples = Resampler.of(audio.sampleRate(), modelRate).process(samples);
+                samples = Resampler.offline(audio.sampleRate(), modelRate).process(samples);
             }
         } catch (Exception e) {
             throw new IllegalStateException("clip " + file + " (labels line " + row.line() + "): "

@@ -20,6 +20,6 @@ final class SampleEncodings {
         if (fromRate == toRate) {
             return samples;
         }
-        return Resampler.of(fromRate, toRate).process(samples);
+        return Resampler.offline(fromRate, toRate).process(samples);
     }
 }

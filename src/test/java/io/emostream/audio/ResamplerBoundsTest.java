@@ -1,6 +1,8 @@
 package io.emostream.audio;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -58,5 +60,21 @@ class ResamplerBoundsTest {
         assertTrue(again == Resampler.of(48_000, 16_000));
         float[] out = Resampler.of(95_950, 16_000).process(new float[9595]);
         assertEquals(1600, out.length);
+    }
+    @Test
+    void offlineToolsResampleRatesTheServiceRefusesAndBuildTheirFilterOnce() {
+        assertFalse(Resampler.supports(24_414, 16_000), "TESS's rate is refused by the service");
+        Resampler first = Resampler.offline(24_414, 16_000);
+        assertSame(first, Resampler.offline(24_414, 16_000), "kept for the next clip");
+        assertSame(Resampler.of(48_000, 16_000), Resampler.offline(48_000, 16_000), "a supported pair is the cached one");
+        float[] tone = new float[24_414];
+        for (int i = 0; i < tone.length; i++) {
+            tone[i] = (float) Math.sin(2 * Math.PI * 440 * i / 24_414.0);
+        }
+        float[] out = first.process(tone);
+        assertEquals(16_000, out.length, 1);
+        for (int i = 2_000; i < 14_000; i++) { // away from the edges: the same 440 Hz tone at 16 kHz
+            assertEquals(Math.sin(2 * Math.PI * 440 * i / 16_000.0), out[i], 1e-3, "sample " + i);
+        }
     }
 }
