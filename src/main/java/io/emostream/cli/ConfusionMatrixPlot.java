@@ -9,10 +9,8 @@ import java.awt.RenderingHints;
 import java.awt.geom.AffineTransform;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import javax.imageio.ImageIO;
 
 /**
  * Draws a confusion matrix as a PNG with Java 2D (headless): rows are true labels, columns predicted labels; each
@@ -36,7 +34,7 @@ final class ConfusionMatrixPlot {
         int k = labels.size();
         Font titleFont = new Font(Font.SANS_SERIF, Font.BOLD, 18);
         Font subtitleFont = new Font(Font.SANS_SERIF, Font.PLAIN, 13);
-        int textWidth = textWidth(titleFont, title) + 40;
+        int textWidth = PlotImages.textWidth(titleFont, title) + 40;
         int width = Math.max(Math.max(LEFT + k * CELL + RIGHT, 640), textWidth);
         int height = TOP + k * CELL + BOTTOM;
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
@@ -49,9 +47,9 @@ final class ConfusionMatrixPlot {
 
             g.setColor(Color.BLACK);
             g.setFont(titleFont);
-            centred(g, title, width / 2, 30);
+            PlotImages.centred(g, title, width / 2, 30);
             g.setFont(subtitleFont);
-            centred(g, subtitle, width / 2, 54);
+            PlotImages.centred(g, subtitle, width / 2, 54);
 
             Font labelFont = new Font(Font.SANS_SERIF, Font.PLAIN, 14);
             Font countFont = new Font(Font.SANS_SERIF, Font.BOLD, 20);
@@ -69,9 +67,9 @@ final class ConfusionMatrixPlot {
                     g.fillRect(x, y, CELL, CELL);
                     g.setColor(share > 0.5 ? Color.WHITE : Color.BLACK);
                     g.setFont(countFont);
-                    centred(g, Integer.toString(counts[row][col]), x + CELL / 2, y + CELL / 2);
+                    PlotImages.centred(g, Integer.toString(counts[row][col]), x + CELL / 2, y + CELL / 2);
                     g.setFont(shareFont);
-                    centred(g, String.format("%.0f%%", 100 * share), x + CELL / 2, y + CELL / 2 + 24);
+                    PlotImages.centred(g, String.format("%.0f%%", 100 * share), x + CELL / 2, y + CELL / 2 + 24);
                 }
             }
             g.setColor(Color.GRAY);
@@ -84,40 +82,25 @@ final class ConfusionMatrixPlot {
             g.setColor(Color.BLACK);
             g.setFont(labelFont);
             for (int i = 0; i < k; i++) {
-                centred(g, labels.get(i), LEFT + i * CELL + CELL / 2, TOP - 12);
+                PlotImages.centred(g, labels.get(i), LEFT + i * CELL + CELL / 2, TOP - 12);
                 FontMetrics metrics = g.getFontMetrics();
                 g.drawString(labels.get(i), LEFT - 12 - metrics.stringWidth(labels.get(i)),
                         TOP + i * CELL + CELL / 2 + metrics.getAscent() / 2 - 2);
             }
             g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
-            centred(g, "predicted", LEFT + k * CELL / 2, TOP - 38);
+            PlotImages.centred(g, "predicted", LEFT + k * CELL / 2, TOP - 38);
             AffineTransform saved = g.getTransform();
             g.rotate(-Math.PI / 2);
-            centred(g, "true", -(TOP + k * CELL / 2), 24);
+            PlotImages.centred(g, "true", -(TOP + k * CELL / 2), 24);
             g.setTransform(saved);
             g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
             g.setColor(Color.DARK_GRAY);
-            centred(g, "cells: count and share of the true class (row); shading by that share",
+            PlotImages.centred(g, "cells: count and share of the true class (row); shading by that share",
                     width / 2, TOP + k * CELL + 40);
         } finally {
             g.dispose();
         }
-        Path parent = png.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        if (!ImageIO.write(image, "png", png.toFile())) {
-            throw new IOException("no PNG writer available for " + png);
-        }
-    }
-
-    private static int textWidth(Font font, String text) {
-        Graphics2D scratch = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics();
-        try {
-            return scratch.getFontMetrics(font).stringWidth(text);
-        } finally {
-            scratch.dispose();
-        }
+        PlotImages.writePng(image, png);
     }
 
     private static Color blend(double share) {
@@ -125,10 +108,5 @@ final class ConfusionMatrixPlot {
         return new Color((int) Math.round(LOW.getRed() + t * (HIGH.getRed() - LOW.getRed())),
                 (int) Math.round(LOW.getGreen() + t * (HIGH.getGreen() - LOW.getGreen())),
                 (int) Math.round(LOW.getBlue() + t * (HIGH.getBlue() - LOW.getBlue())));
-    }
-
-    private static void centred(Graphics2D g, String text, int x, int baselineY) {
-        FontMetrics metrics = g.getFontMetrics();
-        g.drawString(text, x - metrics.stringWidth(text) / 2, baselineY);
     }
 }

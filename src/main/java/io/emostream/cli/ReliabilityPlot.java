@@ -7,10 +7,8 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import javax.imageio.ImageIO;
 
 /**
  * A reliability diagram as a PNG with Java 2D (headless): per confidence bin a bar of the accuracy, a red band up or
@@ -39,7 +37,7 @@ final class ReliabilityPlot {
     static void write(Path png, ReliabilityBins bins, String title, String subtitle) throws IOException {
         Font titleFont = new Font(Font.SANS_SERIF, Font.BOLD, 17);
         Font subtitleFont = new Font(Font.SANS_SERIF, Font.PLAIN, 13);
-        int width = Math.max(WIDTH, Math.max(textWidth(titleFont, title), textWidth(subtitleFont, subtitle)) + 40);
+        int width = Math.max(WIDTH, Math.max(PlotImages.textWidth(titleFont, title), PlotImages.textWidth(subtitleFont, subtitle)) + 40);
         BufferedImage image = new BufferedImage(width, HEIGHT, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         try {
@@ -49,9 +47,9 @@ final class ReliabilityPlot {
             g.fillRect(0, 0, width, HEIGHT);
             g.setColor(Color.BLACK);
             g.setFont(titleFont);
-            centred(g, title, width / 2, 30);
+            PlotImages.centred(g, title, width / 2, 30);
             g.setFont(subtitleFont);
-            centred(g, subtitle, width / 2, 54);
+            PlotImages.centred(g, subtitle, width / 2, 54);
             g.translate((width - WIDTH) / 2, 0); // the plot stays centred under a wide title
 
             g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
@@ -70,7 +68,7 @@ final class ReliabilityPlot {
                 g.setColor(Color.WHITE);
                 g.drawRect(x0, accuracy, x1 - x0, y(0) - accuracy);
                 g.setColor(Color.DARK_GRAY);
-                centred(g, Integer.toString(bins.count(b)), (x0 + x1) / 2, Math.min(accuracy, confidence) - 4);
+                PlotImages.centred(g, Integer.toString(bins.count(b)), (x0 + x1) / 2, Math.min(accuracy, confidence) - 4);
             }
             g.setColor(Color.GRAY);
             g.setStroke(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 5f},
@@ -84,39 +82,24 @@ final class ReliabilityPlot {
                 double v = i / 5.0;
                 String tick = String.format(Locale.ROOT, "%.1f", v);
                 g.drawLine(x(v), y(0), x(v), y(0) + 5);
-                centred(g, tick, x(v), y(0) + 19);
+                PlotImages.centred(g, tick, x(v), y(0) + 19);
                 g.drawLine(x(0) - 5, y(v), x(0), y(v));
                 g.drawString(tick, x(0) - 30, y(v) + 4);
             }
             g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
-            centred(g, "confidence (top probability)", x(0.5), y(0) + 42);
+            PlotImages.centred(g, "confidence (top probability)", x(0.5), y(0) + 42);
             Graphics2D rotated = (Graphics2D) g.create();
             rotated.rotate(-Math.PI / 2);
-            centred(rotated, "accuracy", -y(0.5), x(0) - 45);
+            PlotImages.centred(rotated, "accuracy", -y(0.5), x(0) - 45);
             rotated.dispose();
             g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
             g.setColor(Color.DARK_GRAY);
-            centred(g, "blue: accuracy per bin (count above); red: gap to the bin's mean confidence; dashed: ideal",
+            PlotImages.centred(g, "blue: accuracy per bin (count above); red: gap to the bin's mean confidence; dashed: ideal",
                     WIDTH / 2, HEIGHT - 14);
         } finally {
             g.dispose();
         }
-        Path parent = png.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        if (!ImageIO.write(image, "png", png.toFile())) {
-            throw new IOException("no PNG writer available for " + png);
-        }
-    }
-
-    private static int textWidth(Font font, String text) {
-        Graphics2D scratch = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics();
-        try {
-            return scratch.getFontMetrics(font).stringWidth(text);
-        } finally {
-            scratch.dispose();
-        }
+        PlotImages.writePng(image, png);
     }
 
     private static int x(double value) {
@@ -125,9 +108,5 @@ final class ReliabilityPlot {
 
     private static int y(double value) {
         return TOP + SIZE - (int) Math.round(value * SIZE);
-    }
-
-    private static void centred(Graphics2D g, String text, int x, int baselineY) {
-        g.drawString(text, x - g.getFontMetrics().stringWidth(text) / 2, baselineY);
     }
 }

@@ -33,7 +33,7 @@ class CalibrationTest {
                 sum += q[i];
             }
             assertEquals(1.0, sum, 1e-6);
-            assertEquals(0, argmax(q), "the argmax never changes");
+            assertEquals(0, TestModels.argmax(q), "the argmax never changes");
             assertEquals(t > 1, q[0] < P[0], "T > 1 softens, T < 1 sharpens");
         }
         // a hand value: T = 2, p = (0.64, 0.36) -> (0.8, 0.6) / 1.4
@@ -79,13 +79,4 @@ class CalibrationTest {
         assertThrows(IllegalArgumentException.class, () -> new Calibration(Double.POSITIVE_INFINITY, null));
     }
 
-    private static int argmax(float[] p) {
-        int best = 0;
-        for (int k = 1; k < p.length; k++) {
-            if (p[k] > p[best]) {
-                best = k;
-            }
-        }
-        return best;
-    }
 }

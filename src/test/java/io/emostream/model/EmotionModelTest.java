@@ -147,23 +147,14 @@ class EmotionModelTest {
                 for (int k = 0; k < 4; k++) {
                     assertEquals(Math.pow(p.get(k).doubleValue(), 1 / t) / norm, rows[i][k], 3e-6, "item " + i);
                 }
-                assertEquals(argmax(plain[i]), argmax(rows[i]));
+                assertEquals(TestModels.argmax(plain[i]), TestModels.argmax(rows[i]));
                 assertTrue(max(rows[i]) < max(plain[i]), "T > 1 lowers the confidence");
             }
         }
     }
 
-    private static int argmax(float[] p) {
-        int best = 0;
-        for (int k = 1; k < p.length; k++) {
-            if (p[k] > p[best]) {
-                best = k;
-            }
-        }
-        return best;
-    }
 
     private static float max(float[] p) {
-        return p[argmax(p)];
+        return p[TestModels.argmax(p)];
     }
 }

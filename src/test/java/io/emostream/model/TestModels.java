@@ -30,4 +30,15 @@ public final class TestModels {
     public static EmotionModel loadValid() {
         return EmotionModel.load(path(VALID), ModelOptions.defaults());
     }
+
+    /** Index of the largest probability (the first on a tie), as the runtime picks a label. */
+    public static int argmax(float[] p) {
+        int best = 0;
+        for (int k = 1; k < p.length; k++) {
+            if (p[k] > p[best]) {
+                best = k;
+            }
+        }
+        return best;
+    }
 }
