@@ -70,7 +70,8 @@ class StreamingServiceIT {
     @BeforeAll
     static void startStack() throws Exception {
         kafka = EmbeddedKafka.start();
-        kafka.createTopics(Map.of("call-audio", 4, "call-emotions", 4, "call-emotion-stats", 4, "call-audio-dlq", 1));
+        kafka.createTopics(Map.of("call-audio", 4, "call-emotions", 4, "call-emotion-stats", 4, "call-emotion-alerts", 4,
+                "call-audio-dlq", 1));
         registry = ApicurioRegistry.start(ServiceProcess.apicurioHome(),
                     LocalKafkaStackResource.freePort(), Duration.ofMinutes(2));
         workDir = Files.createDirectories(Path.of("target", "it-service"));
