@@ -129,6 +129,8 @@ public final class DashboardState {
         }
         Map<String, Object> data = base(call);
         data.put("speaker", event.getSpeaker().name());
+        data.put("modelId", call.modelId);
+        data.put("modelVersion", call.modelVersion);
         data.put("window", point);
         publish(new DashboardUpdate(DashboardUpdate.WINDOW, data));
     }

@@ -115,8 +115,8 @@ final class AlertRules {
             speaker.escalation = false;
             alerts.add(alert(state, stats.getCallId(), role, AlertType.ESCALATION_ENDED,
                     extrapolate(last, speaker.escalationFrom), last, null, nowMs,
-                    String.format(Locale.ROOT, "%s no longer %s (window %d: %s)", name(role), escalation.label(),
-                            last.index, last.label)));
+                    String.format(Locale.ROOT, "%s no longer %s (window %d: %s, confidence %.2f)", name(role),
+                            escalation.label(), last.index, last.label, last.confidence)));
         }
         if (stats.getFinal$()) {
             if (speaker.escalation) {

@@ -46,6 +46,8 @@ const handlers = {
   },
   window(data) {
     const call = ensureCall(data);
+    call.modelId = data.modelId;
+    call.modelVersion = data.modelVersion;
     const speaker = ensureSpeaker(call, data.speaker);
     const w = data.window;
     const at = speaker.windows.findIndex((x) => x.index >= w.index);

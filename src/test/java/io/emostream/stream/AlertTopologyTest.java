@@ -179,7 +179,7 @@ class AlertTopologyTest {
         assertEquals(0, ended.getFromWindowIndex());
         assertEquals(3, ended.getToWindowIndex());
         assertEquals(4000, ended.getWindowEndOffsetMs());
-        assertEquals("customer no longer angry (window 3: neutral)", ended.getMessage());
+        assertEquals("customer no longer angry (window 3: neutral, confidence 0.60)", ended.getMessage());
 
         AlertEvent again = raised.get(3);
         assertEquals(6, again.getFromWindowIndex());
