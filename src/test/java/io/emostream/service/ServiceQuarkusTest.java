@@ -9,7 +9,12 @@ import io.emostream.cli.CallAudioSender;
 import io.emostream.cli.Main;
 import io.emostream.cli.ProduceCommand;
 import io.emostream.cli.SyntheticSpeech;
+import io.emostream.avro.AlertEvent;
+import io.emostream.avro.CallEmotionStats;
 import io.emostream.avro.EmotionEvent;
+import io.emostream.dashboard.DashboardFeed;
+import io.emostream.dashboard.DashboardState;
+import jakarta.inject.Inject;
 import io.emostream.serde.AvroWireDeserializer;
 import io.emostream.serde.AvroWireSerdeConfig;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -69,6 +74,9 @@ class ServiceQuarkusTest {
 
     @TestHTTPResource("/dashboard/api/events")
     URL dashboardEvents;
+
+    @Inject
+    EmostreamConfig emostream;
 
     /** One server-sent event as received, with the time it arrived. */
     record Sse(String name, String data, long arrivedNanos) {
@@ -246,6 +254,37 @@ class ServiceQuarkusTest {
                 .body("speakers.CUSTOMER.stats.windowsTotal", equalTo(3));
         given().get("/dashboard/api/calls").then().statusCode(200).body("calls.callId", hasItem(callId));
         stream.body().close();
+
+        // A new instance's feed reads the look-back first: the ended call is there with its history ...
+        DashboardState replayed = new DashboardState(10, 10, 10, Duration.ofMinutes(10), AvroJson::toPlain);
+        try (DashboardFeed feed = newFeed(replayed, Duration.ofMinutes(5))) {
+            Instant deadline = Instant.now().plusSeconds(30);
+            while (!replayed.call(callId).map(c -> Boolean.TRUE.equals(c.get("ended"))).orElse(false)
+                    && Instant.now().isBefore(deadline)) {
+                Thread.sleep(100);
+            }
+            assertEquals(true, replayed.call(callId).orElseThrow(() -> new AssertionError("not replayed"))
+                    .get("ended"));
+        }
+        // ... and with (almost) no look-back it starts at the end.
+        DashboardState fresh = new DashboardState(10, 10, 10, Duration.ofMinutes(10), AvroJson::toPlain);
+        try (DashboardFeed feed = newFeed(fresh, Duration.ofMillis(1))) {
+            Instant deadline = Instant.now().plusSeconds(30);
+            while (feed.assignment().size() < 6 && Instant.now().isBefore(deadline)) {
+                Thread.sleep(100);
+            }
+            assertEquals(6, feed.assignment().size(), "all partitions of the three topics");
+            Thread.sleep(1500);
+            assertTrue(fresh.call(callId).isEmpty(), "nothing older than the look-back is read");
+        }
+    }
+
+    private DashboardFeed newFeed(DashboardState state, Duration lookBack) {
+        return new DashboardFeed(Map.of("bootstrap.servers", bootstrap), "call-emotions", "call-emotion-stats",
+                "call-emotion-alerts", ServiceWiring.valueDeserializer(emostream, EmotionEvent.class),
+                ServiceWiring.valueDeserializer(emostream, CallEmotionStats.class),
+                ServiceWiring.valueDeserializer(emostream, AlertEvent.class), state, lookBack, Duration.ofMillis(100),
+                java.time.Clock.systemUTC()).start();
     }
 
     private static void awaitReady() throws InterruptedException {
