@@ -74,6 +74,20 @@ public record AlertSettings(
         }
     }
 
+    /**
+     * Fails with a clear message when a mismatch label is not one of the model's: the rule would never fire.
+     *
+     * @param modelLabels the classifier's labels
+     */
+    public void requireModelLabels(java.util.List<String> modelLabels) {
+        for (String label : java.util.List.of(mismatchAgentLabel, mismatchCustomerLabel)) {
+            if (!modelLabels.contains(label)) {
+                throw new IllegalArgumentException("alert rule: mismatch label '" + label
+                        + "' is not one of the model's labels " + modelLabels);
+            }
+        }
+    }
+
     /** The documented defaults. */
     public static AlertSettings defaults() {
         return new AlertSettings(DEFAULT_TOPIC, DEFAULT_STATE_STORE,

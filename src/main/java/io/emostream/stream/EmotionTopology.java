@@ -162,6 +162,7 @@ public final class EmotionTopology {
             topology.addSink(STATS_SINK, settings.statsTopic(), new StringSerializer(), statsSerializer, WINDOWER);
         } else {
             Objects.requireNonNull(alertSerializer, "alertSerializer");
+            alerts.requireModelLabels(classifier.labels());
             AlertRules rules = new AlertRules(alerts, settings.escalation(), settings.hop().toMillis());
             topology.addProcessor(EVENTS_SINK, () -> new AlertTap(EVENTS_TOPIC_SINK, ALERTS_SINK, alerts.stateStore(),
                     rules, clock), WINDOWER);

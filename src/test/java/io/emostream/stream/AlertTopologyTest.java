@@ -253,5 +253,9 @@ class AlertTopologyTest {
         e = assertThrows(IllegalArgumentException.class, () -> new AlertSettings("a", "s", -0.3f, 0,
                 Set.of(SpeakerRole.CUSTOMER), "happy", "angry", 0.5f));
         assertEquals("alert rule: negative valence windows must be >= 1, was 0", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> start(new AlertSettings("a", "s", -0.3f, 3,
+                Set.of(SpeakerRole.CUSTOMER), "hapy", "angry", 0.5f)));
+        assertEquals("alert rule: mismatch label 'hapy' is not one of the model's labels [angry, happy, neutral, sad]",
+                e.getMessage());
     }
 }
