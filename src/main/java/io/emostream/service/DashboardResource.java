@@ -84,16 +84,20 @@ public class DashboardResource {
                     state.subscribe(listener);
                 }, BackPressureStrategy.ERROR)
                 .onOverflow().buffer(config.dashboard().clientBuffer())
-                .map(update -> event(sse, update.type(), update.data()));
+                .map(update -> event(sse, update.type(), update.json(this::toJson)));
         Multi<OutboundSseEvent> pings = Multi.createFrom().ticks().every(config.dashboard().keepAlive())
-                .map(tick -> event(sse, "ping", Map.of()));
+                .map(tick -> event(sse, "ping", "{}"));
         return Multi.createBy().merging().streams(updates, pings);
     }
 
-    private OutboundSseEvent event(Sse sse, String name, Object data) {
+    private static OutboundSseEvent event(Sse sse, String name, String json) {
+        return sse.newEventBuilder().name(name).reconnectDelay(RECONNECT_MS)
+                .mediaType(MediaType.TEXT_PLAIN_TYPE).data(String.class, json).build();
+    }
+
+    private String toJson(Object data) {
         try {
-            return sse.newEventBuilder().name(name).reconnectDelay(RECONNECT_MS)
-                    .mediaType(MediaType.TEXT_PLAIN_TYPE).data(String.class, json.writeValueAsString(data)).build();
+            return json.writeValueAsString(data);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
