@@ -246,15 +246,21 @@ function setConnection(state, text) {
 function connect() {
   const source = new EventSource(API);
   source.onopen = () => setConnection('live', 'live');
-  source.onerror = () => setConnection(source.readyState === EventSource.CLOSED ? 'down' : 'connecting',
-    source.readyState === EventSource.CLOSED ? 'disconnected' : 'reconnecting…');
+  source.onerror = () => {
+    if (source.readyState === EventSource.CLOSED) {
+      // The browser gives up on an HTTP error (e.g. 503 while the dashboard is off): try again ourselves.
+      setConnection('down', 'disconnected');
+      setTimeout(connect, 5000);
+    } else {
+      setConnection('connecting', 'reconnecting…'); // network error: EventSource retries by itself
+    }
+  };
   for (const [name, handle] of Object.entries(handlers)) {
     source.addEventListener(name, (e) => {
       handle(JSON.parse(e.data));
       queueRender();
     });
   }
-  if (source.readyState === EventSource.CLOSED) setTimeout(connect, 2000);
 }
 
 window.addEventListener('hashchange', queueRender);
