@@ -94,7 +94,7 @@ public final class BenchCommand implements Command {
              ApicurioRegistry registry = ApicurioRegistry.start(ServiceProcess.apicurioHome(),
                     freePort(), Duration.ofMinutes(2))) {
             kafka.createTopics(Map.of("call-audio", 4, "call-emotions", 4, "call-emotion-stats", 4,
-                    "call-audio-dlq", 1));
+                    "call-emotion-alerts", 4, "call-audio-dlq", 1));
             StandaloneStreams app = new StandaloneStreams(Map.of(
                     "quarkus.kafka-streams.bootstrap-servers", kafka.bootstrapServers(),
                     "quarkus.kafka-streams.application-id", "emostream-bench",

@@ -53,7 +53,8 @@ public final class DemoCommand implements Command {
             Set KAFKA_BOOTSTRAP_SERVERS (and SCHEMA_REGISTRY_URL) to use an existing broker (and registry).
             """;
 
-    static final List<String> TOPICS = List.of("call-audio", "call-emotions", "call-emotion-stats", "call-audio-dlq");
+    static final List<String> TOPICS = List.of("call-audio", "call-emotions", "call-emotion-stats",
+            "call-emotion-alerts", "call-audio-dlq");
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
 
     private final List<AutoCloseable> started = new ArrayList<>();
@@ -150,6 +151,7 @@ public final class DemoCommand implements Command {
         out.println("  Kafka bootstrap : " + bootstrap);
         out.println("  Schema registry : " + registryUrl);
         out.println("  REST API        : " + serviceUrl + "  (/calls, /calls/{id}/stats, /model, /q/health, /q/metrics)");
+        out.println("  Dashboard       : " + serviceUrl + "/dashboard/");
         out.println();
 
         Set<String> expectedFinals = calls.stream()

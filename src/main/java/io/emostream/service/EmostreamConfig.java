@@ -1,11 +1,15 @@
 package io.emostream.service;
 
+import io.emostream.avro.SpeakerRole;
+import io.emostream.stream.AlertSettings;
 import io.emostream.stream.TopologySettings;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Set;
 
 /**
  * Typed configuration of the emostream service, all keys under {@code emostream.}. Every key has a default, so
@@ -30,6 +34,12 @@ public interface EmostreamConfig {
 
     /** Rule that raises {@code escalation} in the call statistics. */
     Escalation escalation();
+
+    /** Rules that raise {@code AlertEvent}s on topic {@code emostream.topics.alerts}. */
+    Alerts alerts();
+
+    /** The supervisor dashboard ({@code /dashboard/}) and its live feed. */
+    Dashboard dashboard();
 
     /** The ONNX emotion model. */
     Model model();
@@ -56,6 +66,10 @@ public interface EmostreamConfig {
         /** Output: {@code CallEmotionStats} after every window, {@code final=true} at the end of a stream. */
         @WithDefault("call-emotion-stats")
         String stats();
+
+        /** Output: {@code AlertEvent} records (escalation, sustained negative valence, agent/customer mismatch). */
+        @WithDefault(AlertSettings.DEFAULT_TOPIC)
+        String alerts();
 
         /** Dead letters: malformed input with the original bytes and reason headers. */
         @WithDefault("call-audio-dlq")
@@ -161,6 +175,88 @@ public interface EmostreamConfig {
         /** Minimum confidence for a window to count towards escalation. */
         @WithDefault("0.6")
         float minConfidence();
+    }
+
+    /**
+     * Alert rules (produced by the topology in the same transaction as the window that raised them). Escalation
+     * alerts follow {@code emostream.escalation}; see {@link AlertSettings} for each rule's exact definition.
+     */
+    interface Alerts {
+        /**
+         * Sustained negative valence: the mean valence of a watched speaker's last {@code windows} speech windows is
+         * below this, in [-1, 1].
+         */
+        @WithName("sustained-negative-valence.threshold")
+        @WithDefault(AlertSettings.DEFAULT_NEGATIVE_VALENCE_THRESHOLD)
+        float negativeValenceThreshold();
+
+        /** Speech windows the mean valence is taken over (at least 1). */
+        @WithName("sustained-negative-valence.windows")
+        @WithDefault(AlertSettings.DEFAULT_NEGATIVE_VALENCE_WINDOWS)
+        int negativeValenceWindows();
+
+        /** Speakers watched for sustained negative valence, comma-separated ({@code CUSTOMER}, {@code AGENT}). */
+        @WithName("sustained-negative-valence.speakers")
+        @WithDefault(AlertSettings.DEFAULT_NEGATIVE_VALENCE_SPEAKERS)
+        Set<SpeakerRole> negativeValenceSpeakers();
+
+        /** Mismatch: the agent's label (in a window overlapping the customer's by at least half a window). */
+        @WithName("mismatch.agent-label")
+        @WithDefault(AlertSettings.DEFAULT_MISMATCH_AGENT_LABEL)
+        String mismatchAgentLabel();
+
+        /** Mismatch: the customer's label at the same time. */
+        @WithName("mismatch.customer-label")
+        @WithDefault(AlertSettings.DEFAULT_MISMATCH_CUSTOMER_LABEL)
+        String mismatchCustomerLabel();
+
+        /** Mismatch: minimum confidence of both windows, in [0, 1]. */
+        @WithName("mismatch.min-confidence")
+        @WithDefault(AlertSettings.DEFAULT_MISMATCH_MIN_CONFIDENCE)
+        float mismatchMinConfidence();
+    }
+
+    /**
+     * The dashboard's live feed: every instance reads {@code call-emotions}, {@code call-emotion-stats} and
+     * {@code call-emotion-alerts} itself (all partitions, no consumer group, {@code read_committed}), so any
+     * instance shows every call. See docs/dashboard.md.
+     */
+    interface Dashboard {
+        /** Read the output topics and serve {@code /dashboard/api/*}; false turns the feed off (the API answers 503). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** On start, records this far back are read first, so calls in progress show their recent history. */
+        @WithDefault("5m")
+        Duration lookBack();
+
+        /** Windows kept per call and speaker (older ones drop off the timeline). */
+        @WithDefault("200")
+        int maxWindowsPerSpeaker();
+
+        /** Alerts kept per call. */
+        @WithDefault("50")
+        int maxAlertsPerCall();
+
+        /** Calls kept; beyond this the calls updated longest ago are dropped first. */
+        @WithDefault("1000")
+        int maxCalls();
+
+        /** A call with no update for this long is dropped (an ended call gets no more updates). */
+        @WithDefault("10m")
+        Duration retention();
+
+        /** Poll timeout of the feed's consumer: an upper bound on the delay it adds. */
+        @WithDefault("100ms")
+        Duration pollTimeout();
+
+        /** Interval of the SSE keep-alive comment that stops idle connections from being closed by proxies. */
+        @WithDefault("15s")
+        Duration keepAlive();
+
+        /** Updates buffered per SSE client; a client that falls further behind is disconnected (browsers reconnect). */
+        @WithDefault("1000")
+        int clientBuffer();
     }
 
     /** Model location and ONNX Runtime threading. */

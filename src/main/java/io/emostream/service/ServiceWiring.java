@@ -4,11 +4,13 @@ import io.emostream.analysis.EmotionAnalyzer;
 import io.emostream.analysis.WindowClassifier;
 import io.emostream.dsp.SpeechGate.SpeechGateConfig;
 import io.emostream.model.EmotionModel;
+import io.emostream.avro.AlertEvent;
 import io.emostream.avro.AudioChunk;
 import io.emostream.avro.CallEmotionStats;
 import io.emostream.avro.EmotionEvent;
 import io.emostream.serde.AvroWireSerdeConfig;
 import io.emostream.serde.SchemaRegistryClient;
+import io.emostream.stream.AlertSettings;
 import io.emostream.stream.EmotionTopology;
 import io.emostream.stream.EscalationRule;
 import io.emostream.stream.TopologySettings;
@@ -71,6 +73,14 @@ public final class ServiceWiring {
                 window.trendWindows());
     }
 
+    /** Alert rules and topic from the configuration (the state store keeps its documented default name). */
+    public static AlertSettings alertSettings(EmostreamConfig config) {
+        EmostreamConfig.Alerts alerts = config.alerts();
+        return new AlertSettings(config.topics().alerts(), AlertSettings.DEFAULT_STATE_STORE,
+                alerts.negativeValenceThreshold(), alerts.negativeValenceWindows(), alerts.negativeValenceSpeakers(),
+                alerts.mismatchAgentLabel(), alerts.mismatchCustomerLabel(), alerts.mismatchMinConfidence());
+    }
+
     /** Confluent-style serde configuration: registry URL, auto-registration, specific records. */
     public static Map<String, Object> serdeConfig(EmostreamConfig config) {
         Map<String, Object> serde = new HashMap<>();
@@ -99,6 +109,20 @@ public final class ServiceWiring {
     }
 
     /**
+     * A configured value deserializer of the class named by {@code emostream.serde.deserializer} that reads into
+     * {@code type} (emostream's serde by {@code emostream.avro.reader.class}, Confluent's by
+     * {@code specific.avro.reader} and the writer schema's name).
+     */
+    public static <T> Deserializer<T> valueDeserializer(EmostreamConfig config, Class<T> type) {
+        Deserializer<T> deserializer = instantiate(config.serde().deserializer(), Deserializer.class,
+                "emostream.serde.deserializer");
+        Map<String, Object> serde = serdeConfig(config);
+        serde.put(AvroWireSerdeConfig.READER_CLASS, type.getName());
+        deserializer.configure(serde, false);
+        return deserializer;
+    }
+
+    /**
      * Registers the output schemas before any record is written, retrying a few times. Replicas that start
      * together would otherwise race to auto-register the same subject on their first window, and Apicurio answers
      * the loser with 409 (artifact exists), which fails the stream task; on a retry the registration finds the
@@ -111,7 +135,8 @@ public final class ServiceWiring {
         SchemaRegistryClient registry = new AvroWireSerdeConfig(serdeConfig(config)).newRegistryClient();
         Map<String, Schema> subjects = Map.of(
                 config.topics().events() + "-value", EmotionEvent.getClassSchema(),
-                config.topics().stats() + "-value", CallEmotionStats.getClassSchema());
+                config.topics().stats() + "-value", CallEmotionStats.getClassSchema(),
+                config.topics().alerts() + "-value", AlertEvent.getClassSchema());
         for (Map.Entry<String, Schema> subject : subjects.entrySet()) {
             for (int attempt = 1; ; attempt++) {
                 try {
@@ -141,8 +166,9 @@ public final class ServiceWiring {
         registerOutputSchemas(config);
         Serializer<EmotionEvent> events = valueSerializer(config);
         Serializer<CallEmotionStats> stats = valueSerializer(config);
+        Serializer<AlertEvent> alerts = valueSerializer(config);
         return EmotionTopology.build(topologySettings(config), classifier, chunkDeserializer(config), events, stats,
-                meters, clock);
+                alertSettings(config), alerts, meters, clock);
     }
 
     @SuppressWarnings("unchecked")

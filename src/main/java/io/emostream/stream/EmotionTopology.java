@@ -1,6 +1,7 @@
 package io.emostream.stream;
 
 import io.emostream.analysis.WindowClassifier;
+import io.emostream.avro.AlertEvent;
 import io.emostream.avro.AudioChunk;
 import io.emostream.avro.CallEmotionStats;
 import io.emostream.avro.EmotionEvent;
@@ -87,6 +88,10 @@ public final class EmotionTopology {
     static final String WINDOWER = "stream-windower";
     static final String EVENTS_SINK = "call-emotions-sink";
     static final String STATS_SINK = "call-emotion-stats-sink";
+    // With alerts, EVENTS_SINK and STATS_SINK are AlertTaps that pass records on to these sinks (see build).
+    static final String EVENTS_TOPIC_SINK = "call-emotions-topic-sink";
+    static final String STATS_TOPIC_SINK = "call-emotion-stats-topic-sink";
+    static final String ALERTS_SINK = "call-emotion-alerts-sink";
 
     private EmotionTopology() {
     }
@@ -111,6 +116,29 @@ public final class EmotionTopology {
             Serializer<CallEmotionStats> statsSerializer,
             MeterRegistry metrics,
             Clock clock) {
+        return build(settings, classifier, chunkDeserializer, eventSerializer, statsSerializer, null, null, metrics,
+                clock);
+    }
+
+    /**
+     * As above, plus the alert rules ({@link AlertRules}): with {@code alerts} non-null, the windower's two outputs
+     * go through {@link AlertTap}s (named like the sinks the windower forwards to) that pass every record on to
+     * its topic unchanged and emit {@code AlertEvent}s to {@code alerts.topic()} in the same task, hence the same
+     * exactly-once transaction. With {@code alerts} null the topology has no alert nodes (as the overload above).
+     *
+     * @param alerts          alert rules and topic, or null for none
+     * @param alertSerializer writes AlertEvent values (required with alerts)
+     */
+    public static Topology build(
+            TopologySettings settings,
+            WindowClassifier classifier,
+            Deserializer<AudioChunk> chunkDeserializer,
+            Serializer<EmotionEvent> eventSerializer,
+            Serializer<CallEmotionStats> statsSerializer,
+            AlertSettings alerts,
+            Serializer<AlertEvent> alertSerializer,
+            MeterRegistry metrics,
+            Clock clock) {
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(classifier, "classifier");
         Objects.requireNonNull(chunkDeserializer, "chunkDeserializer");
@@ -130,8 +158,26 @@ public final class EmotionTopology {
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(settings.callStatsStore()), Serdes.String(), new CallEmotionStatsSerde()),
                 WINDOWER);
-        topology.addSink(EVENTS_SINK, settings.eventsTopic(), new StringSerializer(), eventSerializer, WINDOWER);
-        topology.addSink(STATS_SINK, settings.statsTopic(), new StringSerializer(), statsSerializer, WINDOWER);
+        if (alerts == null) {
+            topology.addSink(EVENTS_SINK, settings.eventsTopic(), new StringSerializer(), eventSerializer, WINDOWER);
+            topology.addSink(STATS_SINK, settings.statsTopic(), new StringSerializer(), statsSerializer, WINDOWER);
+        } else {
+            Objects.requireNonNull(alertSerializer, "alertSerializer");
+            alerts.requireModelLabels(classifier.labels());
+            AlertRules rules = new AlertRules(alerts, settings.escalation(), settings.hop().toMillis());
+            topology.addProcessor(EVENTS_SINK, () -> new AlertTap(EVENTS_TOPIC_SINK, ALERTS_SINK, alerts.stateStore(),
+                    rules, clock), WINDOWER);
+            topology.addProcessor(STATS_SINK, () -> new AlertTap(STATS_TOPIC_SINK, ALERTS_SINK, alerts.stateStore(),
+                    rules, clock), WINDOWER);
+            topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(alerts.stateStore()),
+                    Serdes.String(), Serdes.ByteArray()), EVENTS_SINK, STATS_SINK);
+            topology.addSink(EVENTS_TOPIC_SINK, settings.eventsTopic(), new StringSerializer(), eventSerializer,
+                    EVENTS_SINK);
+            topology.addSink(STATS_TOPIC_SINK, settings.statsTopic(), new StringSerializer(), statsSerializer,
+                    STATS_SINK);
+            topology.addSink(ALERTS_SINK, alerts.topic(), new StringSerializer(), alertSerializer,
+                    EVENTS_SINK, STATS_SINK);
+        }
         topology.addSink(DeadLetters.SINK, settings.deadLetterTopic(),
                 new ByteArraySerializer(), new ByteArraySerializer(), INTAKE, WINDOWER);
         return topology;

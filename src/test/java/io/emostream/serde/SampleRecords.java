@@ -59,6 +59,25 @@ public final class SampleRecords {
                 .build();
     }
 
+    public static io.emostream.avro.AlertEvent alertEvent(String callId) {
+        return io.emostream.avro.AlertEvent.newBuilder()
+                .setCallId(callId)
+                .setSpeaker(SpeakerRole.CUSTOMER)
+                .setType(io.emostream.avro.AlertType.ESCALATION_STARTED)
+                .setFromWindowIndex(2)
+                .setToWindowIndex(4)
+                .setWindowStartOffsetMs(6000)
+                .setWindowEndOffsetMs(15000)
+                .setWindowStartTime(T0.plusMillis(6000))
+                .setWindowEndTime(T0.plusMillis(15000))
+                .setValue(null)
+                .setMessage("customer angry in 3 speech windows in a row (from window 2)")
+                .setModelId("emostream-cnn")
+                .setModelVersion("1")
+                .setRaisedAt(T0.plusMillis(15_120))
+                .build();
+    }
+
     public static CallEmotionStats callEmotionStats(String callId) {
         return CallEmotionStats.newBuilder()
                 .setCallId(callId)

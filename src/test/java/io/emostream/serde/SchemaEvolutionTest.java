@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.emostream.avro.AlertEvent;
+import io.emostream.avro.AlertType;
 import io.emostream.avro.AudioChunk;
 import io.emostream.avro.AudioEncoding;
 import io.emostream.avro.CallEmotionStats;
@@ -51,6 +53,9 @@ class SchemaEvolutionTest {
             "AudioChunk", AudioChunk.getClassSchema(),
             "EmotionEvent", EmotionEvent.getClassSchema(),
             "CallEmotionStats", CallEmotionStats.getClassSchema());
+
+    /** Records first published after v0: no previous version yet, checked against their {@code future} version. */
+    private static final Map<String, Schema> NEW_SINCE_V0 = Map.of("AlertEvent", AlertEvent.getClassSchema());
 
     private final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
     private final AvroWireFormat wireFormat = new AvroWireFormat(registry);
@@ -129,6 +134,33 @@ class SchemaEvolutionTest {
     }
 
     @Test
+    void alertEventAndItsNextVersionReadEachOther() throws IOException, SchemaValidationException {
+        Schema future = testSchema("future", "AlertEvent");
+        assertCompatible(future, AlertEvent.getClassSchema(), "AlertEvent: future reader, current writer (BACKWARD)");
+        assertCompatible(AlertEvent.getClassSchema(), future, "AlertEvent: current reader, future writer (FORWARD)");
+        new SchemaValidatorBuilder().canReadStrategy().validateAll()
+                .validate(future, List.of(AlertEvent.getClassSchema()));
+
+        // A newer producer's alert type reads as UNKNOWN; its new field is skipped.
+        AlertEvent alert = SampleRecords.alertEvent("call-evo-5");
+        GenericRecord newer = SampleRecords.readAs(alert, future);
+        assertEquals(1, newer.get("severity"), "field missing in today's records takes its default");
+        newer.put("type", new GenericData.EnumSymbol(future.getField("type").schema(), "LONG_SILENCE"));
+        newer.put("severity", 3);
+        byte[] payload = AvroWireFormat.encode(registry.register("call-emotion-alerts-value", future), future, newer);
+        AlertEvent read = wireFormat.decode(payload, AlertEvent.class);
+        assertEquals(AlertType.UNKNOWN, read.getType());
+        alert.setType(AlertType.UNKNOWN);
+        assertEquals(alert, read);
+
+        // ...and a future reader reads today's bytes with the new field's default.
+        GenericRecord fromToday = new GenericDatumReader<GenericRecord>(AlertEvent.getClassSchema(), future)
+                .read(null, DecoderFactory.get().binaryDecoder(avroBinary(SampleRecords.alertEvent("call-evo-6")), null));
+        assertEquals("ESCALATION_STARTED", fromToday.get("type").toString());
+        assertEquals(1, fromToday.get("severity"));
+    }
+
+    @Test
     void rulesCatchWhatWouldBreakReaders() {
         Schema current = AudioChunk.getClassSchema();
 
@@ -187,17 +219,21 @@ class SchemaEvolutionTest {
         // Shared named types first, as the avro-maven-plugin imports them.
         parser.parse(Paths.get("schemas", "SpeakerRole.avsc").toFile());
         parser.parse(Paths.get("schemas", "AudioEncoding.avsc").toFile());
+        parser.parse(Paths.get("schemas", "AlertType.avsc").toFile());
+        Set<String> sharedTypes = Set.of("SpeakerRole", "AudioEncoding", "AlertType");
+        Map<String, Schema> covered = new java.util.HashMap<>(CURRENT);
+        covered.putAll(NEW_SINCE_V0);
         try (DirectoryStream<Path> files = Files.newDirectoryStream(Paths.get("schemas"), "*.avsc")) {
             for (Path file : files) {
                 String name = file.getFileName().toString().replace(".avsc", "");
-                if (!name.equals("SpeakerRole") && !name.equals("AudioEncoding")) {
+                if (!sharedTypes.contains(name)) {
                     records.add(parser.parse(file.toFile()));
                 }
             }
         }
-        assertEquals(CURRENT.keySet().size(), records.size(), "every record schema is covered by this test");
+        assertEquals(covered.keySet().size(), records.size(), "every record schema is covered by this test");
         for (Schema record : records) {
-            assertEquals(JavaSchemaProperties.strip(CURRENT.get(record.getName())), record,
+            assertEquals(JavaSchemaProperties.strip(covered.get(record.getName())), record,
                     record.getName() + ": generated class matches schemas/ (apart from avro.java.string)");
             for (Schema.Field field : record.getFields()) {
                 Schema type = field.schema();

@@ -58,6 +58,7 @@ class SerdeRegistryIT {
         assertRoundTrip("call-audio", SampleRecords.audioChunk("call-it-1", 0), AudioChunk.class);
         assertRoundTrip("call-emotions", SampleRecords.emotionEvent("call-it-1"), EmotionEvent.class);
         assertRoundTrip("call-emotion-stats", SampleRecords.callEmotionStats("call-it-1"), CallEmotionStats.class);
+        assertRoundTrip("call-emotion-alerts", SampleRecords.alertEvent("call-it-1"), io.emostream.avro.AlertEvent.class);
     }
 
     private <T extends SpecificRecord> void assertRoundTrip(String topic, T record, Class<T> type) throws Exception {

@@ -32,7 +32,8 @@ public class LocalKafkaStackResource implements QuarkusTestResourceLifecycleMana
     @Override
     public Map<String, String> start() {
         kafka = EmbeddedKafka.start();
-        kafka.createTopics(Map.of("call-audio", 2, "call-emotions", 2, "call-emotion-stats", 2, "call-audio-dlq", 1));
+        kafka.createTopics(Map.of("call-audio", 2, "call-emotions", 2, "call-emotion-stats", 2, "call-emotion-alerts", 2,
+                "call-audio-dlq", 1));
         registry = ApicurioRegistry.start(ServiceProcess.apicurioHome(), freePort(), Duration.ofMinutes(2));
         int httpPort = freePort();
         try {

@@ -9,15 +9,37 @@ import io.emostream.cli.CallAudioSender;
 import io.emostream.cli.Main;
 import io.emostream.cli.ProduceCommand;
 import io.emostream.cli.SyntheticSpeech;
+import io.emostream.avro.AlertEvent;
+import io.emostream.avro.CallEmotionStats;
+import io.emostream.avro.EmotionEvent;
+import io.emostream.dashboard.DashboardFeed;
+import io.emostream.dashboard.DashboardState;
+import jakarta.inject.Inject;
+import io.emostream.serde.AvroWireDeserializer;
+import io.emostream.serde.AvroWireSerdeConfig;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.HashMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,6 +71,16 @@ class ServiceQuarkusTest {
 
     @ConfigProperty(name = "emostream.serde.schema-registry-url")
     String registryUrl;
+
+    @TestHTTPResource("/dashboard/api/events")
+    URL dashboardEvents;
+
+    @Inject
+    EmostreamConfig emostream;
+
+    /** One server-sent event as received, with the time it arrived. */
+    record Sse(String name, String data, long arrivedNanos) {
+    }
 
     @Test
     void servesHealthModelAndCallStatistics() throws Exception {
@@ -115,6 +147,144 @@ class ServiceQuarkusTest {
                 .body(containsString("emostream_"))
                 .body(containsString("kafka_stream"))
                 .body(not(containsString("emostream_nonexistent")));
+    }
+
+    /**
+     * The dashboard: the page is served by the service, and its event stream starts with a snapshot and then pushes
+     * every window of a produced call, its final statistics, within 1 s of the window reaching an independent
+     * read_committed consumer (polling every 10 ms: as close to "committed" as a client can observe).
+     */
+    @Test
+    void dashboardPushesEveryWindowOfACallWithinASecond() throws Exception {
+        awaitReady();
+        given().get("/dashboard/").then().statusCode(200).contentType(containsString("text/html"))
+                .body(containsString("<script src=\"app.js\"></script>"));
+        given().get("/dashboard/app.js").then().statusCode(200).body(containsString("EventSource"));
+        given().get("/dashboard/api/calls/never-seen").then().statusCode(404)
+                .body("error", containsString("never-seen"));
+
+        List<Sse> received = new CopyOnWriteArrayList<>();
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<Stream<String>> stream = http.send(HttpRequest.newBuilder(dashboardEvents.toURI())
+                .header("Accept", "text/event-stream").GET().build(), HttpResponse.BodyHandlers.ofLines());
+        assertEquals(200, stream.statusCode());
+        assertTrue(stream.headers().firstValue("content-type").orElse("").startsWith("text/event-stream"));
+        Thread reader = new Thread(() -> {
+            String[] name = {null};
+            StringBuilder data = new StringBuilder();
+            try {
+                stream.body().forEach(line -> {
+                    if (line.startsWith("event:")) {
+                        name[0] = line.substring(6).trim();
+                    } else if (line.startsWith("data:")) {
+                        data.append(line.substring(5).trim());
+                    } else if (line.isEmpty() && name[0] != null) {
+                        received.add(new Sse(name[0], data.toString(), System.nanoTime()));
+                        name[0] = null;
+                        data.setLength(0);
+                    }
+                });
+            } catch (java.io.UncheckedIOException closed) {
+                // the test closed the stream
+            }
+        }, "sse-reader");
+        reader.setDaemon(true);
+        reader.start();
+
+        Map<String, Object> config = new HashMap<>();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
+        config.put(AvroWireSerdeConfig.SCHEMA_REGISTRY_URL, registryUrl);
+        config.put(AvroWireSerdeConfig.READER_CLASS, EmotionEvent.class.getName());
+        Map<Long, Long> committedAt = new ConcurrentHashMap<>();
+        String callId = "dashboard-call-" + System.nanoTime();
+        AvroWireDeserializer<EmotionEvent> values = new AvroWireDeserializer<>();
+        values.configure(config, false);
+        try (KafkaConsumer<String, EmotionEvent> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
+                values)) {
+            List<TopicPartition> partitions = consumer.partitionsFor("call-emotions").stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToEnd(partitions);
+            partitions.forEach(consumer::position);
+            Instant deadline = Instant.now().plusSeconds(30);
+            while (received.stream().noneMatch(e -> e.name().equals("snapshot")) && Instant.now().isBefore(deadline)) {
+                Thread.sleep(50);
+            }
+            assertEquals("snapshot", received.get(0).name(), "a snapshot comes first: " + received);
+
+            CallAudioSender.CallStream call = new CallAudioSender.CallStream(callId, List.of(SpeakerRole.CUSTOMER),
+                    16000, AudioEncoding.PCM16LE,
+                    new float[][] {SyntheticSpeech.generate(SyntheticSpeech.Profile.CALM, 9.5, 16000, 11)});
+            Thread sender = new Thread(() -> {
+                try (Producer<String, AudioChunk> producer = ProduceCommand.newProducer(bootstrap, registryUrl)) {
+                    new CallAudioSender(producer, "call-audio", Duration.ofMillis(100), true).send(call);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, "call-sender");
+            sender.start();
+            deadline = Instant.now().plusSeconds(60);
+            while (Instant.now().isBefore(deadline) && received.stream().noneMatch(e -> e.name().equals("stats")
+                    && e.data().contains(callId) && e.data().contains("\"final\":true"))) {
+                for (ConsumerRecord<String, EmotionEvent> record : consumer.poll(Duration.ofMillis(10))) {
+                    if (record.key().equals(callId)) {
+                        committedAt.putIfAbsent(record.value().getWindowIndex(), System.nanoTime());
+                    }
+                }
+            }
+            sender.join();
+        }
+        List<Sse> windows = received.stream().filter(e -> e.name().equals("window") && e.data().contains(callId))
+                .toList();
+        assertEquals(3, windows.size(), "9.5 s: 3 windows (the 0.5 s tail is too short): " + windows);
+        assertEquals(3, committedAt.size(), "the independent consumer saw the same windows: " + committedAt);
+        for (long index = 0; index < 3; index++) {
+            long i = index;
+            Sse pushed = windows.stream().filter(e -> e.data().contains("\"index\":" + i + ",")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no window " + i + " in " + windows));
+            long lagMs = (pushed.arrivedNanos() - committedAt.get(index)) / 1_000_000;
+            assertTrue(lagMs < 1000, "window " + index + " pushed " + lagMs + " ms after it was committed");
+        }
+        given().get("/dashboard/api/calls/{id}", callId).then().statusCode(200)
+                .body("ended", equalTo(true))
+                .body("speakers.CUSTOMER.windows.size()", equalTo(3))
+                .body("speakers.CUSTOMER.stats.final", equalTo(true))
+                .body("speakers.CUSTOMER.stats.windowsTotal", equalTo(3));
+        given().get("/dashboard/api/calls").then().statusCode(200).body("calls.callId", hasItem(callId));
+        stream.body().close();
+
+        // A new instance's feed reads the look-back first: the ended call is there with its history ...
+        DashboardState replayed = new DashboardState(10, 10, 10, Duration.ofMinutes(10), AvroJson::toPlain);
+        try (DashboardFeed feed = newFeed(replayed, Duration.ofMinutes(5))) {
+            Instant deadline = Instant.now().plusSeconds(30);
+            while (!replayed.call(callId).map(c -> Boolean.TRUE.equals(c.get("ended"))).orElse(false)
+                    && Instant.now().isBefore(deadline)) {
+                Thread.sleep(100);
+            }
+            assertEquals(true, replayed.call(callId).orElseThrow(() -> new AssertionError("not replayed"))
+                    .get("ended"));
+        }
+        // ... and with (almost) no look-back it starts at the end.
+        DashboardState fresh = new DashboardState(10, 10, 10, Duration.ofMinutes(10), AvroJson::toPlain);
+        try (DashboardFeed feed = newFeed(fresh, Duration.ofMillis(1))) {
+            Instant deadline = Instant.now().plusSeconds(30);
+            while (feed.assignment().size() < 6 && Instant.now().isBefore(deadline)) {
+                Thread.sleep(100);
+            }
+            assertEquals(6, feed.assignment().size(), "all partitions of the three topics");
+            Thread.sleep(1500);
+            assertTrue(fresh.call(callId).isEmpty(), "nothing older than the look-back is read");
+        }
+    }
+
+    private DashboardFeed newFeed(DashboardState state, Duration lookBack) {
+        return new DashboardFeed(Map.of("bootstrap.servers", bootstrap), "call-emotions", "call-emotion-stats",
+                "call-emotion-alerts", ServiceWiring.valueDeserializer(emostream, EmotionEvent.class),
+                ServiceWiring.valueDeserializer(emostream, CallEmotionStats.class),
+                ServiceWiring.valueDeserializer(emostream, AlertEvent.class), state, lookBack, Duration.ofMillis(100),
+                java.time.Clock.systemUTC()).start();
     }
 
     private static void awaitReady() throws InterruptedException {

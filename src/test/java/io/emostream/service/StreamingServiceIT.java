@@ -70,7 +70,8 @@ class StreamingServiceIT {
     @BeforeAll
     static void startStack() throws Exception {
         kafka = EmbeddedKafka.start();
-        kafka.createTopics(Map.of("call-audio", 4, "call-emotions", 4, "call-emotion-stats", 4, "call-audio-dlq", 1));
+        kafka.createTopics(Map.of("call-audio", 4, "call-emotions", 4, "call-emotion-stats", 4, "call-emotion-alerts", 4,
+                "call-audio-dlq", 1));
         registry = ApicurioRegistry.start(ServiceProcess.apicurioHome(),
                     LocalKafkaStackResource.freePort(), Duration.ofMinutes(2));
         workDir = Files.createDirectories(Path.of("target", "it-service"));
@@ -167,6 +168,22 @@ class StreamingServiceIT {
             assertTrue(localCalls.contains(call.callId()), call.callId() + " listed by its owner: " + localCalls);
         }
         assertEquals(404, get(ports[0], "/calls/no-such-call/stats").statusCode());
+
+        // The dashboard: each replica reads all partitions itself, so both show every call, ended, with all windows
+        // (within a second of the finals this test read; allow a little more on a busy machine).
+        Thread.sleep(2000);
+        for (int port : ports) {
+            for (CallStream call : calls) {
+                HttpResponse<String> response = get(port, "/dashboard/api/calls/" + call.callId());
+                assertEquals(200, response.statusCode(), port + ": " + response.body());
+                assertTrue(response.body().contains("\"ended\":true"), port + ": " + response.body());
+                for (SpeakerRole speaker : call.speakers()) {
+                    int windows = expectedWindows.get(call.callId() + "/" + speaker);
+                    assertTrue(response.body().contains("\"windowsTotal\":" + windows + ","),
+                            port + " " + call.callId() + "/" + speaker + ": " + response.body());
+                }
+            }
+        }
     }
 
     @Test

@@ -1,0 +1,127 @@
+// Drives the dashboard in the system's headless Chromium (never a downloaded browser). Run by DashboardBrowserIT,
+// which starts the service against a real broker and registry and produces the call:
+//
+//   DASHBOARD_URL=http://localhost:PORT/dashboard/ CALL_ID=... SCREENSHOT=... node dashboard.test.mjs
+//
+// Protocol on stdio: this script prints "READY" once the page is loaded and its live feed connected; the IT then
+// streams the call at real-time pace and writes "PRODUCING" to stdin when the first chunk has been sent. Checks:
+// the call appears within 5 s of that (its first window needs 3 s of audio), its timeline grows window by window,
+// an escalation alert appears, and the call's detail view shows the final summary once the call has ended.
+// Exit code 0 when every check passed; the failure is printed otherwise.
+import { chromium } from 'playwright-core';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+const url = required('DASHBOARD_URL');
+const callId = required('CALL_ID');
+const screenshot = process.env.SCREENSHOT;
+const detailScreenshot = process.env.DETAIL_SCREENSHOT;
+const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
+
+function required(name) {
+  const value = process.env[name];
+  if (!value) {
+    console.error(`${name} is not set`);
+    process.exit(2);
+  }
+  return value;
+}
+
+function check(condition, message) {
+  if (!condition) throw new Error(message);
+  console.log(`ok - ${message}`);
+}
+
+const stdinLines = createInterface({ input: process.stdin });
+function awaitLine(expected, timeoutMs) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no "${expected}" on stdin within ${timeoutMs} ms`)), timeoutMs);
+    stdinLines.on('line', (line) => {
+      if (line.trim() === expected) {
+        clearTimeout(timer);
+        resolve(Date.now());
+      }
+    });
+  });
+}
+
+const userDataDir = mkdtempSync(join(tmpdir(), 'emostream-chromium-'));
+let context;
+let exitCode = 1;
+try {
+  context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: chromiumPath,
+    headless: true,
+    viewport: { width: 1280, height: 760 },
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic',
+      '--no-first-run', '--disable-component-update', '--disable-sync'],
+  });
+  const page = context.pages()[0] || await context.newPage();
+  const pageErrors = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(m.text()); });
+  page.on('response', (r) => { if (r.status() >= 400) pageErrors.push(`${r.status()} ${r.url()}`); });
+  // Offline: nothing but the service itself may be asked for anything.
+  const foreign = [];
+  page.on('request', (r) => { if (!r.url().startsWith(new URL(url).origin)) foreign.push(r.url()); });
+
+  await page.goto(url);
+  check((await page.title()).includes('emostream'), 'the page loads');
+  await page.waitForSelector('#connection.live', { timeout: 15000 });
+  check(true, 'the live feed is connected');
+  const producing = awaitLine('PRODUCING', 120000);
+  console.log('READY');
+  const sentAt = await producing;
+
+  const card = `#calls .card[data-call-id="${callId}"]`;
+  await page.waitForSelector(card, { timeout: Math.max(1, 5000 - (Date.now() - sentAt)) });
+  check(Date.now() - sentAt <= 5000, `the call appears ${Date.now() - sentAt} ms after its first chunk was sent (limit 5000)`);
+
+  // The customer's timeline, sampled every 100 ms until the escalation alert shows.
+  const counts = [];
+  const alert = `#alerts .alert[data-type="ESCALATION_STARTED"][data-call-id="${callId}"]`;
+  const deadline = Date.now() + 60000;
+  while (Date.now() < deadline) {
+    const n = await page.locator(`${card} [data-speaker="CUSTOMER"] .timeline .window`).count();
+    if (counts.length === 0 || counts[counts.length - 1] !== n) counts.push(n);
+    if (await page.locator(alert).count() > 0) break;
+    await page.waitForTimeout(100);
+  }
+  console.log(`customer timeline lengths seen: ${counts.join(', ')}`);
+  check(counts.slice(0, 3).join(',') === '1,2,3', 'the timeline grows window by window (1, 2, 3)');
+  check(await page.locator(alert).count() === 1, 'an escalation alert appears');
+  check(await page.locator(`${card} [data-escalation="true"]`).count() === 1, 'the call is marked as escalating');
+  await page.waitForSelector(`${card} [data-speaker="CUSTOMER"] .current [data-label="angry"]`, { timeout: 2000 });
+  check(true, "the customer's current emotion is shown (angry)");
+  check(await page.locator(`#alerts .alert[data-type="AGENT_CUSTOMER_MISMATCH"][data-call-id="${callId}"]`).count() >= 1,
+    'a mismatch alert appears');
+  if (screenshot) {
+    await page.screenshot({ path: screenshot });
+    console.log(`screenshot: ${screenshot}`);
+  }
+
+  await page.click(`${card} .card-head a`);
+  await page.waitForSelector(`.detail[data-call-id="${callId}"]`, { timeout: 5000 });
+  check(true, 'the detail view opens');
+  await page.waitForSelector('#summary[data-final="true"]', { timeout: 60000 });
+  const finals = await page.locator('#summary tr[data-final="true"]').count();
+  check(finals === 2, `the final summary shows both speakers (${finals})`);
+  check((await page.locator('.detail h2', { hasText: 'Final summary' }).count()) === 1, 'it is titled "Final summary"');
+  check(await page.locator('.detail svg.chart path.valence').count() === 2, 'valence/arousal charts per speaker');
+  if (detailScreenshot) {
+    await page.screenshot({ path: detailScreenshot, fullPage: true });
+    console.log(`screenshot: ${detailScreenshot}`);
+  }
+  check(pageErrors.length === 0, `no script errors (${pageErrors.join('; ')})`);
+  check(foreign.length === 0, `no request left the service (${foreign.join(', ')})`);
+  exitCode = 0;
+} catch (e) {
+  console.error(`FAILED: ${e.message}`);
+} finally {
+  if (context) await context.close();
+  rmSync(userDataDir, { recursive: true, force: true });
+  stdinLines.close();
+}
+process.exit(exitCode);
