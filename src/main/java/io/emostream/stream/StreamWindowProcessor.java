@@ -368,8 +368,8 @@ final class StreamWindowProcessor implements Processor<String, ValidatedChunk, O
     }
 
     /**
-     * Ends a stream: fills remaining gaps, emits complete windows and a last partial window of at least
-     * {@code minLastWindow} that holds audio no earlier window covered (zero-padded), emits the final statistics
+     * Ends a stream: fills remaining gaps, emits complete windows and a last partial window (zero-padded) when it
+     * holds at least {@code minLastWindow} of audio no earlier window covered ({@link io.emostream.analysis.WindowPolicy}), emits the final statistics
      * and deletes the stream's chunks; the state is replaced by an ended marker.
      */
     private void finish(StreamKey key, StreamState state, long timestamp, long now, boolean inactivity) {
@@ -385,9 +385,8 @@ final class StreamWindowProcessor implements Processor<String, ValidatedChunk, O
             }
         }
         long start = state.windowIndex * hopSamples;
-        long remaining = state.contiguousSamples - start;
-        long minLast = Math.max(1, TopologySettings.samplesOf(settings.minLastWindow(), state.sampleRate));
-        if (remaining >= minLast && state.contiguousSamples > state.lastWindowEndSample) {
+        if (settings.windowPolicy().lastWindowDue(state.contiguousSamples, start, state.lastWindowEndSample,
+                state.sampleRate)) {
             emitWindow(key, state, start, state.contiguousSamples, timestamp);
         }
         emitStats(key, state, true, timestamp);
