@@ -2,6 +2,7 @@ package io.emostream.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.emostream.analysis.EmotionAnalyzer;
+import io.emostream.analysis.WindowPolicy;
 import io.emostream.analysis.WindowResult;
 import io.emostream.audio.AudioFiles;
 import io.emostream.audio.Resampler;
@@ -43,8 +44,9 @@ final class ClassifyCommand implements Command {
 
                 Classifies each WAV or FLAC file window by window: resample to the model rate, speech gate,
                 log-mel, CNN. A stereo file is two streams, one per channel. Windows start every --hop; a tail
-                that holds at least half a window of audio not yet covered gets one more, zero-padded window
-                (a shorter tail is skipped); a file shorter than a window is one padded window. Windows longer
+                that holds at least 1 s (or the window, if shorter) of audio not yet covered gets one more,
+                zero-padded window, as in the service (emostream.window.min-last-window); a shorter tail is
+                skipped, and a file shorter than that is an error (no window). Windows longer
                 than the model's own (3 s) are centre-cropped to it.
 
                 options:
@@ -111,11 +113,16 @@ final class ClassifyCommand implements Command {
             }
         }
         int rate = resampleHere ? modelRate : sourceRate;
-        int windowSamples = samples(window, rate);
-        int hopSamples = samples(hop, rate);
+        WindowPolicy policy = WindowPolicy.of(window, hop);
+        int windowSamples = (int) policy.windowSamples(rate);
         for (int channel = 0; channel < channels.length; channel++) {
             float[] samples = channels[channel];
-            List<Integer> starts = Windowing.starts(samples.length, windowSamples, hopSamples);
+            List<Integer> starts = policy.starts(samples.length, rate).stream().map(Long::intValue).toList();
+            if (starts.isEmpty()) {
+                throw new IllegalArgumentException(Json.round((double) samples.length / rate, 3) + " s of audio is "
+                        + "shorter than the shortest window classified (" + policy.minLastWindow().toMillis()
+                        + " ms of audio, as in the service): no window");
+            }
             List<Future<List<WindowResult>>> batches = new ArrayList<>();
             for (int first = 0; first < starts.size(); first += BATCH) {
                 List<Integer> batchStarts = starts.subList(first, Math.min(starts.size(), first + BATCH));

@@ -104,8 +104,11 @@ public interface EmostreamConfig {
         @WithDefault("1s")
         Duration punctuationInterval();
 
-        /** Shortest trailing partial window (at the end of a stream) that is still classified. */
-        @WithDefault("1s")
+        /**
+         * Least audio no earlier window covered for a trailing partial window (at the end of a stream) to be
+         * classified; the rule of {@link io.emostream.analysis.WindowPolicy}, shared with {@code classify}.
+         */
+        @WithDefault(io.emostream.analysis.WindowPolicy.DEFAULT_MIN_LAST_WINDOW)
         Duration minLastWindow();
 
         /** Length of {@code recentLabels} in the statistics and of the valence trend, in windows (at least 2). */

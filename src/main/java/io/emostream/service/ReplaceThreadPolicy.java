@@ -11,8 +11,9 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 
 /**
- * What happens when a stream thread dies. Malformed input never gets here (it goes to the dead-letter topic), so
- * an exception that does is most likely transient (schema registry or broker trouble): the thread is replaced
+ * What happens when a stream thread dies. Malformed input never gets here (it goes to the dead-letter topic), nor
+ * does a valid record whose processing fails (also a dead letter, ADR 8), so an exception that does is most likely
+ * transient (schema registry or broker trouble): the thread is replaced
  * and, with exactly-once, resumes from the last committed transaction with nothing lost or duplicated. More
  * than {@value #MAX_REPLACEMENTS} failures within {@link #PERIOD} look permanent: the client shuts down, Kafka
  * Streams goes to ERROR, liveness fails and the orchestrator restarts the instance.

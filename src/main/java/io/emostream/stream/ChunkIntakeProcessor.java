@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -62,13 +63,23 @@ final class ChunkIntakeProcessor implements Processor<byte[], byte[], Object, Ob
 
     @Override
     public void process(Record<byte[], byte[]> record) {
+        ValidatedChunk chunk;
         try {
-            ValidatedChunk chunk = validate(record);
-            metrics.chunks.increment();
-            context.forward(record.withKey((Object) chunk.callId()).withValue((Object) chunk), EmotionTopology.WINDOWER);
+            chunk = validate(record);
         } catch (Rejection rejection) {
             deadLetters.send(context, record, rejection.reason, rejection.getMessage());
+            return;
+        } catch (KafkaException e) {
+            throw e; // the registry or the client, not the record (see the class comment)
+        } catch (RuntimeException e) {
+            // A bug meeting this record: dead-lettered like bad data, so that it cannot stop the task.
+            deadLetters.send(context, record, DeadLetterReason.PROCESSING_FAILED, "intake could not process the record",
+                    e, null);
+            return;
         }
+        metrics.chunks.increment();
+        // Outside the try: the windower contains its own failures, and what it rethrows must fail the task.
+        context.forward(record.withKey((Object) chunk.callId()).withValue((Object) chunk), EmotionTopology.WINDOWER);
     }
 
     private ValidatedChunk validate(Record<byte[], byte[]> record) throws Rejection {

@@ -2,7 +2,8 @@ package io.emostream.stream;
 
 /**
  * Machine-readable reason of a dead letter, written to header {@value DeadLetters#REASON_HEADER}. The first seven
- * mirror the wire-format errors of the Avro deserializer; the rest are checks of the decoded chunk. Constants are
+ * mirror the wire-format errors of the Avro deserializer; then come checks of the decoded chunk, and last the two
+ * processing failures. Constants are
  * written verbatim into headers and metric tags: never rename one. docs/operations.md lists them all.
  */
 public enum DeadLetterReason {
@@ -62,5 +63,19 @@ public enum DeadLetterReason {
      * The (call, speaker) stream ended (end-of-stream or inactivity) less than one inactivity timeout ago: a
      * straggler, or a call id reused too soon. Also counted as late. After the timeout the id starts a new call.
      */
-    STREAM_ENDED
+    STREAM_ENDED,
+    /**
+     * A valid chunk whose processing threw: the classifier or model failed on a window it completed (the window is
+     * skipped, the stream goes on), or the stream's stored chunks could not be read (the stream is ended). Headers
+     * {@value DeadLetters#EXCEPTION_HEADER} and {@value DeadLetters#MESSAGE_HEADER} name the exception. When a
+     * wall-clock check (gap wait, inactivity) completed the window there is no input record: the key is the call
+     * id and the value is null.
+     */
+    PROCESSING_FAILED,
+    /**
+     * A stream-state entry this release cannot decode (unknown format version, e.g. written by a newer release, or
+     * corrupt): the dead letter's key is the call id, its value the entry's bytes, header
+     * {@value DeadLetters#STORE_HEADER} the store; the stream is ended. Not an input record.
+     */
+    STATE_UNREADABLE
 }

@@ -37,6 +37,10 @@ final class DeadLetters {
     static final String TRUNCATED_HEADER = "emostream.dlq.truncated";
     static final String HEADERS_DROPPED_HEADER = "emostream.dlq.headers.dropped";
     static final String KEY_TRUNCATED_HEADER = "emostream.dlq.key.truncated";
+    /** Class name of the exception of a {@link DeadLetterReason#PROCESSING_FAILED} or {@code STATE_UNREADABLE}. */
+    static final String EXCEPTION_HEADER = "emostream.dlq.exception";
+    /** Store whose entry a {@link DeadLetterReason#STATE_UNREADABLE} dead letter holds. */
+    static final String STORE_HEADER = "emostream.dlq.store";
     static final int MAX_MESSAGE_CHARS = 2000;
     /** Estimated bytes of a record besides key, value and headers (batch header, lengths, attributes). */
     static final int RECORD_OVERHEAD = 128;
@@ -56,9 +60,26 @@ final class DeadLetters {
      * the context's record metadata is that of the original record.
      */
     void send(ProcessorContext<?, ?> context, Record<byte[], byte[]> original, DeadLetterReason reason, String message) {
+        send(context, original, reason, message, null, null);
+    }
+
+    /**
+     * As {@link #send(ProcessorContext, Record, DeadLetterReason, String)} for a failure: {@value #EXCEPTION_HEADER}
+     * names the exception's class, the message header ends with the exception's message; {@code store}, if not
+     * null, goes to {@value #STORE_HEADER}.
+     */
+    void send(ProcessorContext<?, ?> context, Record<byte[], byte[]> original, DeadLetterReason reason, String message,
+              Throwable exception, String store) {
         Optional<RecordMetadata> source = context.recordMetadata();
         Headers own = new RecordHeaders();
         own.add(REASON_HEADER, utf8(reason.name()));
+        if (exception != null) {
+            own.add(EXCEPTION_HEADER, utf8(exception.getClass().getName()));
+            message = message + ": " + exception.getClass().getSimpleName() + ": " + exception.getMessage();
+        }
+        if (store != null) {
+            own.add(STORE_HEADER, utf8(store));
+        }
         own.add(MESSAGE_HEADER, utf8(message.length() > MAX_MESSAGE_CHARS
                 ? message.substring(0, MAX_MESSAGE_CHARS) + "..." : message));
         own.add(TOPIC_HEADER, utf8(source.map(RecordMetadata::topic).orElse("")));

@@ -74,6 +74,11 @@ import org.apache.kafka.streams.state.Stores;
  *   <li><b>Inference</b> happens on the stream thread, in one method
  *       ({@code StreamWindowProcessor.classify}), and costs about 10 ms per window. Windows that hold only gap
  *       silence are not classified.</li>
+ *   <li><b>Failures</b> of valid records are contained (docs/adr/0008-processing-failures.md): a window whose
+ *       classification throws is skipped and the record that completed it dead-lettered as
+ *       {@code PROCESSING_FAILED} with {@code emostream.dlq.exception}; any other failure of a stream, or a
+ *       stream-state entry that does not decode ({@code STATE_UNREADABLE}), ends that stream only. Kafka's own
+ *       exceptions still fail the task.</li>
  *   <li><b>Time</b>: all wall-clock readings (gap wait, inactivity, {@code processedAt}, {@code updatedAt},
  *       latency) come from the given {@link Clock}; the wall-clock punctuation every
  *       {@code punctuationInterval} only triggers the checks. Output records of a window carry the timestamp

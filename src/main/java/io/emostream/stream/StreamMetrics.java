@@ -23,7 +23,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@value #DEAD_LETTERS} counter, tag {@code reason}: records sent to the dead-letter topic;</li>
  *   <li>{@value #GAPS} counter: missing chunks filled with silence; {@value #GAP_FILL} counter: ms filled;</li>
  *   <li>{@value #DUPLICATES} counter and {@value #LATE} counter: per stream (a stereo chunk counts twice);</li>
- *   <li>{@value #STREAMS_ENDED} counter, tag {@code cause=end_of_stream|inactivity}.</li>
+ *   <li>{@value #STREAMS_ENDED} counter, tag {@code cause=end_of_stream|inactivity|processing_failed};</li>
+ *   <li>{@value #FAILED_WINDOWS} counter: windows skipped because classifying them threw (each also behind a
+ *       {@code PROCESSING_FAILED} dead letter).</li>
  * </ul>
  */
 final class StreamMetrics {
@@ -39,6 +41,7 @@ final class StreamMetrics {
     static final String DUPLICATES = "emostream_duplicate_chunks_total";
     static final String LATE = "emostream_late_chunks_total";
     static final String STREAMS_ENDED = "emostream_streams_ended_total";
+    static final String FAILED_WINDOWS = "emostream_failed_windows_total";
 
     final Counter chunks;
     final Counter speechWindows;
@@ -52,6 +55,8 @@ final class StreamMetrics {
     final Counter late;
     final Counter endedByEndOfStream;
     final Counter endedByInactivity;
+    final Counter endedByFailure;
+    final Counter failedWindows;
     private final Map<DeadLetterReason, Counter> deadLetters = new EnumMap<>(DeadLetterReason.class);
 
     StreamMetrics(MeterRegistry registry) {
@@ -72,6 +77,9 @@ final class StreamMetrics {
                 .register(registry);
         endedByEndOfStream = Counter.builder(STREAMS_ENDED).tag("cause", "end_of_stream").register(registry);
         endedByInactivity = Counter.builder(STREAMS_ENDED).tag("cause", "inactivity").register(registry);
+        endedByFailure = Counter.builder(STREAMS_ENDED).tag("cause", "processing_failed").register(registry);
+        failedWindows = Counter.builder(FAILED_WINDOWS).description("Windows skipped because classifying them failed")
+                .register(registry);
         for (DeadLetterReason reason : DeadLetterReason.values()) {
             deadLetters.put(reason, Counter.builder(DEAD_LETTERS).tag("reason", reason.name())
                     .description("Input records sent to the dead-letter topic").register(registry));

@@ -137,12 +137,31 @@ final class StreamState {
         return bytes.toByteArray();
     }
 
+    /**
+     * Decodes an entry written by {@link #encode()} of this or an earlier release (only version {@value #VERSION}
+     * exists so far; a new version must keep decoding the old ones, see {@code StateCodecTest}).
+     *
+     * @throws UnreadableStateException for an unknown version, or bytes that are not a valid entry of their version
+     */
     static StreamState decode(byte[] value) {
+        if (value == null || value.length == 0) {
+            throw new UnreadableStateException("stream state: empty entry", null);
+        }
+        if (value[0] != VERSION) {
+            throw new UnreadableStateException("stream state: unknown format version " + value[0] + " (this release "
+                    + "reads version " + VERSION + ")", null);
+        }
+        try {
+            return decodeVersion1(value);
+        } catch (RuntimeException e) {
+            throw new UnreadableStateException("stream state: " + value.length + " bytes of version " + VERSION
+                    + " do not decode (" + e + ")", e);
+        }
+    }
+
+    private static StreamState decodeVersion1(byte[] value) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(value))) {
-            byte version = in.readByte();
-            if (version != VERSION) {
-                throw new IllegalStateException("stream state: unknown format version " + version + ", expected " + VERSION);
-            }
+            in.readByte(); // version, checked by decode
             StreamState state = new StreamState();
             state.ended = in.readBoolean();
             state.lastActivityMs = in.readLong();
@@ -174,6 +193,9 @@ final class StreamState {
                 state.filledRanges.addLast(new long[] {in.readLong(), in.readLong()});
             }
             state.stats = SpeakerStats.read(in);
+            if (in.available() > 0) {
+                throw new IOException(in.available() + " bytes left over");
+            }
             return state;
         } catch (IOException e) {
             throw new UncheckedIOException("stream state: cannot decode " + value.length + " bytes", e);

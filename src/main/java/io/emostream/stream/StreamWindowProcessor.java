@@ -4,12 +4,14 @@ import io.emostream.analysis.WindowClassifier;
 import io.emostream.analysis.WindowResult;
 import io.emostream.avro.CallEmotionStats;
 import io.emostream.avro.EmotionEvent;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -27,6 +29,14 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * <p>Per chunk it writes the chunk's own samples (one chunk-store entry) and the small stream-state record;
  * only when a window is complete does it read the chunks of that window (range scan) and delete those the next
  * window no longer needs.
+ *
+ * <p>Failures are contained per stream (docs/adr/0008-processing-failures.md): a window whose classification throws
+ * is skipped (counted, the cursor moves past it, the record that completed it is dead-lettered with
+ * {@code PROCESSING_FAILED}); any other exception while a stream is processed (unreadable state or chunk entries, a
+ * bug) ends that stream, dead-letters the record and leaves every other stream alone. Kafka's own exceptions
+ * ({@link KafkaException}: producer fenced, store or registry failures) are not the record's fault and still fail
+ * the task. Everything happens through the processor context and the stores, so it is part of the task's
+ * exactly-once transaction.
  */
 final class StreamWindowProcessor implements Processor<String, ValidatedChunk, Object, Object> {
 
@@ -42,6 +52,15 @@ final class StreamWindowProcessor implements Processor<String, ValidatedChunk, O
     private KeyValueStore<String, CallEmotionStats> callStatsStore;
     /** Open streams owned by this task: its share of the active-streams gauge. */
     private long openStreams;
+    /** First processing failure of the current input record or punctuation step, dead-lettered once at its end. */
+    private Failure failure;
+
+    /** What failed, and how often, while one input record (or one stream's punctuation step) was processed. */
+    private record Failure(String what, RuntimeException exception, int count) {
+        String message() {
+            return count == 1 ? what : what + " (and " + (count - 1) + " more failure(s) of the same record)";
+        }
+    }
 
     StreamWindowProcessor(TopologySettings settings, WindowClassifier classifier, StreamMetrics metrics, Clock clock) {
         this.settings = settings;
@@ -60,8 +79,12 @@ final class StreamWindowProcessor implements Processor<String, ValidatedChunk, O
         this.callStatsStore = context.getStateStore(settings.callStatsStore());
         try (KeyValueIterator<Bytes, byte[]> all = streamStore.all()) {
             while (all.hasNext()) {
-                if (!StreamState.decode(all.next().value).ended) {
-                    openStreams++;
+                try {
+                    if (!StreamState.decode(all.next().value).ended) {
+                        openStreams++;
+                    }
+                } catch (UnreadableStateException e) {
+                    // Not counted; the first punctuation dead-letters the entry and ends the stream.
                 }
             }
         }
@@ -80,9 +103,19 @@ final class StreamWindowProcessor implements Processor<String, ValidatedChunk, O
         ValidatedChunk chunk = record.value();
         long now = clock.millis();
         Rejection rejection = null;
+        failure = null;
         for (ValidatedChunk.ChannelAudio channel : chunk.channels()) {
             StreamKey key = new StreamKey(chunk.callId(), channel.speaker());
-            Rejection problem = accept(key, chunk, channel.samples(), now, record.timestamp());
+            Rejection problem;
+            try {
+                problem = accept(key, chunk, channel.samples(), now, record.timestamp());
+            } catch (RuntimeException e) {
+                rethrowIfKafka(e);
+                problem = null;
+                failed("chunk " + chunk.sequence() + " of stream " + key + " could not be processed; the stream "
+                        + "was ended", e);
+                abandon(key, true, record.timestamp(), now);
+            }
             if (rejection == null && problem != null) {
                 rejection = new Rejection(problem.reason(),
                         "chunk " + chunk.sequence() + " of stream " + key + ": " + problem.message());
@@ -92,6 +125,84 @@ final class StreamWindowProcessor implements Processor<String, ValidatedChunk, O
             // Once per input record, even when both channels of a stereo chunk were rejected.
             deadLetters.send(context, chunk.original(), rejection.reason(), rejection.message());
         }
+        sendFailure(chunk.original());
+    }
+
+    /** Dead-letters the failure of the current record or punctuation step, if there was one. */
+    private void sendFailure(Record<byte[], byte[]> original) {
+        if (failure != null) {
+            deadLetters.send(context, original, DeadLetterReason.PROCESSING_FAILED, failure.message(),
+                    failure.exception(), null);
+            failure = null;
+        }
+    }
+
+    private void failed(String what, RuntimeException e) {
+        failure = failure == null ? new Failure(what, e, 1) : new Failure(failure.what(), failure.exception(),
+                failure.count() + 1);
+    }
+
+    /** Kafka's own exceptions are about the client, the broker or the registry, not the record: the task fails. */
+    private static void rethrowIfKafka(RuntimeException e) {
+        if (e instanceof KafkaException) {
+            throw e;
+        }
+    }
+
+    /**
+     * A state entry this release cannot decode: dead-lettered ({@code STATE_UNREADABLE}, key = call id, value = the
+     * entry's bytes) and the stream is ended ({@link #abandon}).
+     */
+    private void stateUnreadable(StreamKey key, byte[] stored, UnreadableStateException e, long timestamp, long now) {
+        Record<byte[], byte[]> entry = new Record<>(key.callId().getBytes(StandardCharsets.UTF_8), stored, timestamp);
+        deadLetters.send(context, entry, DeadLetterReason.STATE_UNREADABLE, "state of stream " + key
+                + " cannot be decoded; the stream was ended", e, settings.streamStateStore());
+        abandon(key, false, timestamp, now);
+    }
+
+    /**
+     * Ends a stream that cannot go on: deletes its chunks, emits final statistics as of its last classified window
+     * (so that consumers waiting for {@code final = true} are not left waiting) and leaves an ended marker, so that
+     * its later chunks are dead-lettered as {@code STREAM_ENDED} for one inactivity timeout instead of starting a
+     * new stream with window indices that were already used.
+     */
+    private void abandon(StreamKey key, boolean wasOpen, long timestamp, long now) {
+        deleteAllChunks(key);
+        String statsKey = CallStatsQuery.storeKey(key.callId(), key.speaker());
+        CallEmotionStats last;
+        try {
+            last = callStatsStore.get(statsKey);
+        } catch (RuntimeException e) {
+            last = null; // unreadable statistics: start from empty ones
+        }
+        if (last == null || !last.getFinal$()) {
+            CallEmotionStats.Builder builder;
+            if (last != null) {
+                builder = CallEmotionStats.newBuilder(last);
+            } else {
+                builder = CallEmotionStats.newBuilder().setCallId(key.callId()).setSpeaker(key.speaker())
+                        .setGaps(0).setGapFillMs(0).setDuplicates(0).setLateChunks(0)
+                        .setFirstAudioTime(null).setLastAudioTime(null);
+                new SpeakerStats(labels).fill(builder);
+            }
+            CallEmotionStats stats = builder.setFinal$(true).setUpdatedAt(Instant.ofEpochMilli(clock.millis())).build();
+            callStatsStore.put(statsKey, stats);
+            context.forward(new Record<Object, Object>(key.callId(), stats, timestamp), EmotionTopology.STATS_SINK);
+        }
+        streamStore.put(key.toBytes(), StreamState.endedMarker(now).encode());
+        if (wasOpen) {
+            openStreams--;
+            metrics.activeStreams.decrementAndGet();
+        }
+        metrics.endedByFailure.increment();
+    }
+
+    private void deleteAllChunks(StreamKey key) {
+        List<Bytes> chunks = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> all = chunkStore.range(key.chunkKey(0), key.chunkKey(Long.MAX_VALUE))) {
+            all.forEachRemaining(kv -> chunks.add(kv.key));
+        }
+        chunks.forEach(chunkStore::delete);
     }
 
     private record Rejection(DeadLetterReason reason, String message) {
@@ -110,7 +221,14 @@ final class StreamWindowProcessor implements Processor<String, ValidatedChunk, O
             openStreams++;
             metrics.activeStreams.incrementAndGet();
         } else {
-            state = StreamState.decode(stored);
+            try {
+                state = StreamState.decode(stored);
+            } catch (UnreadableStateException e) {
+                stateUnreadable(key, stored, e, timestamp, now);
+                failed("chunk " + chunk.sequence() + " of stream " + key + " met a state entry that cannot be decoded "
+                        + "(dead-lettered as " + DeadLetterReason.STATE_UNREADABLE + "); the stream was ended", e);
+                return null;
+            }
         }
         if (state.ended) {
             // A straggler, or the call id reused too soon: either way not a silent loss. The ended marker lives for
@@ -238,8 +356,9 @@ final class StreamWindowProcessor implements Processor<String, ValidatedChunk, O
         long hopSamples = hopSamples(state);
         while (state.contiguousSamples >= state.windowIndex * hopSamples + windowSamples) {
             long start = state.windowIndex * hopSamples;
-            emitWindow(key, state, start, start + windowSamples, timestamp);
-            emitStats(key, state, false, timestamp);
+            if (emitWindow(key, state, start, start + windowSamples, timestamp)) {
+                emitStats(key, state, false, timestamp);
+            }
         }
         if (state.endSequence >= 0 && state.nextSequence > state.endSequence) {
             finish(key, state, timestamp, now, false);
@@ -249,8 +368,8 @@ final class StreamWindowProcessor implements Processor<String, ValidatedChunk, O
     }
 
     /**
-     * Ends a stream: fills remaining gaps, emits complete windows and a last partial window of at least
-     * {@code minLastWindow} that holds audio no earlier window covered (zero-padded), emits the final statistics
+     * Ends a stream: fills remaining gaps, emits complete windows and a last partial window (zero-padded) when it
+     * holds at least {@code minLastWindow} of audio no earlier window covered ({@link io.emostream.analysis.WindowPolicy}), emits the final statistics
      * and deletes the stream's chunks; the state is replaced by an ended marker.
      */
     private void finish(StreamKey key, StreamState state, long timestamp, long now, boolean inactivity) {
@@ -261,21 +380,17 @@ final class StreamWindowProcessor implements Processor<String, ValidatedChunk, O
         long hopSamples = hopSamples(state);
         while (state.contiguousSamples >= state.windowIndex * hopSamples + windowSamples) {
             long start = state.windowIndex * hopSamples;
-            emitWindow(key, state, start, start + windowSamples, timestamp);
-            emitStats(key, state, false, timestamp);
+            if (emitWindow(key, state, start, start + windowSamples, timestamp)) {
+                emitStats(key, state, false, timestamp);
+            }
         }
         long start = state.windowIndex * hopSamples;
-        long remaining = state.contiguousSamples - start;
-        long minLast = Math.max(1, TopologySettings.samplesOf(settings.minLastWindow(), state.sampleRate));
-        if (remaining >= minLast && state.contiguousSamples > state.lastWindowEndSample) {
+        if (settings.windowPolicy().lastWindowDue(state.contiguousSamples, start, state.lastWindowEndSample,
+                state.sampleRate)) {
             emitWindow(key, state, start, state.contiguousSamples, timestamp);
         }
         emitStats(key, state, true, timestamp);
-        List<Bytes> chunks = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> all = chunkStore.range(key.chunkKey(0), key.chunkKey(Long.MAX_VALUE))) {
-            all.forEachRemaining(kv -> chunks.add(kv.key));
-        }
-        chunks.forEach(chunkStore::delete);
+        deleteAllChunks(key);
         streamStore.put(key.toBytes(), StreamState.endedMarker(now).encode());
         openStreams--;
         metrics.activeStreams.decrementAndGet();
@@ -286,8 +401,12 @@ final class StreamWindowProcessor implements Processor<String, ValidatedChunk, O
      * Assembles samples {@code [start, end)} of the stream from the chunk store (zero-padded to the window length
      * when {@code end - start} is shorter), classifies them and emits the EmotionEvent. A window that holds only
      * gap silence is not classified: it is no_speech by construction.
+     *
+     * <p>If classifying throws, the window is skipped: no event, its index is used up (the stream's next event has
+     * the next index), its chunks are released as if it had been emitted, and the failure is dead-lettered with
+     * the record that completed it. Returns whether an event was emitted.
      */
-    private void emitWindow(StreamKey key, StreamState state, long start, long end, long timestamp) {
+    private boolean emitWindow(StreamKey key, StreamState state, long start, long end, long timestamp) {
         int rate = state.sampleRate;
         float[] window = new float[(int) windowSamples(state)];
         boolean realAudio = false;
@@ -313,7 +432,19 @@ final class StreamWindowProcessor implements Processor<String, ValidatedChunk, O
         if (startCaptureMs < 0) {
             startCaptureMs = state.firstCaptureMs + state.samplesToMs(start);
         }
-        WindowResult result = realAudio ? classify(window, rate) : WindowResult.noSpeech(0f);
+        WindowResult result;
+        try {
+            result = realAudio ? classify(window, rate) : WindowResult.noSpeech(0f);
+        } catch (RuntimeException e) {
+            rethrowIfKafka(e);
+            failed("window " + state.windowIndex + " [" + state.samplesToMs(start) + ", " + state.samplesToMs(end)
+                    + ") ms of stream " + key + " could not be classified and was skipped", e);
+            metrics.failedWindows.increment();
+            state.windowIndex++;
+            state.lastWindowEndSample = end;
+            deleteChunksBefore(key, state, state.windowIndex * hopSamples(state));
+            return false;
+        }
         long processedAt = clock.millis();
         long audioMs = state.samplesToMs(end - start);
         long endCaptureMs = startCaptureMs + audioMs;
@@ -343,6 +474,7 @@ final class StreamWindowProcessor implements Processor<String, ValidatedChunk, O
         state.windowIndex++;
         state.lastWindowEndSample = end;
         deleteChunksBefore(key, state, state.windowIndex * hopSamples(state));
+        return true;
     }
 
     /**
@@ -411,10 +543,19 @@ final class StreamWindowProcessor implements Processor<String, ValidatedChunk, O
         List<Bytes> gapsDue = new ArrayList<>();
         List<Bytes> idle = new ArrayList<>();
         List<Bytes> expired = new ArrayList<>();
+        List<KeyValue<Bytes, byte[]>> unreadable = new ArrayList<>();
+        List<UnreadableStateException> causes = new ArrayList<>();
         try (KeyValueIterator<Bytes, byte[]> all = streamStore.all()) {
             while (all.hasNext()) {
                 KeyValue<Bytes, byte[]> entry = all.next();
-                StreamState state = StreamState.decode(entry.value);
+                StreamState state;
+                try {
+                    state = StreamState.decode(entry.value);
+                } catch (UnreadableStateException e) {
+                    unreadable.add(entry);
+                    causes.add(e);
+                    continue;
+                }
                 if (state.ended) {
                     if (now - state.lastActivityMs >= timeout) {
                         expired.add(entry.key);
@@ -426,20 +567,44 @@ final class StreamWindowProcessor implements Processor<String, ValidatedChunk, O
                 }
             }
         }
+        for (int i = 0; i < unreadable.size(); i++) {
+            KeyValue<Bytes, byte[]> entry = unreadable.get(i);
+            stateUnreadable(StreamKey.fromBytes(entry.key), entry.value, causes.get(i), now, now);
+        }
         for (Bytes streamKey : gapsDue) {
             StreamKey key = StreamKey.fromBytes(streamKey);
-            StreamState state = StreamState.decode(streamStore.get(streamKey));
-            fillGap(key, state, now);
-            advance(key, state, now, now);
+            contained(key, "filling the gap of stream " + key, now, () -> {
+                StreamState state = StreamState.decode(streamStore.get(streamKey));
+                fillGap(key, state, now);
+                advance(key, state, now, now);
+            });
         }
         for (Bytes streamKey : idle) {
-            finish(StreamKey.fromBytes(streamKey), StreamState.decode(streamStore.get(streamKey)), now, now, true);
+            StreamKey key = StreamKey.fromBytes(streamKey);
+            contained(key, "ending idle stream " + key, now,
+                    () -> finish(key, StreamState.decode(streamStore.get(streamKey)), now, now, true));
         }
         for (Bytes streamKey : expired) {
             StreamKey key = StreamKey.fromBytes(streamKey);
             streamStore.delete(streamKey);
             callStatsStore.delete(CallStatsQuery.storeKey(key.callId(), key.speaker()));
         }
+    }
+
+    /**
+     * Runs one stream's wall-clock step; a failure ends that stream (not the others) and is dead-lettered without
+     * an input record: key = call id, value = null.
+     */
+    private void contained(StreamKey key, String what, long now, Runnable step) {
+        failure = null;
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            rethrowIfKafka(e);
+            failed(what + " failed; the stream was ended", e);
+            abandon(key, true, now, now);
+        }
+        sendFailure(new Record<>(key.callId().getBytes(StandardCharsets.UTF_8), null, now));
     }
 
     private static long saturatedAdd(long a, long b) {

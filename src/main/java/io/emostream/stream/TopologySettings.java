@@ -1,5 +1,6 @@
 package io.emostream.stream;
 
+import io.emostream.analysis.WindowPolicy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -144,7 +145,8 @@ public record TopologySettings(
                 "call-audio", "call-emotions", "call-emotion-stats", "call-audio-dlq",
                 "emostream-stream-state", "emostream-audio-chunks", "emostream-call-stats",
                 Duration.ofSeconds(3), Duration.ofSeconds(3),
-                64, Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofSeconds(1),
+                64, Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofSeconds(1),
+                Duration.parse(WindowPolicy.DEFAULT_MIN_LAST_WINDOW),
                 DEFAULT_MAX_CHUNK_BYTES, Duration.parse(DEFAULT_MAX_CHUNK_DURATION), DEFAULT_MAX_RECORD_BYTES,
                 8000, 96000,
                 EscalationRule.defaults(), 5);
@@ -191,8 +193,13 @@ public record TopologySettings(
         return Math.min(byDuration, byRecord);
     }
 
+    /** Where windows lie: the rule shared with {@code ./emostream classify}. */
+    public WindowPolicy windowPolicy() {
+        return new WindowPolicy(window, hop, minLastWindow);
+    }
+
     /** Samples in {@code d} at {@code sampleRate}, rounded to the nearest sample. */
     static long samplesOf(Duration d, int sampleRate) {
-        return Math.round(d.toNanos() * (double) sampleRate / 1e9);
+        return WindowPolicy.samplesOf(d, sampleRate);
     }
 }

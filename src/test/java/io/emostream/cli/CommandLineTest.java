@@ -93,19 +93,6 @@ class CommandLineTest {
     }
 
     @Test
-    void windowsCoverTheClipAndSkipOnlyShortTails() {
-        assertEquals(List.of(0, 3), Windowing.starts(7, 3, 3));      // tail of 1 < half a window: skipped
-        assertEquals(List.of(0, 3, 6), Windowing.starts(8, 3, 3));   // tail of 2: one padded window
-        assertEquals(List.of(0, 3, 6, 9), Windowing.starts(15, 6, 3)); // overlapping windows, the last fits exactly
-        assertEquals(List.of(0, 3, 6), Windowing.starts(14, 6, 3));  // 2 new samples in a 4th window: skipped
-        assertEquals(List.of(0, 4), Windowing.starts(7, 2, 4));      // gaps between windows; no window starts past the end
-        assertEquals(List.of(0, 1, 2, 3, 4), Windowing.starts(7, 3, 1));
-        assertEquals(List.of(0, 3), Windowing.starts(6, 3, 3));
-        assertEquals(List.of(0), Windowing.starts(2, 3, 3));
-        assertEquals(List.of(0), Windowing.starts(0, 3, 3));
-    }
-
-    @Test
     void mainListsCommandsAndRejectsUnknownOnes() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();

@@ -14,7 +14,18 @@ import io.emostream.cli.SyntheticSpeech;
 import io.emostream.cli.SyntheticSpeech.Profile;
 import io.emostream.local.ApicurioRegistry;
 import io.emostream.local.EmbeddedKafka;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -26,6 +37,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,6 +55,7 @@ import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -217,6 +231,124 @@ class StreamingServiceIT {
         for (Map.Entry<String, CallEmotionStats> entry : output.finals.entrySet()) {
             assertEquals(10, entry.getValue().getWindowsTotal(), entry.getKey());
             assertEquals(0, entry.getValue().getDuplicates(), entry.getKey());
+        }
+    }
+
+    /**
+     * A poison record that meets every replica: a stream-state entry of a format version this release does not know
+     * (as a newer release, before a rollback, would leave it), written to the store's changelog. Both replicas are
+     * killed and their state directories wiped, so each task restores every entry from the changelogs, and
+     * whichever replica owns the poisoned partition decodes the entry in {@code init} and at the next wall-clock
+     * check; before ADR 8 the task failed there, the thread was replaced until the client shut down, and the
+     * partition moved to the other replica, which failed the same way. Now the entry is dead-lettered once
+     * ({@code STATE_UNREADABLE}, read_committed: exactly once even if the partition moves), both replicas stay
+     * RUNNING, chunks of the poisoned stream are dead letters, and every other call's windows arrive exactly once.
+     * (No real input record makes the shipped model throw: intake refuses what could, such as non-finite samples;
+     * a classifier that throws is covered by {@code ProcessingFailureTest}.)
+     */
+    @Test
+    @Order(3)
+    void aStateEntryNoReplicaCanDecodeIsDeadLetteredAndStopsNoReplica() throws Exception {
+        String poisonedCall = "poison-state";
+        byte[] id = poisonedCall.getBytes(StandardCharsets.UTF_8);
+        // StreamKey layout: int32 length, call id, speaker ordinal
+        byte[] stateKey = ByteBuffer.allocate(Integer.BYTES + id.length + 1).putInt(id.length).put(id)
+                .put((byte) SpeakerRole.CUSTOMER.ordinal()).array();
+        byte[] stateValue = {99, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3}; // format version 99
+        int partition = Utils.toPositive(Utils.murmur2(id)) % 4; // the partition of its call id in call-audio
+        for (ServiceProcess service : services) {
+            service.kill();
+        }
+        Map<String, Object> producerConfig = Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        try (Producer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig)) {
+            producer.send(new ProducerRecord<>("emostream-emostream-stream-state-changelog", partition, stateKey,
+                    stateValue)).get();
+        }
+        for (int i = 0; i < services.size(); i++) {
+            deleteRecursively(workDir.resolve("state-" + i));
+            services.set(i, startService(i));
+        }
+        for (ServiceProcess service : services) {
+            service.awaitReady(Duration.ofMinutes(3));
+        }
+
+        List<CallStream> calls = List.of(
+                mono("after-poison-a", Profile.AGITATED, 6.4, 16000, AudioEncoding.PCM16LE, SpeakerRole.CUSTOMER),
+                stereo("after-poison-b", Profile.CALM, Profile.CHEERFUL, 6.4),
+                mono(poisonedCall, Profile.CALM, 3.5, 16000, AudioEncoding.PCM16LE, SpeakerRole.CUSTOMER));
+        Map<String, Integer> expectedWindows = Map.of(
+                "after-poison-a/CUSTOMER", 2, "after-poison-b/CUSTOMER", 2, "after-poison-b/AGENT", 2);
+
+        Output output = produceAndCollect(calls, expectedWindows.keySet(), null);
+
+        CallEmotionStats poisonedFinal = output.finals.remove(poisonedCall + "/CUSTOMER");
+        if (poisonedFinal != null) { // emitted when the entry was found, usually before the reader started
+            assertEquals(0, poisonedFinal.getWindowsTotal());
+        }
+        assertTrue(output.eventsOf(poisonedCall + "/CUSTOMER").isEmpty(), "no event from the poisoned stream");
+        assertExactlyOnce(output, expectedWindows);
+        for (int port : ports) {
+            assertEquals(200, get(port, "/q/health/ready").statusCode(), "replica on " + port + " is RUNNING");
+        }
+
+        Map<String, List<ConsumerRecord<byte[], byte[]>>> deadByReason = readDeadLetters(poisonedCall);
+        List<ConsumerRecord<byte[], byte[]>> unreadable = deadByReason.getOrDefault("STATE_UNREADABLE", List.of());
+        assertEquals(1, unreadable.size(), "the entry is dead-lettered once: " + deadByReason.keySet());
+        assertArrayEquals(stateValue, unreadable.get(0).value());
+        assertEquals("emostream-stream-state", header(unreadable.get(0), "emostream.dlq.store"));
+        assertTrue(header(unreadable.get(0), "emostream.dlq.message").contains("unknown format version 99"));
+        int poisonedChunks = (int) Math.ceil(3.5 / CHUNK.toMillis() * 1000);
+        int chunkDeadLetters = deadByReason.getOrDefault("STREAM_ENDED", List.of()).size()
+                + deadByReason.getOrDefault("PROCESSING_FAILED", List.of()).size();
+        assertEquals(poisonedChunks, chunkDeadLetters, "every chunk of the poisoned stream is a dead letter: "
+                + deadByReason.keySet());
+    }
+
+    /** Dead letters keyed {@code callId}, by reason, read with read_committed until a quiet second. */
+    private static Map<String, List<ConsumerRecord<byte[], byte[]>>> readDeadLetters(String callId) {
+        Map<String, Object> config = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        Map<String, List<ConsumerRecord<byte[], byte[]>>> byReason = new HashMap<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config)) {
+            TopicPartition dlq = new TopicPartition("call-audio-dlq", 0);
+            consumer.assign(List.of(dlq));
+            consumer.seekToBeginning(List.of(dlq));
+            Instant deadline = Instant.now().plusSeconds(30);
+            int empty = 0;
+            while (empty < 2 && Instant.now().isBefore(deadline)) {
+                var records = consumer.poll(Duration.ofMillis(500));
+                empty = records.isEmpty() ? empty + 1 : 0;
+                for (ConsumerRecord<byte[], byte[]> record : records) {
+                    if (record.key() != null && callId.equals(new String(record.key(), StandardCharsets.UTF_8))) {
+                        byReason.computeIfAbsent(header(record, "emostream.dlq.reason"), r -> new ArrayList<>())
+                                .add(record);
+                    }
+                }
+            }
+        }
+        return byReason;
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> record, String key) {
+        Header h = record.headers().lastHeader(key);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    private static void deleteRecursively(Path dir) throws java.io.IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
         }
     }
 

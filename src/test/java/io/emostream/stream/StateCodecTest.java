@@ -53,8 +53,62 @@ class StateCodecTest {
         assertArrayEquals(new float[] {0f, -1f, 1e-7f}, target);
     }
 
+    /**
+     * {@link #sampleState()} as encoded by release 5b9d9b5 (format version 1). Never regenerate it: a state store
+     * written by that release must still decode after an upgrade.
+     */
+    static final String VERSION_1_HEX = "0100000000000000000500003e8000000000000000110000000000000028000200000000000000130000000000000015"
+            + "000000000000004d000000000000000c0000000000017700000000000002134000000000000000020000000000017700"
+            + "0000000000001f4000000000000003e8000000000000251c000000000000000300000000000005dc0000000000000004"
+            + "00000000000000010001000000000000000500000000000000080000000000000003000000000000000200040005616e"
+            + "677279000000000000000240b19400000000003ffcccccc0000000000568617070790000000000000000000000000000"
+            + "00003fb99999a000000000076e65757472616c000000000000000000000000000000003faeb851e00000000003736164"
+            + "000000000000000000000000000000003fa47ae140000000bff333333000000000000000000000023ff9999990000000"
+            + "000000000000000200030005616e67727900096e6f5f7370656563680005616e67727900020000000000000000bf0000"
+            + "000000000000000002bf33333300000002000000000000000000ffffffffffffffff";
+
+    @Test
+    void stateWrittenByThePreviousReleaseStillDecodes() {
+        byte[] old = java.util.HexFormat.of().parseHex(VERSION_1_HEX);
+        StreamState expected = sampleState();
+        StreamState decoded = StreamState.decode(old);
+        assertArrayEquals(expected.encode(), decoded.encode(), "decodes to the same state, re-encodes the same bytes");
+        assertEquals(136_000, decoded.contiguousSamples);
+        assertEquals(stats(expected), stats(decoded));
+    }
+
+    @Test
+    void unknownVersionsAndBrokenEntriesAreUnreadableStateNotSomeOtherException() {
+        byte[] good = sampleState().encode();
+        byte[] newer = good.clone();
+        newer[0] = 2;
+        UnreadableStateException e = org.junit.jupiter.api.Assertions.assertThrows(UnreadableStateException.class,
+                () -> StreamState.decode(newer));
+        assertTrue(e.getMessage().contains("unknown format version 2"), e.getMessage());
+        for (byte[] broken : List.of(new byte[0], java.util.Arrays.copyOf(good, good.length / 2),
+                java.util.Arrays.copyOf(good, good.length + 3))) {
+            org.junit.jupiter.api.Assertions.assertThrows(UnreadableStateException.class,
+                    () -> StreamState.decode(broken), broken.length + " bytes");
+        }
+    }
+
     @Test
     void streamStateRoundTripsWithStatistics() {
+        StreamState state = sampleState();
+        StreamState copy = StreamState.decode(state.encode());
+        assertArrayEquals(state.encode(), copy.encode());
+        assertEquals(List.of(19L, 21L), List.copyOf(copy.pending));
+        assertTrue(copy.wasFilled(7));
+        assertFalse(copy.wasFilled(8));
+        assertEquals(stats(state), stats(copy));
+
+        StreamState marker = StreamState.decode(StreamState.endedMarker(42L).encode());
+        assertTrue(marker.ended);
+        assertEquals(42L, marker.lastActivityMs);
+        assertTrue(StreamState.endedMarker(42L).encode().length <= 10);
+    }
+
+    static StreamState sampleState() {
         StreamState state = StreamState.start(16000, LoudnessTestClassifier.LABELS, 5L);
         state.nextSequence = 17;
         state.endSequence = 40;
@@ -78,18 +132,7 @@ class StateCodecTest {
         state.stats.add(0, new WindowResult(true, "angry", 0.9f, p, -0.5f, 0.7f, 1f), 3000, rule, 5);
         state.stats.add(1, WindowResult.noSpeech(0.1f), 3000, rule, 5);
         state.stats.add(2, new WindowResult(true, "angry", 0.9f, p, -0.7f, 0.9f, 0.5f), 3000, rule, 5);
-
-        StreamState copy = StreamState.decode(state.encode());
-        assertArrayEquals(state.encode(), copy.encode());
-        assertEquals(List.of(19L, 21L), List.copyOf(copy.pending));
-        assertTrue(copy.wasFilled(7));
-        assertFalse(copy.wasFilled(8));
-        assertEquals(stats(state), stats(copy));
-
-        StreamState marker = StreamState.decode(StreamState.endedMarker(42L).encode());
-        assertTrue(marker.ended);
-        assertEquals(42L, marker.lastActivityMs);
-        assertTrue(StreamState.endedMarker(42L).encode().length <= 10);
+        return state;
     }
 
     private static CallEmotionStats stats(StreamState state) {
