@@ -1,5 +1,7 @@
 package io.emostream.cli;
 
+import io.emostream.audio.AudioFiles;
+import io.emostream.audio.PcmAudio;
 import io.emostream.avro.AudioEncoding;
 import io.emostream.avro.SpeakerRole;
 import io.emostream.cli.SyntheticSpeech.Profile;
@@ -40,22 +42,38 @@ public final class DemoCalls {
         return mono(callId, profiles[index % profiles.length], seconds, 16000, AudioEncoding.PCM16LE, seed + index);
     }
 
-    /** One mono 16 kHz PCM16 customer call per WAV file of {@code directory} (call id = file name). */
+    /** The demo's conversations: CREMA-D test-split clips assembled by {@code tools/make_demo_conversations.py}. */
+    public static final Path CONVERSATIONS = Path.of("demo", "conversations");
+
+    /**
+     * One call per WAV or FLAC file of {@code directory} (call id = file name), sent as PCM16 at the file's rate: a
+     * mono file is the customer; a 2-channel file is a stereo call, channel 0 the customer and channel 1 the agent
+     * (the default layout of a 2-channel {@code AudioChunk}).
+     */
     public static List<CallAudioSender.CallStream> fromDirectory(Path directory) throws IOException {
         List<Path> files;
         try (Stream<Path> list = Files.list(directory)) {
-            files = list.filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".wav"))
-                    .sorted().toList();
+            files = list.filter(p -> {
+                String name = p.getFileName().toString().toLowerCase(Locale.ROOT);
+                return name.endsWith(".wav") || name.endsWith(".flac");
+            }).sorted().toList();
         }
         if (files.isEmpty()) {
-            throw new IOException("No .wav files in " + directory);
+            throw new IOException("No .wav or .flac files in " + directory);
         }
         List<CallAudioSender.CallStream> calls = new ArrayList<>();
         for (Path file : files) {
             String name = file.getFileName().toString();
-            String callId = name.substring(0, name.length() - 4).replaceAll("[^A-Za-z0-9._-]", "_");
-            calls.add(new CallAudioSender.CallStream(callId, List.of(SpeakerRole.CUSTOMER), 16000,
-                    AudioEncoding.PCM16LE, new float[][] {ProduceCommand.readMono(file, 16000)}));
+            String callId = name.substring(0, name.lastIndexOf('.')).replaceAll("[^A-Za-z0-9._-]", "_");
+            PcmAudio audio = AudioFiles.read(file);
+            List<SpeakerRole> speakers = switch (audio.channelCount()) {
+                case 1 -> List.of(SpeakerRole.CUSTOMER);
+                case 2 -> List.of(SpeakerRole.CUSTOMER, SpeakerRole.AGENT);
+                default -> throw new IOException(file + ": " + audio.channelCount() + " channels; the demo sends "
+                        + "mono (customer) or stereo (customer, agent) files");
+            };
+            calls.add(new CallAudioSender.CallStream(callId, speakers, audio.sampleRate(), AudioEncoding.PCM16LE,
+                    audio.channels()));
         }
         return calls;
     }

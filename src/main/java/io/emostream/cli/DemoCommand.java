@@ -42,7 +42,10 @@ public final class DemoCommand implements Command {
     static final String USAGE = """
             Usage: emostream demo [DIR] [options]
               Runs broker, registry, service and a producer; prints emotion events as they arrive.
-              DIR                     WAV files to send as calls (one call per file); default: generated calls
+              DIR                     WAV or FLAC files to send as calls (one call per file; stereo = customer,
+                                      agent); default: demo/conversations (three conversations of CREMA-D
+                                      test-split speech), or --generated
+              --generated             send generated test signals instead of the demo conversations
               --kafka-port N          port of the embedded broker (default 9092)
               --registry-port N       port of the embedded registry (default 8081)
               --http-port N           REST port of the service (default 8080)
@@ -78,7 +81,7 @@ public final class DemoCommand implements Command {
     public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
         CommandLine options = CommandLine.parse(name(), args,
                 Set.of("kafka-port", "registry-port", "http-port", "service-url", "model", "seconds"),
-                Set.of("exit"));
+                Set.of("exit", "generated"));
         if (options.help()) {
             out.print(USAGE);
             return 0;
@@ -110,9 +113,15 @@ public final class DemoCommand implements Command {
             throw new IllegalArgumentException("Model " + model + " not found: pass --model PATH (for a quick try "
                     + "the test model src/test/resources/model/emotion-test.onnx works)");
         }
-        List<CallAudioSender.CallStream> calls = options.positionals().isEmpty()
-                ? DemoCalls.generated("demo-call", seconds, 42)
-                : DemoCalls.fromDirectory(Path.of(options.positionals().get(0)));
+        Path conversations = ServiceProcess.projectHome().resolve(DemoCalls.CONVERSATIONS);
+        List<CallAudioSender.CallStream> calls;
+        if (!options.positionals().isEmpty()) {
+            calls = DemoCalls.fromDirectory(Path.of(options.positionals().get(0)));
+        } else if (options.has("generated") || !Files.isDirectory(conversations)) {
+            calls = DemoCalls.generated("demo-call", seconds, 42);
+        } else {
+            calls = DemoCalls.fromDirectory(conversations);
+        }
 
         String bootstrap = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
         if (bootstrap == null || bootstrap.isBlank()) {
