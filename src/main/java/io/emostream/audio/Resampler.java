@@ -140,14 +140,7 @@ public final class Resampler {
      *                                  kernel would exceed {@link #MAX_KERNEL_BYTES} (see {@link #supports})
      */
     public static Resampler of(int fromRate, int toRate) {
-        checkRate(fromRate, "source");
-        checkRate(toRate, "target");
-        long kernel = kernelBytes(fromRate, toRate);
-        if (kernel > MAX_KERNEL_BYTES) {
-            throw new IllegalArgumentException("resampling " + fromRate + " Hz to " + toRate + " Hz needs a filter of "
-                    + kernel + " bytes, more than the limit of " + MAX_KERNEL_BYTES + " bytes: the ratio of the two "
-                    + "rates does not reduce enough (their gcd is " + gcd(fromRate, toRate) + ")");
-        }
+        checkPair(fromRate, toRate, MAX_KERNEL_BYTES);
         long key = ((long) fromRate << 32) | toRate;
         synchronized (CACHE) {
             Resampler cached = CACHE.get(key);
@@ -185,14 +178,20 @@ public final class Resampler {
      * cached: for one-off offline use. The service uses {@link #of}, whose pairs it checks at intake.
      */
     public static Resampler uncached(int fromRate, int toRate) {
+        checkPair(fromRate, toRate, MAX_UNCACHED_KERNEL_BYTES);
+        return new Resampler(fromRate, toRate);
+    }
+
+    /** Both rates in range and the pair's kernel within {@code maxKernelBytes}, checked before anything is built. */
+    private static void checkPair(int fromRate, int toRate, long maxKernelBytes) {
         checkRate(fromRate, "source");
         checkRate(toRate, "target");
         long kernel = kernelBytes(fromRate, toRate);
-        if (kernel > MAX_UNCACHED_KERNEL_BYTES) {
+        if (kernel > maxKernelBytes) {
             throw new IllegalArgumentException("resampling " + fromRate + " Hz to " + toRate + " Hz needs a filter of "
-                    + kernel + " bytes, more than " + MAX_UNCACHED_KERNEL_BYTES);
+                    + kernel + " bytes, more than the limit of " + maxKernelBytes + " bytes: the ratio of the two "
+                    + "rates does not reduce enough (their gcd is " + gcd(fromRate, toRate) + ")");
         }
-        return new Resampler(fromRate, toRate);
     }
 
     private static final Map<Long, Resampler> OFFLINE = new LinkedHashMap<>(4, 0.75f, true) {
