@@ -85,11 +85,47 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         if (cached != null) {
             return cached;
         }
-        JsonNode body = send("POST", "/subjects/" + encode(subject) + "/versions", schemaRequest(schema),
-                "register schema " + schema.getFullName() + " under subject " + subject);
-        int id = requiredInt(body, "id");
-        remember(subject, schema, id);
-        return id;
+        // Two clients registering the same new schema at the same moment can make the registry answer 409 to one of
+        // them (Apicurio does). Then the schema is usually there already: look it up. A 409 whose schema is not under
+        // the subject is a real incompatibility; it is tried again a few times, then reported as it came.
+        SchemaRegistryException conflict = null;
+        for (int attempt = 0; attempt < REGISTER_ATTEMPTS; attempt++) {
+            try {
+                JsonNode body = send("POST", "/subjects/" + encode(subject) + "/versions", schemaRequest(schema),
+                        "register schema " + schema.getFullName() + " under subject " + subject);
+                int id = requiredInt(body, "id");
+                remember(subject, schema, id);
+                return id;
+            } catch (SchemaRegistryException e) {
+                if (!e.isIncompatible()) {
+                    throw e;
+                }
+                conflict = e;
+            }
+            try {
+                return lookup(subject, schema).id();
+            } catch (SchemaRegistryException e) {
+                if (!e.isNotFound()) {
+                    throw e;
+                }
+            }
+            pause(REGISTER_BACKOFF.multipliedBy(attempt + 1));
+        }
+        throw conflict;
+    }
+
+    /** Registration attempts after a 409, and the pause before the next one (times the attempt number). */
+    static final int REGISTER_ATTEMPTS = 3;
+    static final Duration REGISTER_BACKOFF = Duration.ofMillis(200);
+
+    private static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SchemaRegistryException("Interrupted while registering a schema", SchemaRegistryException.NO_RESPONSE,
+                    -1, null, e);
+        }
     }
 
     @Override

@@ -56,7 +56,18 @@ class HttpSchemaRegistryClientTest {
                 exchange.getRequestHeaders().getFirst("Content-Type"), body));
         int status;
         String response;
-        if (path.endsWith("/subjects/call%20emotions-value/versions")) {
+        if (path.endsWith("/subjects/raced-value/versions")) {
+            // another client registered the same schema a moment ago: Apicurio answers 409 to this one
+            status = 409;
+            response = "{\"error_code\":409,\"message\":\"Conflict\"}";
+        } else if (path.endsWith("/subjects/raced-value")) {
+            status = 200;
+            response = JSON.createObjectNode().put("subject", "raced-value").put("id", 23).put("version", 1)
+                    .put("schema", EmotionEvent.getClassSchema().toString()).toString();
+        } else if (path.endsWith("/subjects/incompatible-value/versions")) {
+            status = 409;
+            response = "{\"error_code\":409,\"message\":\"Schema being registered is incompatible\"}";
+        } else if (path.endsWith("/subjects/call%20emotions-value/versions")) {
             status = 200;
             response = "{\"id\":17}";
         } else if (path.endsWith("/schemas/ids/17")) {
@@ -159,5 +170,25 @@ class HttpSchemaRegistryClientTest {
         assertThrows(IllegalArgumentException.class, () -> new HttpSchemaRegistryClient("localhost:8081"));
         assertThrows(IllegalArgumentException.class,
                 () -> new HttpSchemaRegistryClient(url, Optional.of("no-colon"), Duration.ofSeconds(1)));
+    }
+
+    @Test
+    void aRegistrationThatLostARaceFindsTheSchemaTheOtherClientRegistered() {
+        HttpSchemaRegistryClient client = new HttpSchemaRegistryClient(url);
+        assertEquals(23, client.register("raced-value", EmotionEvent.getClassSchema()));
+        assertEquals(List.of("POST /apis/ccompat/v7/subjects/raced-value/versions", "POST /apis/ccompat/v7/subjects/raced-value"),
+                requests.stream().map(r -> r.method() + " " + r.path()).toList());
+        assertEquals(23, client.register("raced-value", EmotionEvent.getClassSchema()), "and remembers it");
+        assertEquals(2, requests.size());
+    }
+
+    @Test
+    void aRealIncompatibilityIsReportedAfterAFewTries() {
+        HttpSchemaRegistryClient client = new HttpSchemaRegistryClient(url);
+        SchemaRegistryException e = assertThrows(SchemaRegistryException.class,
+                () -> client.register("incompatible-value", EmotionEvent.getClassSchema()));
+        assertTrue(e.isIncompatible(), e.getMessage());
+        assertTrue(e.getMessage().contains("incompatible"), e.getMessage());
+        assertEquals(2 * HttpSchemaRegistryClient.REGISTER_ATTEMPTS, requests.size(), "register, then look up, per try");
     }
 }
