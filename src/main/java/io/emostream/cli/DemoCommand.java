@@ -117,7 +117,7 @@ public final class DemoCommand implements Command {
         List<CallAudioSender.CallStream> calls;
         if (!options.positionals().isEmpty()) {
             calls = DemoCalls.fromDirectory(Path.of(options.positionals().get(0)));
-        } else if (options.has("generated") || !Files.isDirectory(conversations)) {
+        } else if (options.flag("generated") || !Files.isDirectory(conversations)) {
             calls = DemoCalls.generated("demo-call", seconds, 42);
         } else {
             calls = DemoCalls.fromDirectory(conversations);

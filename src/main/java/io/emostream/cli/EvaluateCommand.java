@@ -88,6 +88,8 @@ final class EvaluateCommand implements Command {
                   --seed N         noise seed (default 0)
                   --map LIST       fold CSV labels onto model labels, e.g. --map calm=neutral,fear=sad;
                                    any other label that is not a model label is an error
+                  --fit-temperature  also fit the temperature that calibrates these clips (NLL; fit on val,
+                                   never on test): "fitted_temperature" in the output
                   --plot FILE.png  also draw the confusion matrix into FILE.png and the reliability diagram
                                    (accuracy against confidence per bin) into FILE-reliability.png beside it
                   --model PATH     ONNX model (default: models/emotion-cnn.onnx in the emostream directory)
@@ -151,7 +153,7 @@ final class EvaluateCommand implements Command {
 
     @Override
     public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
-        CommandLine line = CommandLine.parse(name(), args, VALUE_OPTIONS, Set.of());
+        CommandLine line = CommandLine.parse(name(), args, VALUE_OPTIONS, Set.of("fit-temperature"));
         if (line.help()) {
             out.println(usage());
             return 0;
@@ -219,7 +221,11 @@ final class EvaluateCommand implements Command {
 
             Scores scores = score(rows, truth, analyses, labels, model.temperature());
             double seconds = (System.nanoTime() - started) / 1e9;
-            out.println(Json.MAPPER.writeValueAsString(report(model, condition, split, scores, seconds)));
+            ObjectNode report = report(model, condition, split, scores, seconds);
+            if (line.flag("fit-temperature")) {
+                report.set("fitted_temperature", fitTemperature(analyses, truth, labels, model.temperature()));
+            }
+            out.println(Json.MAPPER.writeValueAsString(report));
             if (plot != null) {
                 ClassificationMetrics metrics = scores.overall();
                 String title = String.format(Locale.ROOT, "%s %s: macro-F1 %.3f, accuracy %.3f", model.modelId(),
@@ -278,6 +284,38 @@ final class EvaluateCommand implements Command {
             }
         }
         return new Scores(overall, perCorpus, noSpeech, calibrated, uncalibrated);
+    }
+
+    /**
+     * {@code --fit-temperature}: the temperature that best calibrates these clips (NLL, {@link Calibration#fit}),
+     * searched from the model's uncalibrated probabilities, with the ECE it would give.
+     */
+    static ObjectNode fitTemperature(List<WindowAnalysis> analyses, int[] truth, List<String> labels,
+                                     double temperature) {
+        List<float[]> uncalibrated = new ArrayList<>(analyses.size());
+        for (WindowAnalysis analysis : analyses) {
+            float[] probabilities = new float[labels.size()];
+            for (int k = 0; k < labels.size(); k++) {
+                probabilities[k] = analysis.result().probabilities().get(labels.get(k));
+            }
+            uncalibrated.add(Calibration.temper(probabilities, 1 / temperature));
+        }
+        Calibration.Fit fit = Calibration.fit(uncalibrated, truth);
+        ReliabilityBins bins = new ReliabilityBins(ReliabilityBins.DEFAULT_BINS);
+        for (int i = 0; i < truth.length; i++) {
+            float[] p = Calibration.temper(uncalibrated.get(i), fit.temperature());
+            int predicted = 0;
+            for (int k = 1; k < p.length; k++) {
+                predicted = p[k] > p[predicted] ? k : predicted;
+            }
+            bins.add(top(p), predicted == truth[i]);
+        }
+        ObjectNode node = Json.MAPPER.createObjectNode();
+        node.put("temperature", Json.round(fit.temperature(), 4));
+        node.put("nll_at_1", Json.round(fit.nllAtOne(), 4));
+        node.put("nll_fitted", Json.round(fit.nllFitted(), 4));
+        node.put("ece_fitted", Json.round(bins.ece(), 4));
+        return node;
     }
 
     private static double top(float[] probabilities) {

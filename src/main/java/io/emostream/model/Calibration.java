@@ -1,5 +1,6 @@
 package io.emostream.model;
 
+import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -82,5 +83,41 @@ public record Calibration(double temperature, String fittedOn) {
             out[i] = (float) (logs[i] / sum);
         }
         return out;
+    }
+
+    /** A temperature fitted to labelled probabilities, with the mean negative log-likelihood before and after. */
+    public record Fit(double temperature, double nllAtOne, double nllFitted) {
+    }
+
+    /**
+     * The temperature that minimises the mean negative log-likelihood of {@code truth} under the tempered
+     * {@code probabilities} (uncalibrated rows, T = 1), searched on 401 log-spaced values from 0.25 to 4: the same
+     * search {@code models/train/train.py} makes, so a model's temperature can be fitted where only its ONNX file
+     * exists. Fit it on val, never on test.
+     */
+    public static Fit fit(List<float[]> probabilities, int[] truth) {
+        if (probabilities.isEmpty() || probabilities.size() != truth.length) {
+            throw new IllegalArgumentException("need one truth index per row, got " + truth.length + " for "
+                    + probabilities.size() + " rows");
+        }
+        double best = 1.0;
+        double bestNll = Double.POSITIVE_INFINITY;
+        for (int g = 0; g <= 400; g++) {
+            double t = Math.exp(Math.log(0.25) + g * (Math.log(4.0) - Math.log(0.25)) / 400);
+            double nll = nll(probabilities, truth, t);
+            if (nll < bestNll) {
+                bestNll = nll;
+                best = t;
+            }
+        }
+        return new Fit(best, nll(probabilities, truth, 1.0), bestNll);
+    }
+
+    private static double nll(List<float[]> probabilities, int[] truth, double t) {
+        double sum = 0;
+        for (int i = 0; i < truth.length; i++) {
+            sum -= Math.log(Math.max(temper(probabilities.get(i), t)[truth[i]], FLOOR));
+        }
+        return sum / truth.length;
     }
 }

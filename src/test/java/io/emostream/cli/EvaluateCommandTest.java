@@ -135,6 +135,19 @@ class EvaluateCommandTest {
     }
 
     @Test
+    void fitTemperatureReportsTheNllMinimisingTemperatureAndTheEceItGives() throws Exception {
+        CliRun run = evaluate("--map", "calm=neutral", "--fit-temperature", "--threads", "2");
+        assertEquals(0, run.exitCode(), run.err());
+        JsonNode fitted = Json.MAPPER.readTree(run.out()).get("fitted_temperature");
+        double t = fitted.get("temperature").asDouble();
+        assertTrue(t >= 0.25 && t <= 4.0, fitted.toString());
+        assertTrue(fitted.get("nll_fitted").asDouble() <= fitted.get("nll_at_1").asDouble(), fitted.toString());
+        assertTrue(fitted.get("ece_fitted").asDouble() >= 0 && fitted.get("ece_fitted").asDouble() <= 1);
+        assertTrue(Json.MAPPER.readTree(evaluate("--map", "calm=neutral").out()).path("fitted_temperature").isMissingNode(),
+                "only when asked");
+    }
+
+    @Test
     void unknownLabelsAreNamedUnlessMapped() {
         CliRun run = evaluate();
         assertEquals(1, run.exitCode());

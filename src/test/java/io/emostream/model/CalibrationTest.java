@@ -1,5 +1,6 @@
 package io.emostream.model;
 
+import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -79,4 +80,38 @@ class CalibrationTest {
         assertThrows(IllegalArgumentException.class, () -> new Calibration(Double.POSITIVE_INFINITY, null));
     }
 
+
+    @Test
+    void fitRecoversTheTemperatureOfOverconfidentProbabilities() {
+        // Labels drawn from calibrated rows q; the model reports q sharpened by T = 2 (i.e. tempered by 1/2).
+        java.util.Random random = new java.util.Random(11);
+        List<float[]> reported = new java.util.ArrayList<>();
+        int[] truth = new int[4000];
+        for (int i = 0; i < truth.length; i++) {
+            float[] q = new float[4];
+            double sum = 0;
+            for (int k = 0; k < 4; k++) {
+                q[k] = (float) Math.exp(random.nextGaussian());
+                sum += q[k];
+            }
+            double u = random.nextDouble() * sum;
+            int label = 3;
+            for (int k = 0; k < 4; k++) {
+                u -= q[k];
+                if (u <= 0) {
+                    label = k;
+                    break;
+                }
+            }
+            for (int k = 0; k < 4; k++) {
+                q[k] /= (float) sum;
+            }
+            truth[i] = label;
+            reported.add(Calibration.temper(q, 0.5));
+        }
+        Calibration.Fit fit = Calibration.fit(reported, truth);
+        assertEquals(2.0, fit.temperature(), 0.2, "undoes the sharpening");
+        assertTrue(fit.nllFitted() < fit.nllAtOne());
+        assertThrows(IllegalArgumentException.class, () -> Calibration.fit(reported, new int[3]));
+    }
 }
