@@ -47,6 +47,7 @@ def main(model_path, result_paths):
             raise SystemExit(f"{path}: a second result for condition {name}")
         metrics[name] = {
             "macro_f1": result["macro_f1"], "accuracy": result["accuracy"], "clips": result["clips"],
+            **({"ece": result["ece"]} if "ece" in result else {}),
             "f1": {label: scores["f1"] for label, scores in result["per_class"].items()}}
     meta["emostream.test_metrics"] = json.dumps(metrics, sort_keys=True)
     ensemble.set_metadata(model, meta)

@@ -93,7 +93,7 @@ class ShippedModelTest {
                 assertTrue(card.stream().anyMatch(line -> line.startsWith("| ") && line.contains(row)),
                         "the card's test table has a row with " + row + " for " + condition);
             }
-            assertEquals(Set.of("clean", "telephone", "snr10", "snr5"), conditions);
+            assertEquals(Set.of("clean", "telephone", "snr10", "snr5", "noise10"), conditions);
             assertEquals(conditions, iterableToSet(recorded.fieldNames()));
         }
     }
