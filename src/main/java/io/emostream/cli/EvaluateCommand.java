@@ -272,10 +272,7 @@ final class EvaluateCommand implements Command {
             if (corpus != null) {
                 perCorpus.computeIfAbsent(corpus, c -> new ClassificationMetrics(labels)).add(truth[i], predicted);
             }
-            float[] probabilities = new float[labels.size()];
-            for (int k = 0; k < labels.size(); k++) {
-                probabilities[k] = analysis.result().probabilities().get(labels.get(k));
-            }
+            float[] probabilities = probabilities(analysis, labels);
             boolean correct = predicted == truth[i];
             calibrated.add(top(probabilities), correct);
             uncalibrated.add(top(Calibration.temper(probabilities, 1 / temperature)), correct);
@@ -294,21 +291,14 @@ final class EvaluateCommand implements Command {
                                      double temperature) {
         List<float[]> uncalibrated = new ArrayList<>(analyses.size());
         for (WindowAnalysis analysis : analyses) {
-            float[] probabilities = new float[labels.size()];
-            for (int k = 0; k < labels.size(); k++) {
-                probabilities[k] = analysis.result().probabilities().get(labels.get(k));
-            }
-            uncalibrated.add(Calibration.temper(probabilities, 1 / temperature));
+            uncalibrated.add(Calibration.temper(probabilities(analysis, labels), 1 / temperature));
         }
         Calibration.Fit fit = Calibration.fit(uncalibrated, truth);
         ReliabilityBins bins = new ReliabilityBins(ReliabilityBins.DEFAULT_BINS);
         for (int i = 0; i < truth.length; i++) {
-            float[] p = Calibration.temper(uncalibrated.get(i), fit.temperature());
-            int predicted = 0;
-            for (int k = 1; k < p.length; k++) {
-                predicted = p[k] > p[predicted] ? k : predicted;
-            }
-            bins.add(top(p), predicted == truth[i]);
+            // tempering never changes the argmax, so the label is the analysis's
+            boolean correct = labels.indexOf(analyses.get(i).result().label()) == truth[i];
+            bins.add(top(Calibration.temper(uncalibrated.get(i), fit.temperature())), correct);
         }
         ObjectNode node = Json.MAPPER.createObjectNode();
         node.put("temperature", Json.round(fit.temperature(), 4));
@@ -316,6 +306,15 @@ final class EvaluateCommand implements Command {
         node.put("nll_fitted", Json.round(fit.nllFitted(), 4));
         node.put("ece_fitted", Json.round(bins.ece(), 4));
         return node;
+    }
+
+    /** The window's (calibrated) probabilities in model label order. */
+    private static float[] probabilities(WindowAnalysis analysis, List<String> labels) {
+        float[] probabilities = new float[labels.size()];
+        for (int k = 0; k < labels.size(); k++) {
+            probabilities[k] = analysis.result().probabilities().get(labels.get(k));
+        }
+        return probabilities;
     }
 
     private static double top(float[] probabilities) {
