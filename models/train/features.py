@@ -56,13 +56,24 @@ def resample(wav, orig, new):
     return torchaudio.functional.resample(wav, orig, new, **RESAMPLE)
 
 
-def telephone_channel(wav16k):
-    """16 kHz float clip(s) [..., T] -> 8 kHz G.711 mu-law round trip -> 16 kHz, as `--channel telephone` does."""
+def g711_round_trip(wav16k, law="mulaw"):
+    """16 kHz float clip(s) [..., T] -> 8 kHz G.711 (mu-law or A-law) round trip -> 16 kHz."""
     narrow = resample(wav16k, 16000, 8000)
     pcm = (torch.clamp(narrow, -1.0, 1.0 - 1.0 / 32768) * 32768.0).round().to(torch.int16).numpy().tobytes()
-    decoded = audioop.ulaw2lin(audioop.lin2ulaw(pcm, 2), 2)
+    encode, decode = (audioop.lin2ulaw, audioop.ulaw2lin) if law == "mulaw" else (audioop.lin2alaw, audioop.alaw2lin)
+    decoded = decode(encode(pcm, 2), 2)
     back = torch.frombuffer(bytearray(decoded), dtype=torch.int16).to(torch.float32).reshape(narrow.shape) / 32768.0
     return resample(back, 8000, 16000)[..., : wav16k.shape[-1]]
+
+
+def telephone_channel(wav16k):
+    """The 8 kHz G.711 mu-law round trip that `--channel telephone` applies."""
+    return g711_round_trip(wav16k, "mulaw")
+
+
+def narrowband(wav16k):
+    """The 8 kHz band limit alone (no codec), as `--channel narrowband`."""
+    return resample(resample(wav16k, 16000, 8000), 8000, 16000)[..., : wav16k.shape[-1]]
 
 
 def add_noise(wav, snr_db, generator):

@@ -12,7 +12,6 @@ the cross-corpus dev sets: they are scored every epoch for the record, and the w
 last epochs. Temperature scaling is then fitted on val clean and stored in the metadata.
 """
 import argparse
-import audioop
 import csv
 import json
 import math
@@ -181,20 +180,6 @@ def random_window(clip, n, rng, random_crop):
     return out, mask
 
 
-def g711_round_trip(wav, law):
-    """16 kHz float clips [B, T] -> 8 kHz G.711 (mu-law or A-law) -> 16 kHz."""
-    narrow = features.resample(wav, RATE, 8000)
-    pcm = (torch.clamp(narrow, -1.0, 1.0 - 1.0 / 32768) * 32768.0).round().to(torch.int16).numpy().tobytes()
-    encode, decode = (audioop.lin2ulaw, audioop.ulaw2lin) if law == "mulaw" else (audioop.lin2alaw, audioop.alaw2lin)
-    decoded = decode(encode(pcm, 2), 2)
-    back = torch.frombuffer(bytearray(decoded), dtype=torch.int16).to(torch.float32).reshape(narrow.shape) / 32768.0
-    return features.resample(back, 8000, RATE)[..., : wav.shape[-1]]
-
-
-def narrowband(wav):
-    return features.resample(features.resample(wav, RATE, 8000), 8000, RATE)[..., : wav.shape[-1]]
-
-
 class Augmenter:
     """Makes training windows on the fly: room, noise, level, line (waveform), then microphone (log-mel)."""
 
@@ -268,8 +253,8 @@ class Augmenter:
             out.append(wav.clamp(-1.0, 1.0))
         batch = torch.stack(out)
         lines = [self._choice(a["channel_weights"]) if rng.random() < a["channel_p"] else None for _ in idx]
-        for line, apply in (("mulaw", lambda w: g711_round_trip(w, "mulaw")),
-                            ("alaw", lambda w: g711_round_trip(w, "alaw")), ("narrowband", narrowband)):
+        for line, apply in (("mulaw", features.telephone_channel),
+                            ("alaw", lambda w: features.g711_round_trip(w, "alaw")), ("narrowband", features.narrowband)):
             rows = [k for k, c in enumerate(lines) if c == line]
             if rows:
                 batch[rows] = apply(batch[rows])
