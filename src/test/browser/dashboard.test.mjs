@@ -90,7 +90,9 @@ try {
     await page.waitForTimeout(100);
   }
   console.log(`customer timeline lengths seen: ${counts.join(', ')}`);
-  check(counts.slice(0, 3).join(',') === '1,2,3', 'the timeline grows window by window (1, 2, 3)');
+  // The card can appear with the agent's first window before the customer has one: leading zeros are not growth.
+  const grown = counts.filter((n) => n > 0);
+  check(grown.slice(0, 3).join(',') === '1,2,3', 'the timeline grows window by window (1, 2, 3)');
   check(await page.locator(alert).count() === 1, 'an escalation alert appears');
   check(await page.locator(`${card} [data-escalation="true"]`).count() === 1, 'the call is marked as escalating');
   await page.waitForSelector(`${card} [data-speaker="CUSTOMER"] .current [data-label="angry"]`, { timeout: 2000 });
