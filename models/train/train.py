@@ -9,7 +9,8 @@ Features come from features.py (parameters in models/features.json), which the J
 to 1e-3 dB (see src/test/resources/golden). Every training example is made on the fly from a clean clip
 (room, noise, level, line, microphone: the `augment` section of the config). Nothing is picked on val or on
 the cross-corpus dev sets: they are scored every epoch for the record, and the weights are the average of the
-last epochs. Temperature scaling is then fitted on val clean and stored in the metadata.
+last epochs. Temperature scaling is then fitted on val clean and stored in the metadata. With `distill.teacher`
+set, the loss mixes the labels with a shipped model's probabilities (teacher.py rebuilds it in PyTorch).
 """
 import argparse
 import csv
@@ -31,6 +32,7 @@ import yaml
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import features  # noqa: E402
+import teacher as teachers  # noqa: E402
 
 RATE = 16000
 
@@ -462,6 +464,7 @@ def main():
     norm = lambda x: ((x - mean[:, None]) / std[:, None]).unsqueeze(1)  # noqa: E731
     evals = EvalSets(val, dev, logmel, norm, n, len(labels), seed)
     augmenter = Augmenter(cfg, train, noise_dir, n, rng, gen)
+    soft_targets = distillation_targets(cfg, base, train, val, logmel, n, len(labels), args.smoke)
 
     def training_batch(idx):
         with torch.no_grad():
@@ -491,7 +494,13 @@ def main():
         for s in range(0, len(order), o["batch_size"]):
             idx = order[s:s + o["batch_size"]]
             x = spec_augment(training_batch(idx), cfg["augment"], rng)
-            loss = loss_fn(model(x), train.labels[idx])
+            out = model(x)
+            loss = loss_fn(out, train.labels[idx])
+            if soft_targets is not None:
+                d = cfg["distill"]
+                tau = d["temperature"]
+                kd = F.kl_div(F.log_softmax(out / tau, 1), soft_targets[idx], reduction="batchmean") * tau * tau
+                loss = (1.0 - d["weight"]) * loss + d["weight"] * kd
             opt.zero_grad()
             loss.backward()
             opt.step()
@@ -529,6 +538,32 @@ def main():
     export(model, state, cfg, feat_cfg, labels, mean, std, report, output)
     (output.parent / (output.stem + ".training.json")).write_text(json.dumps(report, indent=2))
     log(f"wrote {output}")
+
+
+@torch.no_grad()
+def distillation_targets(cfg, base, train, val, logmel, n, k, smoke):
+    """The teacher's probabilities at the distillation temperature for each train clip's clean centre window
+    (one target per clip, computed once: the student sees augmented random crops of the same clip), or None.
+
+    Before use, the rebuilt teacher's val clean macro-F1 is logged beside the one its card states, so a teacher
+    rebuilt wrongly is seen at once."""
+    d = cfg.get("distill") or {}
+    if not d.get("teacher") or smoke:
+        return None
+    path = (base / d["teacher"]).resolve()
+    teacher = teachers.Teacher(path)
+    mean, std = teacher.normalisation()
+    tnorm = lambda x: ((x - mean[:, None]) / std[:, None]).unsqueeze(1)  # noqa: E731
+
+    def probs(clips, tau):
+        windows = fixed_windows(clips, n)
+        return torch.cat([teacher.probabilities(tnorm(logmel(windows[s:s + 128])), tau)
+                          for s in range(0, len(clips), 128)])
+
+    val_f1 = macro_f1(val.labels, probs(val.clean, 1.0).argmax(1), k)
+    log(f"teacher {path.name} ({teacher.metadata.get('emostream.model_version')}, {len(teacher.members)} members): "
+        f"val clean macro-F1 {val_f1:.4f} rebuilt in PyTorch")
+    return probs(train.clean, d["temperature"])
 
 
 @torch.no_grad()
