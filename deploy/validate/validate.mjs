@@ -45,7 +45,7 @@ for (const file of files(join(deploy, "k8s"), ".yaml")) {
 }
 
 // Metric names the service registers: the constants of StreamMetrics, with Micrometer's Prometheus suffixes.
-const metricsSource = readFileSync(join(home, "src/main/java/io/emostream/stream/StreamMetrics.java"), "utf8");
+const metricsSource = readFileSync(join(home, "service/src/main/java/io/emostream/stream/StreamMetrics.java"), "utf8");
 const exported = new Set([...metricsSource.matchAll(/static final String \w+ = "(emostream_\w+)"/g)].map((m) => m[1]));
 const known = /^(process_cpu_usage|jvm_\w+|kafka_\w+|up|kube_\w+)$/;
 let queries = 0;

@@ -12,7 +12,7 @@ carries endOfStream = true.
 Three things a newcomer meets with this client (Debian's python3-confluent-kafka 1.7 and python3-avro):
 - the legacy `AvroProducer` insists on an Avro key, while emostream's key is a plain string: use a plain
   `Producer` and serialise only the value with `MessageSerializer`;
-- that serialiser takes one self-contained schema: `target/schemas/AudioChunk.avsc`, which the build writes
+- that serialiser takes one self-contained schema: `wire/target/schemas/AudioChunk.avsc`, which the build writes
   (`schemas/AudioChunk.avsc` names types from other files and does not parse alone);
 - `captureTimestamp` is a `timestamp-millis`: python3-avro wants a timezone-aware `datetime`, not a number.
 """
@@ -59,7 +59,7 @@ def main():
     ap.add_argument("--bootstrap", default="localhost:9092")
     ap.add_argument("--registry", default="http://localhost:8081/apis/ccompat/v7")
     ap.add_argument("--topic", default="call-audio")
-    ap.add_argument("--schema", default=str(HOME / "target" / "schemas" / "AudioChunk.avsc"))
+    ap.add_argument("--schema", default=str(HOME / "wire" / "target" / "schemas" / "AudioChunk.avsc"))
     ap.add_argument("--chunk-ms", type=int, default=100)
     ap.add_argument("--fast", action="store_true", help="do not wait between chunks")
     args = ap.parse_args()

@@ -1,0 +1,271 @@
+package io.emostream.cli;
+
+import io.emostream.local.DemoCalls;
+import io.emostream.local.OutputReader;
+import io.emostream.local.CallAudioSender;
+import io.emostream.local.ServiceProcess;
+import io.emostream.local.ProjectHome;
+import io.emostream.avro.AudioChunk;
+import io.emostream.avro.CallEmotionStats;
+import io.emostream.avro.EmotionEvent;
+import io.emostream.local.ApicurioRegistry;
+import io.emostream.local.EmbeddedKafka;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.Collectors;
+
+/**
+ * {@code emostream demo}: the whole pipeline on one machine without Docker. Starts an in-process KRaft broker and
+ * the Apicurio registry (unless KAFKA_BOOTSTRAP_SERVERS / SCHEMA_REGISTRY_URL point at running ones), creates the
+ * topics, runs the packaged service as a child process, produces a few calls in real time and prints each
+ * emotion event as it is committed, then the final statistics. Ctrl-C stops everything it started.
+ */
+public final class DemoCommand implements Command {
+
+    static final String USAGE = """
+            Usage: emostream demo [DIR] [options]
+              Runs broker, registry, service and a producer; prints emotion events as they arrive.
+              DIR                     WAV or FLAC files to send as calls (one call per file; stereo = customer,
+                                      agent); default: demo/conversations (three conversations of CREMA-D
+                                      test-split speech), or --generated
+              --generated             send generated test signals instead of the demo conversations
+              --kafka-port N          port of the embedded broker (default 9092)
+              --registry-port N       port of the embedded registry (default 8081)
+              --http-port N           REST port of the service (default 8080)
+              --service-url URL       use a running service instead of starting one (e.g. http://emostream-1:8080)
+              --model PATH            ONNX model for the service (default models/emotion-cnn.onnx)
+              --seconds S             length of each generated call (default 20)
+              --exit                  exit when the calls are done instead of waiting for Ctrl-C
+            Set KAFKA_BOOTSTRAP_SERVERS (and SCHEMA_REGISTRY_URL) to use an existing broker (and registry).
+            """;
+
+    static final List<String> TOPICS = List.of("call-audio", "call-emotions", "call-emotion-stats",
+            "call-emotion-alerts", "call-audio-dlq");
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
+
+    private final List<AutoCloseable> started = new ArrayList<>();
+
+    @Override
+    public String name() {
+        return "demo";
+    }
+
+    @Override
+    public String summary() {
+        return "run broker, registry, service and demo calls locally and print the emotions";
+    }
+
+    @Override
+    public String usage() {
+        return USAGE;
+    }
+
+    @Override
+    public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
+        CommandLine options = CommandLine.parse(name(), args,
+                Set.of("kafka-port", "registry-port", "http-port", "service-url", "model", "seconds"),
+                Set.of("exit", "generated"));
+        if (options.help()) {
+            out.print(USAGE);
+            return 0;
+        }
+        Thread stopper = new Thread(this::stopAll, "emostream-demo-shutdown");
+        Runtime.getRuntime().addShutdownHook(stopper);
+        try {
+            return runDemo(options, out);
+        } finally {
+            stopAll();
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopper);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running already
+            }
+        }
+    }
+
+    private int runDemo(CommandLine options, PrintStream out) throws Exception {
+        double seconds = options.has("seconds") ? options.decimal("seconds") : 20;
+        if (seconds <= 0) {
+            throw new UsageException("option --seconds must be positive, got " + options.string("seconds", null));
+        }
+        Path workDir = ProjectHome.path().resolve(".emostream").resolve("demo");
+        Files.createDirectories(workDir);
+        String serviceUrl = options.string("service-url", null);
+        Path model = options.path("model", ProjectHome.path().resolve("models").resolve("emotion-cnn.onnx"));
+        if (serviceUrl == null && !Files.isRegularFile(model)) {
+            throw new IllegalArgumentException("Model " + model + " not found: pass --model PATH (for a quick try "
+                    + "the test model core/src/test/resources/model/emotion-test.onnx works)");
+        }
+        Path conversations = ProjectHome.path().resolve(DemoCalls.CONVERSATIONS);
+        List<CallAudioSender.CallStream> calls;
+        if (!options.positionals().isEmpty()) {
+            calls = DemoCalls.fromDirectory(Path.of(options.positionals().get(0)));
+        } else if (options.flag("generated") || !Files.isDirectory(conversations)) {
+            calls = DemoCalls.generated("demo-call", seconds, 42);
+        } else {
+            calls = DemoCalls.fromDirectory(conversations);
+        }
+
+        String bootstrap = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
+        if (bootstrap == null || bootstrap.isBlank()) {
+            out.println("Starting embedded Kafka (KRaft) ...");
+            EmbeddedKafka kafka = EmbeddedKafka.start(options.integer("kafka-port", 9092, 0));
+            started.add(kafka);
+            bootstrap = kafka.bootstrapServers();
+        }
+        String registryUrl = System.getenv("SCHEMA_REGISTRY_URL");
+        if (registryUrl == null || registryUrl.isBlank()) {
+            out.println("Starting Apicurio registry ...");
+            ApicurioRegistry registry = ApicurioRegistry.start(ApicurioRegistry.defaultHome(),
+                    options.integer("registry-port", 8081, 0),
+                    Duration.ofMinutes(2));
+            started.add(registry);
+            registryUrl = registry.ccompatUrl();
+        }
+        createTopics(bootstrap, 3);
+
+        if (serviceUrl == null) {
+            int httpPort = options.integer("http-port", 8080, 0);
+            Path stateDir = Files.createTempDirectory("emostream-demo-state");
+            out.println("Starting the service (log: " + workDir.resolve("service.log") + ") ...");
+            ServiceProcess service = ServiceProcess.start(ServiceProcess.defaultJar(), Map.of(
+                    "KAFKA_BOOTSTRAP_SERVERS", bootstrap,
+                    "SCHEMA_REGISTRY_URL", registryUrl,
+                    "EMOSTREAM_MODEL_PATH", model.toAbsolutePath().toString(),
+                    "EMOSTREAM_STATE_DIR", stateDir.toString()), httpPort, workDir.resolve("service.log"));
+            started.add(service);
+            service.awaitReady(Duration.ofMinutes(3));
+            serviceUrl = service.url();
+        } else {
+            ServiceProcess.awaitReady(serviceUrl, Duration.ofMinutes(5), null);
+        }
+        out.println();
+        out.println("  Kafka bootstrap : " + bootstrap);
+        out.println("  Schema registry : " + registryUrl);
+        out.println("  REST API        : " + serviceUrl + "  (/calls, /calls/{id}/stats, /model, /q/health, /q/metrics)");
+        out.println("  Dashboard       : " + serviceUrl + "/dashboard/");
+        out.println();
+
+        Set<String> expectedFinals = calls.stream()
+                .flatMap(call -> call.speakers().stream().map(speaker -> call.callId() + "/" + speaker))
+                .collect(Collectors.toCollection(ConcurrentHashMap::newKeySet));
+        Map<String, CallEmotionStats> finals = new ConcurrentHashMap<>();
+        double longest = calls.stream().mapToDouble(CallAudioSender.CallStream::seconds).max().orElse(0);
+        out.printf("Producing %d calls in real time (%.0f s of audio each at most): %s%n", calls.size(), longest,
+                calls.stream().map(c -> c.callId() + " (" + c.channels().length + " ch, " + c.sampleRate() + " Hz "
+                        + c.encoding() + ")").collect(Collectors.joining(", ")));
+
+        try (OutputReader reader = new OutputReader(bootstrap, registryUrl,
+                List.of("call-emotions", "call-emotion-stats"), false);
+             Producer<String, AudioChunk> producer = CallAudioSender.newProducer(bootstrap, registryUrl)) {
+            ExecutorService senders = Executors.newFixedThreadPool(calls.size());
+            CallAudioSender sender = new CallAudioSender(producer, "call-audio", Duration.ofMillis(100), false);
+            List<Future<Long>> sending = new ArrayList<>();
+            for (CallAudioSender.CallStream call : calls) {
+                sending.add(senders.submit(() -> sender.send(call)));
+            }
+            senders.shutdown();
+            Instant deadline = Instant.now().plusSeconds((long) longest + 90);
+            while (finals.size() < expectedFinals.size() && Instant.now().isBefore(deadline)) {
+                reader.poll(Duration.ofMillis(500), event -> out.println(describe(event)), stats -> {
+                    if (stats.getFinal$()) {
+                        finals.put(stats.getCallId() + "/" + stats.getSpeaker(), stats);
+                    }
+                });
+                for (Future<Long> future : sending) {
+                    if (future.isDone()) {
+                        try {
+                            future.get();
+                        } catch (ExecutionException e) {
+                            throw new IllegalStateException("Producing a demo call failed: " + e.getCause(), e);
+                        }
+                    }
+                }
+            }
+        }
+        out.println();
+        out.println("Final statistics:");
+        finals.values().stream().sorted(Comparator.comparing(s -> s.getCallId() + s.getSpeaker()))
+                .forEach(stats -> out.println(describe(stats)));
+        expectedFinals.removeAll(finals.keySet());
+        if (!expectedFinals.isEmpty()) {
+            out.println("No final statistics (yet) for: " + expectedFinals);
+        }
+        if (!started.isEmpty() && !options.flag("exit")) {
+            out.println();
+            out.println("Demo calls done. The stack keeps running (REST " + serviceUrl + "); Ctrl-C stops it.");
+            Thread.currentThread().join();
+        }
+        return expectedFinals.isEmpty() ? 0 : 1;
+    }
+
+    static String describe(EmotionEvent event) {
+        String time = LocalTime.ofInstant(event.getProcessedAt(), ZoneId.systemDefault()).format(CLOCK);
+        String emotion = event.getSpeech()
+                ? String.format("%-9s %.2f  valence %+.2f arousal %+.2f", event.getLabel(), event.getConfidence(),
+                        event.getValence(), event.getArousal())
+                : String.format("%-9s", event.getLabel());
+        return String.format("%s  %-12s %-8s window %3d  %5.1f-%5.1f s  %s  speech %.2f", time, event.getCallId(),
+                event.getSpeaker(), event.getWindowIndex(), event.getWindowStartOffsetMs() / 1000.0,
+                event.getWindowEndOffsetMs() / 1000.0, emotion, event.getSpeechRatio());
+    }
+
+    static String describe(CallEmotionStats stats) {
+        return String.format("  %-12s %-8s windows %d (speech %d)  dominant %s  counts %s  mean valence %s"
+                        + "  escalation %s  gaps %d  duplicates %d", stats.getCallId(), stats.getSpeaker(),
+                stats.getWindowsTotal(), stats.getWindowsWithSpeech(), stats.getDominantLabel(),
+                stats.getLabelCounts(), stats.getMeanValence() == null ? "-"
+                        : String.format("%+.2f", stats.getMeanValence()),
+                stats.getEscalation() ? "YES (from window " + stats.getEscalationWindowIndex() + ")" : "no",
+                stats.getGaps(), stats.getDuplicates());
+    }
+
+    /** Creates the four topics; existing ones are left as they are. */
+    static void createTopics(String bootstrap, int partitions) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            for (String topic : TOPICS) {
+                try {
+                    admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e;
+                    }
+                }
+            }
+        }
+    }
+
+    /** Stops, in reverse order, everything this demo started. Idempotent. */
+    private synchronized void stopAll() {
+        for (int i = started.size() - 1; i >= 0; i--) {
+            try {
+                started.get(i).close();
+            } catch (Exception e) {
+                System.err.println("Stopping " + started.get(i) + " failed: " + e);
+            }
+        }
+        started.clear();
+    }
+}

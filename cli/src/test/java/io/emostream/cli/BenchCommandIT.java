@@ -1,0 +1,44 @@
+package io.emostream.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code ./emostream bench} end to end on a real in-process broker and a real Apicurio registry, with the small
+ * test model: two short calls (a 16 kHz mono one and an 8 kHz mu-law stereo one) must give every window, a latency
+ * for each, and a CPU breakdown that adds up. The figures themselves are not asserted (shared machine).
+ */
+class BenchCommandIT {
+
+    @Test
+    void measuresEveryWindowOfTwoShortCalls() throws Exception {
+        CliRun run = CliRun.of("bench", "--calls", "2", "--duration", "6s", "--warmup", "0s", "--stagger", "1s",
+                "--model", "core/src/test/resources/model/emotion-test.onnx");
+        assertEquals(0, run.exitCode(), run.err());
+        JsonNode summary = new ObjectMapper().readTree(run.out());
+
+        // call 0: mono, 2 windows of 3 s; call 1: stereo (customer and agent), 2 windows each
+        assertEquals(6, summary.get("windows").asLong(), run.out());
+        assertEquals(6, summary.at("/endToEndLatencyMs/windowsMeasured").asLong(), run.out());
+        assertTrue(summary.at("/endToEndLatencyMs/p99").asDouble() > 0, run.out());
+        assertEquals(1000, summary.get("callStartsSpreadOverMs").asLong());
+        assertEquals(0, summary.get("warmupSeconds").asLong());
+        assertEquals(2, summary.get("streamThreads").asInt(), "the service's default (application.properties)");
+
+        // the classifier runs on the stream thread, once per window with audio: its CPU is part of the thread's
+        assertTrue(summary.get("classifierCallsOnStreamThread").asLong() >= 6, run.out());
+        assertTrue(summary.get("streamThreadCpuOverFrontEndAndModel").asDouble() >= 1.0, run.out());
+        JsonNode parts = summary.get("coresUsedByPart");
+        for (String part : List.of("streamThreads", "streamsProducer", "loadGenerator", "broker", "benchMain",
+                "jvmAndNativeThreads")) {
+            assertTrue(parts.has(part), part + " missing in " + parts);
+        }
+        assertTrue(parts.get("streamThreads").asDouble() > 0, parts.toString());
+        assertTrue(parts.get("broker").asDouble() > 0, parts.toString());
+    }
+}

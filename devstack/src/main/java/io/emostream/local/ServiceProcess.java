@@ -1,0 +1,149 @@
+package io.emostream.local;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The packaged service ({@code service/target/quarkus-app/quarkus-run.jar}) run as a child process, as the demo and the
+ * end-to-end test run it: configured through environment variables only, output appended to a log file.
+ */
+public final class ServiceProcess implements AutoCloseable {
+
+    /** The packaged service, where the service module's build writes it under the {@link ProjectHome}. */
+    public static Path defaultJar() {
+        return ProjectHome.resolve("service", "target", "quarkus-app", "quarkus-run.jar");
+    }
+
+    private final Process process;
+    private final int httpPort;
+    private final Path logFile;
+
+    private ServiceProcess(Process process, int httpPort, Path logFile) {
+        this.process = process;
+        this.httpPort = httpPort;
+        this.logFile = logFile;
+    }
+
+    /**
+     * Starts the service.
+     *
+     * @param jar         quarkus-run.jar of the fast-jar layout
+     * @param environment variables added to this process's environment (KAFKA_BOOTSTRAP_SERVERS, ...)
+     * @param httpPort    port of the REST API (also the advertised interactive-query endpoint)
+     * @param logFile     receives the service's stdout and stderr
+     */
+    public static ServiceProcess start(Path jar, Map<String, String> environment, int httpPort, Path logFile)
+            throws IOException {
+        return start(jar, environment, Map.of(), httpPort, logFile);
+    }
+
+    /**
+     * Starts the service with extra configuration passed as {@code -Dkey=value} system properties (any key of
+     * application.properties, e.g. {@code kafka-streams.consumer.session.timeout.ms}).
+     */
+    public static ServiceProcess start(Path jar, Map<String, String> environment, Map<String, String> properties,
+                                       int httpPort, Path logFile) throws IOException {
+        if (!Files.isRegularFile(jar)) {
+            throw new IOException("Service jar " + jar.toAbsolutePath()
+                    + " not found: build it with ./mvnw -o -DskipTests package");
+        }
+        Files.createDirectories(logFile.toAbsolutePath().getParent());
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx1g", "-XX:+ExitOnOutOfMemoryError"));
+        properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        command.add("-jar");
+        command.add(jar.toAbsolutePath().toString());
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+        Map<String, String> env = new LinkedHashMap<>(environment);
+        env.put("HTTP_PORT", Integer.toString(httpPort));
+        env.putIfAbsent("EMOSTREAM_ADVERTISED_ENDPOINT", "localhost:" + httpPort);
+        builder.environment().putAll(env);
+        return new ServiceProcess(builder.start(), httpPort, logFile);
+    }
+
+    /** Base URL of the REST API. */
+    public String url() {
+        return "http://localhost:" + httpPort;
+    }
+
+    public Path logFile() {
+        return logFile;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /**
+     * Waits until {@code /q/health/ready} answers 200 (Kafka Streams RUNNING).
+     *
+     * @throws IOException when the process exits or the timeout passes first
+     */
+    public void awaitReady(Duration timeout) throws IOException, InterruptedException {
+        awaitReady(url(), timeout, process);
+    }
+
+    /** Waits until the service at {@code baseUrl} is ready; {@code process} (may be null) must stay alive. */
+    public static void awaitReady(String baseUrl, Duration timeout, Process process)
+            throws IOException, InterruptedException {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/q/health/ready"))
+                .timeout(Duration.ofSeconds(5)).GET().build();
+        Instant deadline = Instant.now().plus(timeout);
+        String last = "no answer";
+        while (Instant.now().isBefore(deadline)) {
+            if (process != null && !process.isAlive()) {
+                throw new IOException("Service exited with code " + process.exitValue() + " before it was ready");
+            }
+            try {
+                HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+                last = response.statusCode() + " " + response.body();
+            } catch (IOException notYetListening) {
+                last = notYetListening.toString();
+            }
+            Thread.sleep(500);
+        }
+        throw new IOException("Service at " + baseUrl + " not ready after " + timeout + ": " + last);
+    }
+
+    /** Kills the process at once (SIGKILL): no commit, no group leave, as a crash. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    /**
+     * Stops the process gracefully (SIGTERM, Kafka Streams closes cleanly), killing it after 15 s (a broker that
+     * is already gone would keep Kafka Streams retrying its final commit much longer).
+     */
+    @Override
+    public void close() throws InterruptedException {
+        if (!process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        if (!process.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)) {
+            kill();
+        }
+    }
+}

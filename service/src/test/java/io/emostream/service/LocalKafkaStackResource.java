@@ -1,0 +1,81 @@
+package io.emostream.service;
+
+import io.emostream.local.ServiceProcess;
+import io.emostream.model.TestModels;
+import io.emostream.local.ApicurioRegistry;
+import io.emostream.local.EmbeddedKafka;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Starts what the service needs before Quarkus boots it for a {@code @QuarkusTest}: an in-process KRaft broker with
+ * the four topics, the Apicurio registry as a child process, a temporary Kafka Streams state directory and a free
+ * HTTP port (advertised for interactive queries). The test model of core/src/test/resources/model stands in for the
+ * trained one.
+ */
+public class LocalKafkaStackResource implements QuarkusTestResourceLifecycleManager {
+
+    static final String TEST_MODEL = TestModels.path(TestModels.VALID).toString();
+
+    private EmbeddedKafka kafka;
+    private ApicurioRegistry registry;
+    private Path stateDir;
+
+    @Override
+    public Map<String, String> start() {
+        kafka = EmbeddedKafka.start();
+        kafka.createTopics(Map.of("call-audio", 2, "call-emotions", 2, "call-emotion-stats", 2, "call-emotion-alerts", 2,
+                "call-audio-dlq", 1));
+        registry = ApicurioRegistry.start(ApicurioRegistry.defaultHome(), freePort(), Duration.ofMinutes(2));
+        int httpPort = freePort();
+        try {
+            stateDir = Files.createTempDirectory("emostream-quarkus-test-state");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return Map.of(
+                "quarkus.kafka-streams.bootstrap-servers", kafka.bootstrapServers(),
+                "emostream.serde.schema-registry-url", registry.ccompatUrl(),
+                "kafka-streams.state.dir", stateDir.toString(),
+                "emostream.model.path", TEST_MODEL,
+                "quarkus.http.test-port", Integer.toString(httpPort),
+                "emostream.interactive-queries.advertised-endpoint", "localhost:" + httpPort,
+                // short timers so the test sees a stream end quickly
+                "emostream.window.inactivity-timeout", "20s",
+                "emostream.window.gap-wait", "500ms");
+    }
+
+    @Override
+    public void stop() {
+        if (registry != null) {
+            registry.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+        if (stateDir != null) {
+            try (Stream<Path> files = Files.walk(stateDir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException ignored) {
+                // temporary directory: best effort
+            }
+        }
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
