@@ -4,7 +4,7 @@
     /usr/bin/python3 tools/make_golden_fixtures.py            # from the repository root
 
 Uses Debian torch 1.13 / torchaudio 0.13 and imports models/train/features.py by path, so the fixtures
-come from exactly the code that computes the training features. Writes into src/test/resources/golden/:
+come from exactly the code that computes the training features. Writes into core/src/test/resources/golden/:
 
   manifest.json        one entry per fixture: kind, parameters, file names, shapes
   *.in.s16             input signals as int16 LE; the float input is (s16 / 32768) * gain, computed in
@@ -31,7 +31,7 @@ import torch
 import torchaudio
 
 ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "src" / "test" / "resources" / "golden"
+OUT = ROOT / "core" / "src" / "test" / "resources" / "golden"
 spec = importlib.util.spec_from_file_location("features", ROOT / "models" / "train" / "features.py")
 features = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(features)

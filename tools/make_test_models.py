@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Builds the tiny, deterministic ONNX test models under src/test/resources/model/.
+"""Builds the tiny, deterministic ONNX test models under core/src/test/resources/model/.
 
 The valid model honours the model contract of docs/architecture.md with fixed weights (no training):
 
@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "models" / "train"))
 import features  # noqa: E402  (models/train/features.py, the training front end)
 
-OUT = ROOT / "src" / "test" / "resources" / "model"
+OUT = ROOT / "core" / "src" / "test" / "resources" / "model"
 LABELS = ["angry", "happy", "neutral", "sad"]
 OPSET = 17
 

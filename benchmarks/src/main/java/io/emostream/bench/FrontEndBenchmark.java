@@ -28,12 +28,12 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <pre>
  * ./mvnw -o -q -DskipTests package
- * java -cp target/classes:$(cat target/launcher-classpath.txt) org.openjdk.jmh.Main FrontEnd -f 1 -wi 3 -i 5 -t 1
+ * java -cp benchmarks/target/classes:$(cat benchmarks/target/classpath.txt) org.openjdk.jmh.Main FrontEnd -f 1 -wi 3 -i 5 -t 1
  * </pre>
  *
  * <p>JMH reports wall-clock time, which on a shared machine includes time the thread waited for a core. {@link #main}
  * measures the same operations in thread CPU time instead:
- * {@code java -cp target/classes:$(cat target/launcher-classpath.txt) io.emostream.bench.FrontEndBenchmark}.
+ * {@code java -cp benchmarks/target/classes:$(cat benchmarks/target/classpath.txt) io.emostream.bench.FrontEndBenchmark}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

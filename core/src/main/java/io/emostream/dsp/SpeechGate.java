@@ -49,7 +49,7 @@ import java.util.Arrays;
  *   gate on the clip part     88.30 %     88.48 %    88.89 %   88.68 %
  *   gate on the padded window 87.53 %     87.83 %    88.27 %   87.86 %
  * </pre>
- * Both rows come from {@code java -cp target/classes:$(cat target/launcher-classpath.txt)
+ * Both rows come from {@code java -cp benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)
  * io.emostream.bench.SpeechGateRecall .../crema-d/labels.csv .../crema-d/audio train,val}; the padded-window row is
  * also what {@code ./emostream evaluate --labels .../crema-d/labels.csv --audio-dir .../crema-d/audio --split val
  * [--channel telephone] --model M} reports as {@code no_speech_by_gate} (it passes the fitted window, so there the
