@@ -9,6 +9,7 @@ import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -91,7 +92,8 @@ public class CallsResource {
     @GET
     @Path("/{callId}/stats")
     public Response callStats(@PathParam("callId") String callId,
-                              @HeaderParam(FORWARDED_HEADER) String forwardedBy) {
+                              @HeaderParam(FORWARDED_HEADER) String forwardedBy,
+                              @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         Response notRunning = unlessQueryable();
         if (notRunning != null) {
             return notRunning;
@@ -108,7 +110,7 @@ public class CallsResource {
                 return unavailable("the owner of call " + callId + " is not known yet (rebalancing)");
             }
             if (!self.equals(owner.activeHost())) {
-                return forward(callId, owner.activeHost());
+                return forward(callId, owner.activeHost(), authorization);
             }
         }
         try {
@@ -141,7 +143,8 @@ public class CallsResource {
         return unavailable("Kafka Streams is " + state + ": call statistics cannot be queried now");
     }
 
-    private Response forward(String callId, HostInfo owner) {
+    /** Forwards the query, with the caller's credentials: the owner checks them as this instance did. */
+    private Response forward(String callId, HostInfo owner, String authorization) {
         URI uri;
         try {
             uri = new URI("http", null, owner.host(), owner.port(), "/calls/" + callId + "/stats", null, null);
@@ -149,13 +152,16 @@ public class CallsResource {
             return Response.status(Response.Status.BAD_REQUEST)
                     .entity(Map.of("error", "call id cannot be forwarded: " + e.getMessage())).build();
         }
-        HttpRequest request = HttpRequest.newBuilder(uri)
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                 .timeout(config.interactiveQueries().forwardTimeout())
                 .header(FORWARDED_HEADER, self.host() + ":" + self.port())
-                .header("Accept", MediaType.APPLICATION_JSON)
-                .GET().build();
+                .header("Accept", MediaType.APPLICATION_JSON);
+        if (authorization != null) {
+            request.header(HttpHeaders.AUTHORIZATION, authorization);
+        }
         try {
-            HttpResponse<String> response = httpClient.send(request, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = httpClient.send(request.GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
             return Response.status(response.statusCode()).entity(response.body())
                     .type(MediaType.APPLICATION_JSON).build();
         } catch (IOException e) {

@@ -33,15 +33,15 @@ class CallsResourceStateTest {
             CallsResource resource = new CallsResource(streams, config);
             assertEquals(KafkaStreams.State.CREATED, streams.state());
             assertUnavailable(resource.localCalls(), "CREATED");
-            assertUnavailable(resource.callStats("c1", null), "CREATED");
-            assertUnavailable(resource.callStats("c1", "other:8080"), "CREATED");
+            assertUnavailable(resource.callStats("c1", null, null), "CREATED");
+            assertUnavailable(resource.callStats("c1", "other:8080", null), "CREATED");
         } finally {
             streams.close();
         }
         // Closed (as after ERROR): the same code path as ERROR, where the query methods throw IllegalStateException.
         CallsResource resource = new CallsResource(streams, config);
         assertUnavailable(resource.localCalls(), "NOT_RUNNING");
-        assertUnavailable(resource.callStats("c1", null), "NOT_RUNNING");
+        assertUnavailable(resource.callStats("c1", null, null), "NOT_RUNNING");
     }
 
     private static void assertUnavailable(Response response, String state) {
