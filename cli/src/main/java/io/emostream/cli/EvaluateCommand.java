@@ -11,6 +11,7 @@ import io.emostream.audio.NoiseRecordings;
 import io.emostream.audio.PcmAudio;
 import io.emostream.audio.Resampler;
 import io.emostream.audio.TelephoneChannel;
+import io.emostream.dataset.LabelsCsv;
 import io.emostream.dsp.SpeechGate.SpeechGateConfig;
 import io.emostream.model.Calibration;
 import io.emostream.model.EmotionModel;

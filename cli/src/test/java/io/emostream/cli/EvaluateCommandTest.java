@@ -11,6 +11,7 @@ import io.emostream.analysis.TestSignals;
 import io.emostream.audio.Channel;
 import io.emostream.audio.NoiseMixer;
 import io.emostream.audio.NoiseRecordings;
+import io.emostream.dataset.LabelsCsv;
 import io.emostream.model.TestModels;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
