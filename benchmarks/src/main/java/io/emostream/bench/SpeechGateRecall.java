@@ -5,15 +5,13 @@ import io.emostream.audio.AudioFiles;
 import io.emostream.audio.PcmAudio;
 import io.emostream.audio.Resampler;
 import io.emostream.audio.TelephoneChannel;
+import io.emostream.dataset.LabelsCsv;
 import io.emostream.dsp.SpeechGate;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -31,8 +29,8 @@ import java.util.Set;
  *     /work/shared/data/crema-d/labels.csv /work/shared/data/crema-d/audio train,val
  * </pre>
  *
- * The labels CSV needs the columns {@code file} and {@code split}; rows with a non-empty {@code exclude} are
- * skipped. Fields must not contain quoted commas (CREMA-D's labels do not).
+ * The labels CSV is read as {@code evaluate} reads it ({@link LabelsCsv}: columns {@code file} and {@code emotion},
+ * here also {@code split}; rows with a non-empty {@code exclude} are skipped).
  */
 public final class SpeechGateRecall {
 
@@ -49,11 +47,6 @@ public final class SpeechGateRecall {
         Path labels = Path.of(args[0]);
         Path audioDir = Path.of(args[1]);
         Set<String> splits = Set.of(args[2].split(","));
-        List<String> lines = Files.readAllLines(labels, StandardCharsets.UTF_8);
-        List<String> header = Arrays.asList(lines.get(0).replace("\uFEFF", "").split(",", -1));
-        int fileColumn = column(header, "file", labels);
-        int splitColumn = column(header, "split", labels);
-        int excludeColumn = header.indexOf("exclude");
         SpeechGate gate = new SpeechGate();
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         List<String> rejected = new ArrayList<>();
@@ -63,14 +56,9 @@ public final class SpeechGateRecall {
             int[] missedOnWindow = new int[2];
             long cpuNanos = 0;
             int assessed = 0;
-            for (int i = 1; i < lines.size(); i++) {
-                String[] fields = lines.get(i).split(",", -1);
-                if (fields.length < header.size() || !fields[splitColumn].equals(split)
-                        || excludeColumn >= 0 && !fields[excludeColumn].isBlank()) {
-                    continue;
-                }
+            for (LabelsCsv.Row row : LabelsCsv.read(labels, split)) {
                 clips++;
-                float[] samples = read(audioDir.resolve(fields[fileColumn]));
+                float[] samples = read(audioDir.resolve(row.file()));
                 int valid = Math.min(samples.length, WINDOW_SAMPLES);
                 float[] clean = EmotionAnalyzer.fitToWindow(samples, WINDOW_SAMPLES);
                 float[][] conditions = {clean, TelephoneChannel.apply(clean)};
@@ -84,12 +72,12 @@ public final class SpeechGateRecall {
                     if (!onClip.speech()) {
                         missedOnClip[c]++;
                         rejected.add(String.format(Locale.ROOT, "  %s %s %s: ratio %.3f on the clip part",
-                                split, condition, fields[fileColumn], onClip.speechRatio()));
+                                split, condition, row.file(), onClip.speechRatio()));
                     }
                     if (!onWindow.speech()) {
                         missedOnWindow[c]++;
                         rejected.add(String.format(Locale.ROOT, "  %s %s %s: ratio %.3f on the padded window",
-                                split, condition, fields[fileColumn], onWindow.speechRatio()));
+                                split, condition, row.file(), onWindow.speechRatio()));
                     }
                 }
             }
@@ -116,14 +104,5 @@ public final class SpeechGateRecall {
 
     private static double recall(int clips, int missed) {
         return clips == 0 ? Double.NaN : 1 - (double) missed / clips;
-    }
-
-    private static int column(List<String> header, String name, Path labels) {
-        int index = header.indexOf(name);
-        if (index < 0) {
-            throw new IllegalArgumentException("labels file " + labels + ": no column '" + name + "' in header "
-                    + header);
-        }
-        return index;
     }
 }

@@ -3,7 +3,6 @@ package io.emostream.cli;
 import io.emostream.local.DemoCalls;
 import io.emostream.local.OutputReader;
 import io.emostream.local.CallAudioSender;
-import io.emostream.local.ProjectHome;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.emostream.analysis.WindowClassifier;
@@ -34,12 +33,14 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code emostream bench}: N concurrent real-time calls through the service topology (plain KafkaStreams built
@@ -48,46 +49,42 @@ import java.util.concurrent.atomic.AtomicLong;
  * windows classified directly in the same run), and end-to-end latency from the last chunk of a window being
  * produced to its event being read with read_committed. Prints a JSON summary.
  */
-public final class BenchCommand implements Command {
+@Command(name = "bench",
+        description = {"measure throughput, CPU per window and latency of the streaming service",
+            "",
+            "Runs N concurrent real-time calls through the service topology on an embedded broker and registry and "
+                + "prints a JSON summary (throughput, CPU per window and by part, latency p50/p99)."})
+public final class BenchCommand extends Subcommand {
 
-    static final String USAGE = """
-            Usage: emostream bench [--calls N] [--duration 60s] [--model PATH] [--chunk-ms N] [--warmup 20s]
-                                   [--stagger 3s]
-              Runs N concurrent real-time calls through the service topology on an embedded broker and registry
-              and prints a JSON summary (throughput, CPU per window and by part, latency p50/p99).
-              --warmup   the same load with other call ids first, not measured (0s: measure a cold JVM)
-              --stagger  call starts spread evenly over this span (0s: all calls start, and complete each
-                         window, at the same moment)
-            """;
+    @Option(names = "--calls", paramLabel = "N", defaultValue = "4", converter = Converters.PositiveInt.class,
+            description = "concurrent calls (default ${DEFAULT-VALUE})")
+    private int calls;
+
+    @Option(names = "--duration", paramLabel = "DUR", defaultValue = "60s",
+            converter = Converters.PositiveDuration.class,
+            description = "audio per call in the measured phase (default ${DEFAULT-VALUE})")
+    private Duration duration;
+
+    @Mixin
+    private ModelOption model;
+
+    @Mixin
+    private ChunkOption chunk;
+
+    @Option(names = "--warmup", paramLabel = "DUR", defaultValue = "20s", converter = Converters.DurationOrZero.class,
+            description = "the same load with other call ids first, not measured (default ${DEFAULT-VALUE}; 0s: "
+                    + "measure a cold JVM)")
+    private Duration warmup;
+
+    @Option(names = "--stagger", paramLabel = "DUR", defaultValue = "3s", converter = Converters.DurationOrZero.class,
+            description = "call starts spread evenly over this span (default ${DEFAULT-VALUE}; 0s: all calls start, "
+                    + "and complete each window, at the same moment)")
+    private Duration stagger;
 
     @Override
-    public String name() {
-        return "bench";
-    }
-
-    @Override
-    public String summary() {
-        return "measure throughput, CPU per window and latency of the streaming service";
-    }
-
-    @Override
-    public String usage() {
-        return USAGE;
-    }
-
-    @Override
-    public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
-        CommandLine options = CommandLine.parse(name(), args, Set.of("calls", "duration", "model", "chunk-ms", "warmup", "stagger"), Set.of());
-        if (options.help()) {
-            out.print(USAGE);
-            return 0;
-        }
-        int calls = options.integer("calls", 4, 1);
-        Duration duration = options.duration("duration", Duration.ofSeconds(60));
-        Duration chunk = Duration.ofMillis(options.integer("chunk-ms", 100, 1));
-        Duration warmup = options.durationOrZero("warmup", Duration.ofSeconds(20));
-        Duration stagger = options.durationOrZero("stagger", Duration.ofSeconds(3));
-        Path model = options.path("model", ProjectHome.path().resolve("models").resolve("emotion-cnn.onnx"));
+    int run(PrintStream out, PrintStream err) throws Exception {
+        Duration chunk = this.chunk.chunk();
+        Path model = this.model.path();
         if (!Files.isRegularFile(model)) {
             throw new IllegalArgumentException("Model " + model + " not found: pass --model PATH");
         }

@@ -16,75 +16,63 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /** {@code ./emostream classify FILE...}: one JSON line per analysis window of each file (and channel). */
-final class ClassifyCommand implements Command {
+@Command(name = "classify",
+        description = {"classify the emotion of WAV/FLAC files, one JSON line per window",
+            "",
+            "Classifies each WAV or FLAC file window by window: resample to the model rate, speech gate, log-mel, CNN. "
+                + "A stereo file is two streams, one per channel. Windows start every --hop; a tail that holds at "
+                + "least 1 s (or the window, if shorter) of audio not yet covered gets one more, zero-padded window, as "
+                + "in the service (emostream.window.min-last-window); a shorter tail is skipped, and a file shorter "
+                + "than that is an error (no window). Windows longer than the model's own (3 s) are centre-cropped "
+                + "to it."},
+        footer = {"output (stdout), one JSON object per line:",
+            "  {\"file\":\"a.wav\",\"channel\":0,\"start\":0.0,\"end\":3.0,\"label\":\"angry\",\"confidence\":0.61,",
+            "   \"probabilities\":{\"angry\":0.61,\"happy\":0.1,\"neutral\":0.2,\"sad\":0.09},",
+            "   \"valence\":-0.43,\"arousal\":0.55,\"speech_ratio\":0.83}",
+            "  \"channel\" only for files with more than one channel; start/end in seconds of the file",
+            "  (end is where the audio ends, before padding). A window without enough speech has",
+            "  \"label\":\"no_speech\", \"confidence\":0, \"probabilities\":{}, \"valence\":null, \"arousal\":null.",
+            "exit status: 0 all files classified, 1 a file or the model failed, 2 bad arguments"})
+final class ClassifyCommand extends Subcommand {
 
     static final int BATCH = 8;
 
-    @Override
-    public String name() {
-        return "classify";
-    }
+    @Parameters(paramLabel = "FILE", arity = "1..*", description = "WAV or FLAC files")
+    private List<String> files;
+
+    @Mixin
+    private ModelOption model;
+
+    @Option(names = "--window", paramLabel = "DUR", defaultValue = "3s", converter = Converters.PositiveDuration.class,
+            description = "window length, e.g. 3s, 1500ms (default ${DEFAULT-VALUE})")
+    private Duration window;
+
+    @Option(names = "--hop", paramLabel = "DUR", converter = Converters.PositiveDuration.class,
+            description = "distance between window starts (default: the window length)")
+    private Duration hop;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "1", converter = Converters.PositiveInt.class,
+            description = "windows analysed in parallel (default ${DEFAULT-VALUE})")
+    private int threads;
 
     @Override
-    public String summary() {
-        return "classify the emotion of WAV/FLAC files, one JSON line per window";
-    }
-
-    @Override
-    public String usage() {
-        return """
-                usage: ./emostream classify FILE... [--model PATH] [--window 3s] [--hop 3s] [--threads 1]
-
-                Classifies each WAV or FLAC file window by window: resample to the model rate, speech gate,
-                log-mel, CNN. A stereo file is two streams, one per channel. Windows start every --hop; a tail
-                that holds at least 1 s (or the window, if shorter) of audio not yet covered gets one more,
-                zero-padded window, as in the service (emostream.window.min-last-window); a shorter tail is
-                skipped, and a file shorter than that is an error (no window). Windows longer
-                than the model's own (3 s) are centre-cropped to it.
-
-                options:
-                  --model PATH    ONNX model (default: models/emotion-cnn.onnx in the emostream directory)
-                  --window DUR    window length, e.g. 3s, 1500ms (default 3s)
-                  --hop DUR       distance between window starts (default: the window length)
-                  --threads N     windows analysed in parallel (default 1)
-
-                output (stdout), one JSON object per line:
-                  {"file":"a.wav","channel":0,"start":0.0,"end":3.0,"label":"angry","confidence":0.61,
-                   "probabilities":{"angry":0.61,"happy":0.1,"neutral":0.2,"sad":0.09},
-                   "valence":-0.43,"arousal":0.55,"speech_ratio":0.83}
-                  "channel" only for files with more than one channel; start/end in seconds of the file
-                  (end is where the audio ends, before padding). A window without enough speech has
-                  "label":"no_speech", "confidence":0, "probabilities":{}, "valence":null, "arousal":null.
-                exit status: 0 all files classified, 1 a file or the model failed, 2 bad arguments""";
-    }
-
-    @Override
-    public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
-        CommandLine line = CommandLine.parse(name(), args, Set.of("model", "window", "hop", "threads"), Set.of());
-        if (line.help()) {
-            out.println(usage());
-            return 0;
-        }
-        if (line.positionals().isEmpty()) {
-            throw new UsageException("no input files (usage: ./emostream classify FILE...)");
-        }
-        Duration window = line.duration("window", Duration.ofSeconds(3));
-        Duration hop = line.duration("hop", window);
-        int threads = line.integer("threads", 1, 1);
-        Path modelPath = line.path("model", Main.defaultModel());
-
+    int run(PrintStream out, PrintStream err) throws Exception {
+        Duration hop = this.hop == null ? window : this.hop;
         int failures = 0;
         ExecutorService pool = Executors.newFixedThreadPool(threads, daemonThreads("classify"));
-        try (EmotionModel model = EmotionModel.load(modelPath, ModelOptions.defaults())) {
+        try (EmotionModel model = EmotionModel.load(this.model.path(), ModelOptions.defaults())) {
             EmotionAnalyzer analyzer = new EmotionAnalyzer(model, SpeechGateConfig.defaults());
-            for (String file : line.positionals()) {
+            for (String file : files) {
                 try {
                     classifyFile(file, analyzer, window, hop, pool, out);
                 } catch (Exception e) {

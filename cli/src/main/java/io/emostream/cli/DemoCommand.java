@@ -35,6 +35,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code emostream demo}: the whole pipeline on one machine without Docker. Starts an in-process KRaft broker and
@@ -42,24 +46,46 @@ import java.util.stream.Collectors;
  * topics, runs the packaged service as a child process, produces a few calls in real time and prints each
  * emotion event as it is committed, then the final statistics. Ctrl-C stops everything it started.
  */
-public final class DemoCommand implements Command {
+@Command(name = "demo",
+        description = {"run broker, registry, service and demo calls locally and print the emotions",
+            "",
+            "Runs broker, registry, service and a producer; prints emotion events as they arrive."},
+        footer = "Set KAFKA_BOOTSTRAP_SERVERS (and SCHEMA_REGISTRY_URL) to use an existing broker (and registry).")
+public final class DemoCommand extends Subcommand {
 
-    static final String USAGE = """
-            Usage: emostream demo [DIR] [options]
-              Runs broker, registry, service and a producer; prints emotion events as they arrive.
-              DIR                     WAV or FLAC files to send as calls (one call per file; stereo = customer,
-                                      agent); default: demo/conversations (three conversations of CREMA-D
-                                      test-split speech), or --generated
-              --generated             send generated test signals instead of the demo conversations
-              --kafka-port N          port of the embedded broker (default 9092)
-              --registry-port N       port of the embedded registry (default 8081)
-              --http-port N           REST port of the service (default 8080)
-              --service-url URL       use a running service instead of starting one (e.g. http://emostream-1:8080)
-              --model PATH            ONNX model for the service (default models/emotion-cnn.onnx)
-              --seconds S             length of each generated call (default 20)
-              --exit                  exit when the calls are done instead of waiting for Ctrl-C
-            Set KAFKA_BOOTSTRAP_SERVERS (and SCHEMA_REGISTRY_URL) to use an existing broker (and registry).
-            """;
+    @Parameters(paramLabel = "DIR", arity = "0..1",
+            description = "WAV or FLAC files to send as calls (one call per file; stereo = customer, agent); "
+                    + "default: demo/conversations (three conversations of CREMA-D test-split speech), or --generated")
+    private Path callDir;
+
+    @Option(names = "--generated", description = "send generated test signals instead of the demo conversations")
+    private boolean generated;
+
+    @Option(names = "--kafka-port", paramLabel = "N", defaultValue = "9092", converter = Converters.Port.class,
+            description = "port of the embedded broker (default ${DEFAULT-VALUE})")
+    private int kafkaPort;
+
+    @Option(names = "--registry-port", paramLabel = "N", defaultValue = "8081", converter = Converters.Port.class,
+            description = "port of the embedded registry (default ${DEFAULT-VALUE})")
+    private int registryPort;
+
+    @Option(names = "--http-port", paramLabel = "N", defaultValue = "8080", converter = Converters.Port.class,
+            description = "REST port of the service (default ${DEFAULT-VALUE})")
+    private int httpPort;
+
+    @Option(names = "--service-url", paramLabel = "URL",
+            description = "use a running service instead of starting one (e.g. http://emostream-1:8080)")
+    private String serviceUrl;
+
+    @Mixin
+    private ModelOption model;
+
+    @Option(names = "--seconds", paramLabel = "S", defaultValue = "20", converter = Converters.PositiveNumber.class,
+            description = "length of each generated call (default ${DEFAULT-VALUE})")
+    private double seconds;
+
+    @Option(names = "--exit", description = "exit when the calls are done instead of waiting for Ctrl-C")
+    private boolean exit;
 
     static final List<String> TOPICS = List.of("call-audio", "call-emotions", "call-emotion-stats",
             "call-emotion-alerts", "call-audio-dlq");
@@ -68,33 +94,11 @@ public final class DemoCommand implements Command {
     private final List<AutoCloseable> started = new ArrayList<>();
 
     @Override
-    public String name() {
-        return "demo";
-    }
-
-    @Override
-    public String summary() {
-        return "run broker, registry, service and demo calls locally and print the emotions";
-    }
-
-    @Override
-    public String usage() {
-        return USAGE;
-    }
-
-    @Override
-    public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
-        CommandLine options = CommandLine.parse(name(), args,
-                Set.of("kafka-port", "registry-port", "http-port", "service-url", "model", "seconds"),
-                Set.of("exit", "generated"));
-        if (options.help()) {
-            out.print(USAGE);
-            return 0;
-        }
+    int run(PrintStream out, PrintStream err) throws Exception {
         Thread stopper = new Thread(this::stopAll, "emostream-demo-shutdown");
         Runtime.getRuntime().addShutdownHook(stopper);
         try {
-            return runDemo(options, out);
+            return runDemo(out);
         } finally {
             stopAll();
             try {
@@ -105,24 +109,20 @@ public final class DemoCommand implements Command {
         }
     }
 
-    private int runDemo(CommandLine options, PrintStream out) throws Exception {
-        double seconds = options.has("seconds") ? options.decimal("seconds") : 20;
-        if (seconds <= 0) {
-            throw new UsageException("option --seconds must be positive, got " + options.string("seconds", null));
-        }
+    private int runDemo(PrintStream out) throws Exception {
         Path workDir = ProjectHome.path().resolve(".emostream").resolve("demo");
         Files.createDirectories(workDir);
-        String serviceUrl = options.string("service-url", null);
-        Path model = options.path("model", ProjectHome.path().resolve("models").resolve("emotion-cnn.onnx"));
+        String serviceUrl = this.serviceUrl;
+        Path model = this.model.path();
         if (serviceUrl == null && !Files.isRegularFile(model)) {
             throw new IllegalArgumentException("Model " + model + " not found: pass --model PATH (for a quick try "
                     + "the test model core/src/test/resources/model/emotion-test.onnx works)");
         }
         Path conversations = ProjectHome.path().resolve(DemoCalls.CONVERSATIONS);
         List<CallAudioSender.CallStream> calls;
-        if (!options.positionals().isEmpty()) {
-            calls = DemoCalls.fromDirectory(Path.of(options.positionals().get(0)));
-        } else if (options.flag("generated") || !Files.isDirectory(conversations)) {
+        if (callDir != null) {
+            calls = DemoCalls.fromDirectory(callDir);
+        } else if (generated || !Files.isDirectory(conversations)) {
             calls = DemoCalls.generated("demo-call", seconds, 42);
         } else {
             calls = DemoCalls.fromDirectory(conversations);
@@ -131,7 +131,7 @@ public final class DemoCommand implements Command {
         String bootstrap = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
         if (bootstrap == null || bootstrap.isBlank()) {
             out.println("Starting embedded Kafka (KRaft) ...");
-            EmbeddedKafka kafka = EmbeddedKafka.start(options.integer("kafka-port", 9092, 0));
+            EmbeddedKafka kafka = EmbeddedKafka.start(kafkaPort);
             started.add(kafka);
             bootstrap = kafka.bootstrapServers();
         }
@@ -139,7 +139,7 @@ public final class DemoCommand implements Command {
         if (registryUrl == null || registryUrl.isBlank()) {
             out.println("Starting Apicurio registry ...");
             ApicurioRegistry registry = ApicurioRegistry.start(ApicurioRegistry.defaultHome(),
-                    options.integer("registry-port", 8081, 0),
+                    registryPort,
                     Duration.ofMinutes(2));
             started.add(registry);
             registryUrl = registry.ccompatUrl();
@@ -147,7 +147,6 @@ public final class DemoCommand implements Command {
         createTopics(bootstrap, 3);
 
         if (serviceUrl == null) {
-            int httpPort = options.integer("http-port", 8080, 0);
             Path stateDir = Files.createTempDirectory("emostream-demo-state");
             out.println("Starting the service (log: " + workDir.resolve("service.log") + ") ...");
             ServiceProcess service = ServiceProcess.start(ServiceProcess.defaultJar(), Map.of(
@@ -181,7 +180,7 @@ public final class DemoCommand implements Command {
                 List.of("call-emotions", "call-emotion-stats"), false);
              Producer<String, AudioChunk> producer = CallAudioSender.newProducer(bootstrap, registryUrl)) {
             ExecutorService senders = Executors.newFixedThreadPool(calls.size());
-            CallAudioSender sender = new CallAudioSender(producer, "call-audio", Duration.ofMillis(100), false);
+            CallAudioSender sender = new CallAudioSender(producer, "call-audio", Duration.ofMillis(ChunkOption.DEFAULT_MILLIS), false);
             List<Future<Long>> sending = new ArrayList<>();
             for (CallAudioSender.CallStream call : calls) {
                 sending.add(senders.submit(() -> sender.send(call)));
@@ -213,7 +212,7 @@ public final class DemoCommand implements Command {
         if (!expectedFinals.isEmpty()) {
             out.println("No final statistics (yet) for: " + expectedFinals);
         }
-        if (!started.isEmpty() && !options.flag("exit")) {
+        if (!started.isEmpty() && !exit) {
             out.println();
             out.println("Demo calls done. The stack keeps running (REST " + serviceUrl + "); Ctrl-C stops it.");
             Thread.currentThread().join();

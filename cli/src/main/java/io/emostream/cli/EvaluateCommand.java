@@ -11,6 +11,7 @@ import io.emostream.audio.NoiseRecordings;
 import io.emostream.audio.PcmAudio;
 import io.emostream.audio.Resampler;
 import io.emostream.audio.TelephoneChannel;
+import io.emostream.dataset.LabelsCsv;
 import io.emostream.dsp.SpeechGate.SpeechGateConfig;
 import io.emostream.model.Calibration;
 import io.emostream.model.EmotionModel;
@@ -31,91 +32,126 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * {@code ./emostream evaluate}: scores a model on labelled clips under a listening condition (a line: clean,
  * G.711 mu-law or A-law telephone, 8 kHz narrowband; white or real noise at an SNR; a gain) and prints one JSON
  * object of metrics: accuracy, macro-F1, per class, per corpus, confusion matrix and calibration (ECE).
  */
-final class EvaluateCommand implements Command {
+@Command(name = "evaluate",
+        description = {"score a model on labelled clips (accuracy, macro-F1, confusion matrix)",
+            "",
+            "Scores the model's argmax on every labelled clip. Each clip (WAV or FLAC) is mixed to mono and resampled "
+                + "to 16 kHz, then, in the order models/train/train.py augments: noise at --snr dB relative to the "
+                + "clip's mean power (white Gaussian, or with --noise a real recording), the --gain, a clip to [-1, 1] "
+                + "(whenever noise or gain was applied), the fit to the model window as in training (centre 3 s, or "
+                + "zero-padded at the end), the --channel line, and classification. Noise is drawn per clip from a "
+                + "seed derived from --seed and the file name, so a run is reproducible. The speech gate does not drop "
+                + "clips; the clips it would reject are counted in \"no_speech_by_gate\". Probabilities are "
+                + "calibrated by the model's emostream.calibration temperature (T = 1 without it)."},
+        footer = {"output (stdout), one JSON object:",
+            "  {\"model\":{\"id\":..,\"version\":..,\"file\":..},\"condition\":{\"channel\":\"telephone\",\"snr_db\":10.0,",
+            "   \"noise\":null,\"gain_db\":null,\"seed\":0},\"split\":\"test\",\"clips\":1000,\"no_speech_by_gate\":3,",
+            "   \"accuracy\":0.71,\"macro_f1\":0.70,",
+            "   \"per_class\":{\"angry\":{\"precision\":..,\"recall\":..,\"f1\":..,\"support\":..},...},",
+            "   \"confusion_matrix\":{\"labels\":[...],\"rows\":\"true\",\"columns\":\"predicted\",\"counts\":[[...],...]},",
+            "   \"per_corpus\":{\"tess\":{\"clips\":..,\"accuracy\":..,\"macro_f1\":..,",
+            "                         \"per_class\":{\"angry\":{\"recall\":..,\"support\":..},...}},...},",
+            "   \"corpus_mean_macro_f1\":..,",
+            "   \"temperature\":1.0,\"ece\":0.05,\"ece_uncalibrated\":0.08,",
+            "   \"reliability\":[{\"bin_lower\":0.0,\"bin_upper\":0.0667,\"count\":0,\"accuracy\":null,",
+            "                   \"confidence\":null},...],",
+            "   \"seconds\":12.3}",
+            "  per_corpus and corpus_mean_macro_f1 (the unweighted mean of the corpora's macro-F1) only with",
+            "  a corpus column; noise is the --noise path or null, gain_db null without --gain. ece: expected",
+            "  calibration error over 15 equal-width bins of the top (calibrated) probability, bin b covering",
+            "  (b/15, (b+1)/15] (the first also 0), sum over bins of share of clips x |accuracy - mean",
+            "  confidence|; ece_uncalibrated the same at T = 1; reliability the calibrated bins.",
+            "exit status: 0 done, 1 a clip, the CSV, a noise file or the model failed, 2 bad arguments"})
+final class EvaluateCommand extends Subcommand {
 
-    private static final Set<String> VALUE_OPTIONS = Set.of("labels", "audio-dir", "split", "channel", "snr", "noise",
-            "gain", "seed", "map", "plot", "model", "threads", "limit", "progress");
+    @Option(names = "--labels", paramLabel = "CSV", required = true,
+            description = "header with columns file, emotion (required), split, exclude, corpus (optional); rows "
+                    + "with a non-empty exclude are skipped; with a corpus column the report breaks the figures down "
+                    + "per corpus")
+    private Path labelsCsv;
 
-    @Override
-    public String name() {
-        return "evaluate";
-    }
+    @Option(names = "--audio-dir", paramLabel = "DIR", required = true,
+            description = "directory the file column is relative to")
+    private Path audioDir;
 
-    @Override
-    public String summary() {
-        return "score a model on labelled clips (accuracy, macro-F1, confusion matrix)";
-    }
+    @Option(names = "--split", paramLabel = "NAME", description = "only rows of this split")
+    private String split;
 
-    @Override
-    public String usage() {
-        return """
-                usage: ./emostream evaluate --labels CSV --audio-dir DIR [--split NAME]
-                         [--channel clean|telephone|alaw|narrowband] [--snr DB [--noise FILE|DIR]] [--gain DB]
-                         [--seed N] [--map from=to,...] [--plot FILE.png] [--model PATH]
-                         [--threads N] [--limit N] [--progress N]
+    @Option(names = "--channel", paramLabel = "NAME", defaultValue = "clean", converter = ChannelName.class,
+            description = "clean: as recorded (default ${DEFAULT-VALUE}); telephone: 8 kHz G.711 mu-law round trip; "
+                    + "alaw: 8 kHz G.711 A-law round trip; narrowband: 8 kHz band limit without a codec")
+    private Channel channel;
 
-                Scores the model's argmax on every labelled clip. Each clip (WAV or FLAC) is mixed to mono and
-                resampled to 16 kHz, then, in the order models/train/train.py augments: noise at --snr dB relative
-                to the clip's mean power (white Gaussian, or with --noise a real recording), the --gain, a clip
-                to [-1, 1] (whenever noise or gain was applied), the fit to the model window as in training
-                (centre 3 s, or zero-padded at the end), the --channel line, and classification. Noise is drawn
-                per clip from a seed derived from --seed and the file name, so a run is reproducible. The speech
-                gate does not drop clips; the clips it would reject are counted in "no_speech_by_gate".
-                Probabilities are calibrated by the model's emostream.calibration temperature (T = 1 without it).
+    @Option(names = "--snr", paramLabel = "DB", converter = Converters.FiniteNumber.class,
+            description = "add noise at this signal-to-noise ratio (white Gaussian unless --noise)")
+    private Double snrDb;
 
-                options:
-                  --labels CSV     header with columns file, emotion (required), split, exclude, corpus
-                                   (optional); rows with a non-empty exclude are skipped; with a corpus column
-                                   the report breaks the figures down per corpus
-                  --audio-dir DIR  directory the file column is relative to
-                  --split NAME     only rows of this split
-                  --channel NAME   clean (default); telephone: 8 kHz G.711 mu-law round trip; alaw: 8 kHz
-                                   G.711 A-law round trip; narrowband: 8 kHz band limit without a codec
-                  --snr DB         add noise at this signal-to-noise ratio (white Gaussian unless --noise)
-                  --noise PATH     real noise for --snr (required with it): a WAV/FLAC file, or every .wav and
-                                   .flac file of a directory, mono-mixed and resampled to 16 kHz at load; per
-                                   clip a seeded choice of recording and a seeded segment of it (a recording
-                                   shorter than the clip is looped), scaled to the SNR
-                  --gain DB        multiply the clip by 10^(DB/20) after the noise, then clip to [-1, 1] as a
-                                   real line does (e.g. --gain -20 for a quiet line, --gain 20 for an
-                                   overdriven one)
-                  --seed N         noise seed (default 0)
-                  --map LIST       fold CSV labels onto model labels, e.g. --map calm=neutral,fear=sad;
-                                   any other label that is not a model label is an error
-                  --fit-temperature  also fit the temperature that calibrates these clips (NLL; fit on val,
-                                   never on test): "fitted_temperature" in the output
-                  --plot FILE.png  also draw the confusion matrix into FILE.png and the reliability diagram
-                                   (accuracy against confidence per bin) into FILE-reliability.png beside it
-                  --model PATH     ONNX model (default: models/emotion-cnn.onnx in the emostream directory)
-                  --threads N      parallel workers (default: available cores)
-                  --limit N        only the first N clips (after filtering)
-                  --progress N     progress line on stderr every N clips (default 100)
+    @Option(names = "--noise", paramLabel = "PATH",
+            description = "real noise for --snr (required with it): a WAV/FLAC file, or every .wav and .flac file "
+                    + "of a directory, mono-mixed and resampled to 16 kHz at load; per clip a seeded choice of "
+                    + "recording and a seeded segment of it (a recording shorter than the clip is looped), scaled to "
+                    + "the SNR")
+    private Path noisePath;
 
-                output (stdout), one JSON object:
-                  {"model":{"id":..,"version":..,"file":..},"condition":{"channel":"telephone","snr_db":10.0,
-                   "noise":null,"gain_db":null,"seed":0},"split":"test","clips":1000,"no_speech_by_gate":3,
-                   "accuracy":0.71,"macro_f1":0.70,
-                   "per_class":{"angry":{"precision":..,"recall":..,"f1":..,"support":..},...},
-                   "confusion_matrix":{"labels":[...],"rows":"true","columns":"predicted","counts":[[...],...]},
-                   "per_corpus":{"tess":{"clips":..,"accuracy":..,"macro_f1":..,
-                                         "per_class":{"angry":{"recall":..,"support":..},...}},...},
-                   "corpus_mean_macro_f1":..,
-                   "temperature":1.0,"ece":0.05,"ece_uncalibrated":0.08,
-                   "reliability":[{"bin_lower":0.0,"bin_upper":0.0667,"count":0,"accuracy":null,
-                                   "confidence":null},...],
-                   "seconds":12.3}
-                  per_corpus and corpus_mean_macro_f1 (the unweighted mean of the corpora's macro-F1) only with
-                  a corpus column; noise is the --noise path or null, gain_db null without --gain. ece: expected
-                  calibration error over 15 equal-width bins of the top (calibrated) probability, bin b covering
-                  (b/15, (b+1)/15] (the first also 0), sum over bins of share of clips x |accuracy - mean
-                  confidence|; ece_uncalibrated the same at T = 1; reliability the calibrated bins.
-                exit status: 0 done, 1 a clip, the CSV, a noise file or the model failed, 2 bad arguments""";
+    @Option(names = "--gain", paramLabel = "DB", converter = Converters.FiniteNumber.class,
+            description = "multiply the clip by 10^(DB/20) after the noise, then clip to [-1, 1] as a real line does "
+                    + "(e.g. --gain -20 for a quiet line, --gain 20 for an overdriven one)")
+    private Double gainDb;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "0", description = "noise seed (default ${DEFAULT-VALUE})")
+    private long seed;
+
+    @Option(names = "--map", paramLabel = "LIST", defaultValue = "",
+            description = "fold CSV labels onto model labels, e.g. --map calm=neutral,fear=sad; any other label "
+                    + "that is not a model label is an error")
+    private String map;
+
+    @Option(names = "--fit-temperature",
+            description = "also fit the temperature that calibrates these clips (NLL; fit on val, never on test): "
+                    + "\"fitted_temperature\" in the output")
+    private boolean fitTemperature;
+
+    @Option(names = "--plot", paramLabel = "FILE.png",
+            description = "also draw the confusion matrix into FILE.png and the reliability diagram (accuracy "
+                    + "against confidence per bin) into FILE-reliability.png beside it")
+    private Path plot;
+
+    @Mixin
+    private ModelOption model;
+
+    @Option(names = "--threads", paramLabel = "N", converter = Converters.PositiveInt.class,
+            description = "parallel workers (default: available cores)")
+    private int threads = Runtime.getRuntime().availableProcessors();
+
+    @Option(names = "--limit", paramLabel = "N", converter = Converters.PositiveInt.class,
+            description = "only the first N clips (after filtering)")
+    private int limit = Integer.MAX_VALUE;
+
+    @Option(names = "--progress", paramLabel = "N", defaultValue = "100", converter = Converters.PositiveInt.class,
+            description = "progress line on stderr every N clips (default ${DEFAULT-VALUE})")
+    private int progressEvery;
+
+    /** {@code --channel}: a {@link Channel} by its {@link Channel#cliName()}. */
+    static final class ChannelName implements ITypeConverter<Channel> {
+        @Override
+        public Channel convert(String name) {
+            try {
+                return Channel.parse(name);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException("must be one of " + Channel.choices() + ", got '" + name + "'");
+            }
+        }
     }
 
     /**
@@ -152,41 +188,14 @@ final class EvaluateCommand implements Command {
     }
 
     @Override
-    public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
-        CommandLine line = CommandLine.parse(name(), args, VALUE_OPTIONS, Set.of("fit-temperature"));
-        if (line.help()) {
-            out.println(usage());
-            return 0;
-        }
-        if (!line.positionals().isEmpty()) {
-            throw new UsageException("unexpected argument '" + line.positionals().get(0) + "'");
-        }
-        Path labelsCsv = Path.of(line.required("labels"));
-        Path audioDir = Path.of(line.required("audio-dir"));
-        String split = line.string("split", null);
-        Channel channel;
-        try {
-            channel = Channel.parse(line.string("channel", "clean"));
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("option --channel must be one of " + Channel.choices() + ", got '"
-                    + line.string("channel", "clean") + "'");
-        }
-        Double snrDb = line.decimal("snr");
-        Path noisePath = line.path("noise", null);
+    int run(PrintStream out, PrintStream err) throws Exception {
         if (noisePath != null && snrDb == null) {
             throw new UsageException("option --noise needs --snr DB: the level to mix the noise at");
         }
         if (noisePath != null && !Files.exists(noisePath)) {
             throw new UsageException("noise path " + noisePath + " not found (a WAV/FLAC file or a directory of them)");
         }
-        Double gainDb = line.decimal("gain");
-        long seed = line.longValue("seed", 0);
-        Map<String, String> labelMap = parseMap(line.string("map", ""));
-        Path plot = line.path("plot", null);
-        Path modelPath = line.path("model", Main.defaultModel());
-        int threads = line.integer("threads", Runtime.getRuntime().availableProcessors(), 1);
-        int limit = line.integer("limit", Integer.MAX_VALUE, 1);
-        int progressEvery = line.integer("progress", 100, 1);
+        Map<String, String> labelMap = parseMap(map);
         if (!Files.isRegularFile(labelsCsv)) {
             throw new UsageException("labels file " + labelsCsv + " not found");
         }
@@ -205,7 +214,7 @@ final class EvaluateCommand implements Command {
         Condition condition = new Condition(channel, snrDb, noise, noisePath, gainDb, seed);
 
         long started = System.nanoTime();
-        try (EmotionModel model = EmotionModel.load(modelPath, ModelOptions.defaults())) {
+        try (EmotionModel model = EmotionModel.load(this.model.path(), ModelOptions.defaults())) {
             List<String> labels = model.labels();
             List<LabelsCsv.Row> rows = LabelsCsv.read(labelsCsv, split);
             if (rows.size() > limit) {
@@ -222,7 +231,7 @@ final class EvaluateCommand implements Command {
             Scores scores = score(rows, truth, analyses, labels, model.temperature());
             double seconds = (System.nanoTime() - started) / 1e9;
             ObjectNode report = report(model, condition, split, scores, seconds);
-            if (line.flag("fit-temperature")) {
+            if (fitTemperature) {
                 report.set("fitted_temperature", fitTemperature(analyses, truth, labels, model.temperature()));
             }
             out.println(Json.MAPPER.writeValueAsString(report));

@@ -3,38 +3,39 @@ package io.emostream.cli;
 import io.emostream.local.LogLevels;
 import io.emostream.local.ProjectHome;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.UsageMessageSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * Entry point of {@code ./emostream}: dispatches to a subcommand. Exit codes: 0 success, 1 failure, 2 bad
- * arguments.
+ * Entry point of {@code ./emostream}: picocli parses the arguments of a subcommand and calls it. Exit codes: 0
+ * success, 1 failure, 2 bad arguments (and a bare {@code ./emostream}, which prints the overview).
  */
-public final class Main {
+@Command(name = "./emostream", synopsisSubcommandLabel = "COMMAND",
+        description = "Speech-emotion recognition for call audio.",
+        footer = "environment: EMOSTREAM_JAVA_OPTS adds JVM options; -Demostream.debug=true prints stack traces",
+        subcommands = {ClassifyCommand.class, EvaluateCommand.class, ProduceCommand.class, DemoCommand.class,
+            BenchCommand.class, HelpCommand.class})
+public final class Main implements Callable<Integer> {
 
-    private Main() {
-    }
+    /** Width of the help text; the output examples in the commands' footers are laid out for it. */
+    static final int HELP_WIDTH = 116;
 
-    /** The subcommands, in the order {@code --help} lists them. Add a command with one line here. */
-    public static Map<String, Command> commands() {
-        Map<String, Command> commands = new LinkedHashMap<>();
-        register(commands, new ClassifyCommand());
-        register(commands, new EvaluateCommand());
-        register(commands, new ProduceCommand());
-        register(commands, new DemoCommand());
-        register(commands, new BenchCommand());
-        return Collections.unmodifiableMap(commands);
-    }
+    @Option(names = {"-h", "--help"}, usageHelp = true,
+            description = "show this help and exit (./emostream COMMAND --help: the command's)")
+    boolean help;
 
-    private static void register(Map<String, Command> commands, Command command) {
-        if (commands.put(command.name(), command) != null) {
-            throw new IllegalStateException("two commands named " + command.name());
-        }
-    }
+    @Spec
+    CommandSpec spec;
 
     /** The default model: models/emotion-cnn.onnx under the {@link ProjectHome}. */
     public static Path defaultModel() {
@@ -51,49 +52,87 @@ public final class Main {
 
     /** Runs {@code ./emostream args...} and returns the exit code (testable: does not exit). */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        Map<String, Command> commands = commands();
-        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
-            if (args.length > 1 && commands.containsKey(args[1])) {
-                out.println(commands.get(args[1]).usage());
-                return 0;
-            }
-            out.println(overview(commands));
-            return args.length == 0 ? 2 : 0;
+        CommandLine cli = commandLine(out, err);
+        if (args.length > 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+            args = new String[] {"help", args[1]}; // ./emostream --help COMMAND: as ./emostream help COMMAND
         }
-        Command command = commands.get(args[0]);
-        if (command == null) {
-            err.println("emostream: unknown command '" + args[0] + "'; commands: " + String.join(", ", commands.keySet())
-                    + " (see ./emostream --help)");
-            return 2;
-        }
-        List<String> rest = Arrays.asList(args).subList(1, args.length);
         try {
-            return command.run(rest, out, err);
-        } catch (UsageException e) {
-            err.println("emostream " + command.name() + ": " + e.getMessage());
-            err.println("see ./emostream " + command.name() + " --help");
-            return 2;
-        } catch (Exception e) {
-            err.println("emostream " + command.name() + ": " + describe(e));
+            return cli.execute(args);
+        } finally {
+            cli.getOut().flush();
+            cli.getErr().flush();
+        }
+    }
+
+    /** No command: the overview; exit 2, as for other bad arguments. */
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+        return 2;
+    }
+
+    /**
+     * The command line of {@code ./emostream} and its subcommands, writing to {@code out} and {@code err}: help
+     * in the order the options are declared, bad arguments (picocli's or a {@link UsageException}) reported on
+     * one line with a pointer to {@code --help} and exit 2, failures on one line and exit 1.
+     */
+    static CommandLine commandLine(PrintStream out, PrintStream err) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.getSubcommands().get("help").getCommandSpec().usageMessage().hidden(true);
+        for (CommandLine command : cli.getSubcommands().values()) {
+            if (command.getCommand() instanceof Subcommand subcommand) {
+                subcommand.streams(out, err);
+            }
+        }
+        style(cli.getCommandSpec().usageMessage());
+        cli.getSubcommands().values().forEach(command -> style(command.getCommandSpec().usageMessage()));
+        cli.setUsageHelpWidth(HELP_WIDTH);
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        cli.setParameterExceptionHandler((e, args) -> badArguments(e.getCommandLine(), e, err));
+        cli.setExecutionExceptionHandler((e, command, parsed) -> {
+            if (e instanceof UsageException) {
+                return badArguments(command, e, err);
+            }
+            err.println(prefix(command) + ": " + describe(e));
             if (Boolean.getBoolean("emostream.debug")) {
                 e.printStackTrace(err);
             }
             return 1;
+        });
+        return cli;
+    }
+
+    private static void style(UsageMessageSpec usage) {
+        usage.sortOptions(false).sortSynopsis(false).descriptionHeading("%n").parameterListHeading("%n")
+                .optionListHeading("%n").commandListHeading("%ncommands:%n")
+                .footerHeading(usage.footer().length == 0 ? "" : "%n");
+    }
+
+    private static int badArguments(CommandLine command, Exception e, PrintStream err) {
+        if (command.getParent() == null && e instanceof UnmatchedArgumentException unmatched
+                && !unmatched.getUnmatched().isEmpty() && !unmatched.getUnmatched().get(0).startsWith("-")) {
+            err.println("emostream: unknown command '" + unmatched.getUnmatched().get(0) + "'; commands: "
+                    + command.getSubcommands().keySet().stream().filter(name -> !name.equals("help"))
+                            .collect(Collectors.joining(", ")) + " (see ./emostream --help)");
+            return 2;
         }
+        err.println(prefix(command) + ": " + e.getMessage());
+        if (e instanceof UnmatchedArgumentException unmatched) {
+            UnmatchedArgumentException.printSuggestions(unmatched, err);
+        }
+        err.println("see " + command.getCommandSpec().qualifiedName() + " --help");
+        return 2;
+    }
+
+    /** "emostream" or "emostream COMMAND", the start of every message. */
+    private static String prefix(CommandLine command) {
+        return command.getParent() == null ? "emostream" : "emostream " + command.getCommandName();
     }
 
     static String describe(Throwable e) {
         String message = e.getMessage();
         return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
-    }
-
-    private static String overview(Map<String, Command> commands) {
-        StringBuilder text = new StringBuilder("usage: ./emostream COMMAND [OPTIONS]   (./emostream COMMAND --help)\n\n"
-                + "Speech-emotion recognition for call audio.\n\ncommands:\n");
-        int width = commands.keySet().stream().mapToInt(String::length).max().orElse(8) + 2;
-        commands.forEach((name, command) -> text.append("  ").append(name)
-                .append(" ".repeat(width - name.length())).append(command.summary()).append('\n'));
-        text.append("\nenvironment: EMOSTREAM_JAVA_OPTS adds JVM options; -Demostream.debug=true prints stack traces");
-        return text.toString();
     }
 }

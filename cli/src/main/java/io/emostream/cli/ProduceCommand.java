@@ -5,6 +5,7 @@ import io.emostream.audio.PcmAudio;
 import io.emostream.avro.AudioChunk;
 import io.emostream.avro.AudioEncoding;
 import io.emostream.avro.SpeakerRole;
+import io.emostream.local.ApicurioRegistry;
 import io.emostream.local.CallAudioSender;
 import io.emostream.local.SampleEncodings;
 import org.apache.kafka.clients.producer.Producer;
@@ -17,7 +18,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * {@code emostream produce}: sends WAV files as the live audio of one call, in the Confluent wire format, at
@@ -25,109 +31,117 @@ import java.util.Set;
  * {@code --stereo-agent FILE} adds a second channel (customer = the files, agent = FILE) sent as one
  * interleaved stream.
  */
-public final class ProduceCommand implements Command {
+@Command(name = "produce",
+        description = {"send WAV files as live call audio to Kafka",
+            "",
+            "Sends WAV files as the audio of one call (AudioChunk records on Kafka, key = call id), concatenated, in "
+                + "real time unless --fast."})
+public final class ProduceCommand extends Subcommand {
 
-    static final String USAGE = """
-            Usage: emostream produce --call-id ID [options] FILE...
-              Sends WAV files as the audio of one call (AudioChunk records on Kafka, key = call id).
-              --call-id ID            call id (required)
-              --encoding E            pcm16 | mulaw | alaw (default pcm16)
-              --rate HZ               sample rate on the wire (default 16000; 8000 is typical for mulaw/alaw)
-              --speaker S             speaker of a mono stream: customer | agent | unknown (default customer)
-              --stereo-agent FILE     send 2 interleaved channels: customer = FILE..., agent = this file
-              --chunk-ms N            audio per chunk in milliseconds (default 100)
-              --fast                  send as fast as possible instead of in real time
-              --bootstrap HOST:PORT   Kafka (default $KAFKA_BOOTSTRAP_SERVERS or localhost:9092)
-              --registry URL          schema registry (default $SCHEMA_REGISTRY_URL or
-                                      http://localhost:8081/apis/ccompat/v7)
-              --topic NAME            input topic (default call-audio)
-              --client-config FILE    extra Kafka producer properties (e.g. security.protocol, sasl.*, ssl.*)
-            """;
+    /** Kafka and the registry when neither the option nor the environment names them: a local stack. */
+    static final String LOCAL_BOOTSTRAP = "localhost:9092";
+    static final String LOCAL_REGISTRY = "http://localhost:8081" + ApicurioRegistry.CCOMPAT_PATH;
 
-    @Override
-    public String name() {
-        return "produce";
-    }
+    @Parameters(paramLabel = "FILE", arity = "1..*", description = "WAV files, sent one after the other")
+    private List<Path> files;
 
-    @Override
-    public String summary() {
-        return "send WAV files as live call audio to Kafka";
-    }
+    @Option(names = "--call-id", paramLabel = "ID", required = true, description = "call id")
+    private String callId;
 
-    @Override
-    public String usage() {
-        return USAGE;
-    }
+    @Option(names = "--encoding", paramLabel = "E", defaultValue = "pcm16", converter = EncodingName.class,
+            description = "pcm16 | mulaw | alaw | float32 (default ${DEFAULT-VALUE})")
+    private AudioEncoding encoding;
 
-    @Override
-    public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
-        CommandLine options = CommandLine.parse(name(), args,
-                Set.of("call-id", "encoding", "rate", "speaker", "stereo-agent", "chunk-ms", "bootstrap", "registry",
-                        "topic", "client-config"),
-                Set.of("fast"));
-        if (options.help()) {
-            out.print(USAGE);
-            return 0;
+    @Option(names = "--rate", paramLabel = "HZ", defaultValue = "16000", converter = Converters.PositiveInt.class,
+            description = "sample rate on the wire (default ${DEFAULT-VALUE}; 8000 is typical for mulaw/alaw)")
+    private int rate;
+
+    @Option(names = "--speaker", paramLabel = "S", defaultValue = "customer",
+            description = "speaker of a mono stream: customer | agent | unknown (default ${DEFAULT-VALUE})")
+    private SpeakerRole speaker;
+
+    @Option(names = "--stereo-agent", paramLabel = "FILE",
+            description = "send 2 interleaved channels: customer = FILE..., agent = this file")
+    private Path agentFile;
+
+    @Mixin
+    private ChunkOption chunk;
+
+    @Option(names = "--fast", description = "send as fast as possible instead of in real time")
+    private boolean fast;
+
+    @Option(names = "--bootstrap", paramLabel = "HOST:PORT",
+            defaultValue = "${env:KAFKA_BOOTSTRAP_SERVERS:-" + LOCAL_BOOTSTRAP + "}",
+            description = "Kafka (default $KAFKA_BOOTSTRAP_SERVERS or " + LOCAL_BOOTSTRAP + ")")
+    private String bootstrap;
+
+    @Option(names = "--registry", paramLabel = "URL", defaultValue = "${env:SCHEMA_REGISTRY_URL:-" + LOCAL_REGISTRY + "}",
+            description = "schema registry (default $SCHEMA_REGISTRY_URL or " + LOCAL_REGISTRY + ")")
+    private String registry;
+
+    @Option(names = "--topic", paramLabel = "NAME", defaultValue = "call-audio",
+            description = "input topic (default ${DEFAULT-VALUE})")
+    private String topic;
+
+    @Option(names = "--client-config", paramLabel = "FILE",
+            description = "extra Kafka producer properties (e.g. security.protocol, sasl.*, ssl.*)")
+    private Path clientConfig;
+
+    /** {@code --encoding}: an {@link AudioEncoding} by its name on the command line, with the codecs' aliases. */
+    static final class EncodingName implements ITypeConverter<AudioEncoding> {
+        @Override
+        public AudioEncoding convert(String name) {
+            return switch (name.toLowerCase(Locale.ROOT)) {
+                case "pcm16", "pcm16le" -> AudioEncoding.PCM16LE;
+                case "float32", "float32le" -> AudioEncoding.FLOAT32LE;
+                case "mulaw", "ulaw", "pcmu" -> AudioEncoding.MULAW;
+                case "alaw", "pcma" -> AudioEncoding.ALAW;
+                default -> throw new TypeConversionException("must be pcm16, float32, mulaw or alaw, got '" + name
+                        + "'");
+            };
         }
-        String callId = options.required("call-id");
-        if (options.positionals().isEmpty()) {
-            throw new UsageException("no WAV file given");
+    }
+
+    @Override
+    int run(PrintStream out, PrintStream err) throws Exception {
+        if (callId.isBlank()) {
+            throw new UsageException("option --call-id must not be blank");
         }
-        AudioEncoding encoding = parseEncoding(options.string("encoding", "pcm16"));
-        int rate = options.integer("rate", 16000, 1);
-        Duration chunk = Duration.ofMillis(options.integer("chunk-ms", 100, 1));
+        Duration chunk = this.chunk.chunk();
 
         List<float[]> parts = new ArrayList<>();
-        for (String file : options.positionals()) {
-            parts.add(readMono(Path.of(file), rate));
+        for (Path file : files) {
+            parts.add(readMono(file, rate));
         }
         float[] customer = concat(parts);
         CallAudioSender.CallStream stream;
-        String agentFile = options.string("stereo-agent", null);
         if (agentFile != null) {
-            float[] agent = readMono(Path.of(agentFile), rate);
+            float[] agent = readMono(agentFile, rate);
             int frames = Math.max(customer.length, agent.length);
             stream = new CallAudioSender.CallStream(callId, List.of(SpeakerRole.CUSTOMER, SpeakerRole.AGENT), rate,
                     encoding, new float[][] {java.util.Arrays.copyOf(customer, frames),
                             java.util.Arrays.copyOf(agent, frames)});
         } else {
-            SpeakerRole speaker = SpeakerRole.valueOf(options.string("speaker", "customer").toUpperCase(Locale.ROOT));
             stream = new CallAudioSender.CallStream(callId, List.of(speaker), rate, encoding,
                     new float[][] {customer});
         }
 
-        String bootstrap = options.string("bootstrap", env("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"));
-        String registry = options.string("registry", env("SCHEMA_REGISTRY_URL",
-                "http://localhost:8081/apis/ccompat/v7"));
-        String topic = options.string("topic", "call-audio");
         out.printf("Producing call %s: %.1f s, %d channel(s), %s at %d Hz to %s on %s%s%n", callId,
                 stream.seconds(), stream.channels().length, encoding, rate, topic, bootstrap,
-                options.flag("fast") ? " (fast)" : " (real time)");
+                fast ? " (fast)" : " (real time)");
         Map<String, Object> extra = new HashMap<>();
-        String clientConfig = options.string("client-config", null);
         if (clientConfig != null) {
             java.util.Properties properties = new java.util.Properties();
-            try (var reader = java.nio.file.Files.newBufferedReader(Path.of(clientConfig))) {
+            try (var reader = java.nio.file.Files.newBufferedReader(clientConfig)) {
                 properties.load(reader);
             }
             properties.forEach((key, value) -> extra.put(key.toString(), value));
         }
         try (Producer<String, AudioChunk> producer = CallAudioSender.newProducer(bootstrap, registry, extra)) {
-            long chunks = new CallAudioSender(producer, topic, chunk, options.flag("fast")).send(stream);
+            long chunks = new CallAudioSender(producer, topic, chunk, fast).send(stream);
             out.printf("Sent %d chunks of call %s (last one with endOfStream=true)%n", chunks, callId);
         }
         return 0;
-    }
-
-    static AudioEncoding parseEncoding(String name) {
-        return switch (name.toLowerCase(Locale.ROOT)) {
-            case "pcm16", "pcm16le" -> AudioEncoding.PCM16LE;
-            case "float32", "float32le" -> AudioEncoding.FLOAT32LE;
-            case "mulaw", "ulaw", "pcmu" -> AudioEncoding.MULAW;
-            case "alaw", "pcma" -> AudioEncoding.ALAW;
-            default -> throw new UsageException("--encoding: unknown encoding '" + name
-                    + "' (expected pcm16, float32, mulaw or alaw)");
-        };
     }
 
     /** Reads an audio file, mixes its channels to mono and resamples it to {@code rate}. */
@@ -152,10 +166,5 @@ public final class ProduceCommand implements Command {
             at += part.length;
         }
         return all;
-    }
-
-    static String env(String name, String fallback) {
-        String value = System.getenv(name);
-        return value == null || value.isBlank() ? fallback : value;
     }
 }

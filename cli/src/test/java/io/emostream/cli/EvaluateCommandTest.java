@@ -11,6 +11,7 @@ import io.emostream.analysis.TestSignals;
 import io.emostream.audio.Channel;
 import io.emostream.audio.NoiseMixer;
 import io.emostream.audio.NoiseRecordings;
+import io.emostream.dataset.LabelsCsv;
 import io.emostream.model.TestModels;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
@@ -180,11 +181,11 @@ class EvaluateCommandTest {
     void requiredOptionsAreChecked() {
         CliRun run = CliRun.of("evaluate", "--audio-dir", audio.toString());
         assertEquals(2, run.exitCode());
-        assertTrue(run.err().contains("--labels is required"), run.err());
+        assertTrue(run.err().contains("Missing required option: '--labels=CSV'"), run.err());
         CliRun channel = evaluate("--channel", "radio");
         assertEquals(2, channel.exitCode());
-        assertTrue(channel.err().contains("option --channel must be one of clean|telephone|alaw|narrowband, got 'radio'"),
-                channel.err());
+        assertTrue(channel.err().contains("Invalid value for option '--channel': must be one of "
+                + "clean|telephone|alaw|narrowband, got 'radio'"), channel.err());
     }
 
     /** The test split's clean confusion matrix (see scoresTheTestSplitWithHandComputedMetrics). */
@@ -415,7 +416,7 @@ class EvaluateCommandTest {
         assertTrue(none.err().contains("noise directory " + empty + " has no .wav or .flac file"), none.err());
         CliRun gain = evaluate("--gain", "loud");
         assertEquals(2, gain.exitCode());
-        assertTrue(gain.err().contains("option --gain must be a number, got 'loud'"), gain.err());
+        assertTrue(gain.err().contains("Invalid value for option '--gain': must be a number, got 'loud'"), gain.err());
         CliRun unknown = evaluate("--channel", "gsm");
         assertEquals(2, unknown.exitCode());
         assertTrue(unknown.err().contains("got 'gsm'"), unknown.err());

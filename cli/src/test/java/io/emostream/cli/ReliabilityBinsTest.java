@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.emostream.analysis.WindowAnalysis;
 import io.emostream.analysis.WindowResult;
+import io.emostream.dataset.LabelsCsv;
 import io.emostream.dsp.SpeechGate.SpeechDecision;
 import io.emostream.model.Calibration;
 import java.util.ArrayList;

@@ -1,9 +1,14 @@
 package io.emostream.dsp;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Locale;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Log-mel feature parameters, as written in {@code models/features.json} and in the ONNX model's
@@ -35,6 +40,11 @@ public record FeatureConfig(
 
     /** The only log expression supported, as written in features.json. */
     public static final String LOG_EXPRESSION = "10*log10(max(x, floor))";
+
+    /** Strict: a key given twice or text after the object is an error, not the last value or ignored. */
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     public FeatureConfig {
         require(sampleRate > 0, "sample_rate must be positive, got " + sampleRate);
@@ -92,19 +102,32 @@ public record FeatureConfig(
     }
 
     /**
-     * Parses the JSON of {@code models/features.json}. Every key of that file is required except {@code log}
-     * (which, when present, must be {@value #LOG_EXPRESSION}); unknown keys are rejected so that a model built
-     * with a feature this code does not implement is not silently misread.
+     * Parses the JSON of {@code models/features.json}: one object, without duplicate keys or text after it. Every
+     * key of that file is required except {@code log} (which, when present, must be {@value #LOG_EXPRESSION});
+     * unknown keys are rejected so that a model built with a feature this code does not implement is not silently
+     * misread.
      *
-     * @throws IllegalArgumentException naming the key or value that is wrong
+     * @throws IllegalArgumentException naming the key or value that is wrong, or where the text is not JSON
      */
     public static FeatureConfig fromJson(String json) {
-        Map<String, Object> map = new MiniJson(json).parseObject();
-        Map<String, Object> m = new LinkedHashMap<>(map);
-        Object log = m.remove("log");
-        if (log != null && !LOG_EXPRESSION.equals(log)) {
-            throw new IllegalArgumentException("features JSON: unsupported log '" + log + "' (supported: "
-                    + LOG_EXPRESSION + ")");
+        if (json == null) {
+            throw new IllegalArgumentException("features JSON is missing");
+        }
+        JsonNode root;
+        try {
+            root = JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("features JSON: " + e.getOriginalMessage()
+                    + (e.getLocation() == null ? "" : " at offset " + e.getLocation().getCharOffset()), e);
+        }
+        if (!(root instanceof ObjectNode m)) {
+            throw new IllegalArgumentException("features JSON: expected an object, got "
+                    + (root.isMissingNode() ? "no JSON value" : root));
+        }
+        JsonNode log = m.remove("log");
+        if (log != null && !log.isNull() && !LOG_EXPRESSION.equals(log.textValue())) {
+            throw new IllegalArgumentException("features JSON: unsupported log "
+                    + (log.isTextual() ? "'" + log.textValue() + "'" : log) + " (supported: " + LOG_EXPRESSION + ")");
         }
         FeatureConfig config = new FeatureConfig(
                 intValue(m, "sample_rate"), intValue(m, "window_samples"), intValue(m, "n_fft"),
@@ -114,38 +137,34 @@ public record FeatureConfig(
                 stringValue(m, "mel_scale", false), stringValue(m, "mel_norm", true),
                 doubleValue(m, "log_floor"), intValue(m, "frames"));
         if (!m.isEmpty()) {
-            throw new IllegalArgumentException("features JSON: unknown key(s) " + m.keySet());
+            List<String> unknown = new ArrayList<>();
+            m.fieldNames().forEachRemaining(unknown::add);
+            throw new IllegalArgumentException("features JSON: unknown key(s) " + unknown);
         }
         return config;
     }
 
     /** JSON with the keys of {@code models/features.json}; {@code fromJson(toJson())} equals this config. */
     public String toJson() {
-        StringBuilder sb = new StringBuilder("{");
-        sb.append("\"sample_rate\": ").append(sampleRate)
-                .append(", \"window_samples\": ").append(windowSamples)
-                .append(", \"n_fft\": ").append(nFft)
-                .append(", \"win_length\": ").append(winLength)
-                .append(", \"hop_length\": ").append(hopLength)
-                .append(", \"window\": \"").append(windowFunction).append('"')
-                .append(", \"center\": ").append(center)
-                .append(", \"pad_mode\": \"").append(padMode).append('"')
-                .append(", \"power\": ").append(number(power))
-                .append(", \"n_mels\": ").append(nMels)
-                .append(", \"f_min\": ").append(number(fMin))
-                .append(", \"f_max\": ").append(number(fMax))
-                .append(", \"mel_scale\": \"").append(melScale).append('"')
-                .append(", \"mel_norm\": ").append("none".equals(melNorm) ? "null" : "\"" + melNorm + "\"")
-                .append(", \"log\": \"").append(LOG_EXPRESSION).append('"')
-                .append(", \"log_floor\": ").append(number(logFloor))
-                .append(", \"frames\": ").append(frames)
-                .append('}');
-        return sb.toString();
-    }
-
-    private static String number(double value) {
-        return value == Math.rint(value) && Math.abs(value) < 1e15
-                ? String.format(Locale.ROOT, "%.1f", value) : Double.toString(value);
+        ObjectNode json = JSON.createObjectNode()
+                .put("sample_rate", sampleRate)
+                .put("window_samples", windowSamples)
+                .put("n_fft", nFft)
+                .put("win_length", winLength)
+                .put("hop_length", hopLength)
+                .put("window", windowFunction)
+                .put("center", center)
+                .put("pad_mode", padMode)
+                .put("power", power)
+                .put("n_mels", nMels)
+                .put("f_min", fMin)
+                .put("f_max", fMax)
+                .put("mel_scale", melScale)
+                .put("mel_norm", "none".equals(melNorm) ? null : melNorm)
+                .put("log", LOG_EXPRESSION)
+                .put("log_floor", logFloor)
+                .put("frames", frames);
+        return json.toString();
     }
 
     private static void require(boolean ok, String message) {
@@ -154,49 +173,50 @@ public record FeatureConfig(
         }
     }
 
-    private static Object take(Map<String, Object> m, String key, boolean nullable) {
-        if (!m.containsKey(key)) {
+    private static JsonNode take(ObjectNode m, String key, boolean nullable) {
+        if (!m.has(key)) {
             throw new IllegalArgumentException("features JSON: missing key '" + key + "'");
         }
-        Object value = m.remove(key);
-        if (value == null && !nullable) {
+        JsonNode value = m.remove(key);
+        if (value.isNull() && !nullable) {
             throw new IllegalArgumentException("features JSON: key '" + key + "' is null");
         }
         return value;
     }
 
-    private static double doubleValue(Map<String, Object> m, String key) {
-        Object v = take(m, key, false);
-        if (!(v instanceof Double d)) {
+    private static double doubleValue(ObjectNode m, String key) {
+        JsonNode v = take(m, key, false);
+        if (!v.isNumber()) {
             throw new IllegalArgumentException("features JSON: '" + key + "' must be a number, got " + v);
         }
-        return d;
+        return v.doubleValue();
     }
 
-    private static int intValue(Map<String, Object> m, String key) {
-        Object v = take(m, key, false);
-        if (!(v instanceof Double d) || d != Math.rint(d) || Math.abs(d) > Integer.MAX_VALUE) {
+    /** An integer, also when written as a number with a zero fraction (1024.0), as Python's json may write it. */
+    private static int intValue(ObjectNode m, String key) {
+        JsonNode v = take(m, key, false);
+        if (!v.isNumber() || !v.canConvertToExactIntegral() || !v.canConvertToInt()) {
             throw new IllegalArgumentException("features JSON: '" + key + "' must be an integer, got " + v);
         }
-        return (int) (double) d;
+        return v.intValue();
     }
 
-    private static boolean boolValue(Map<String, Object> m, String key) {
-        Object v = take(m, key, false);
-        if (!(v instanceof Boolean b)) {
+    private static boolean boolValue(ObjectNode m, String key) {
+        JsonNode v = take(m, key, false);
+        if (!v.isBoolean()) {
             throw new IllegalArgumentException("features JSON: '" + key + "' must be true or false, got " + v);
         }
-        return b;
+        return v.booleanValue();
     }
 
-    private static String stringValue(Map<String, Object> m, String key, boolean nullable) {
-        Object v = take(m, key, nullable);
-        if (v == null) {
+    private static String stringValue(ObjectNode m, String key, boolean nullable) {
+        JsonNode v = take(m, key, nullable);
+        if (v.isNull()) {
             return null;
         }
-        if (!(v instanceof String s)) {
+        if (!v.isTextual()) {
             throw new IllegalArgumentException("features JSON: '" + key + "' must be a string, got " + v);
         }
-        return s;
+        return v.textValue();
     }
 }

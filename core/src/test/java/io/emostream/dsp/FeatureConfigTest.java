@@ -68,7 +68,10 @@ class FeatureConfigTest {
         assertRejected(json.replace("\"frames\": 188", "\"frames\": 188, \"dither\": 0.1"),
                 "unknown key(s) [dither]");
         assertRejected(json.replace("\"n_mels\": 80,", ""), "missing key 'n_mels'");
-        assertRejected("{\"sample_rate\": ", "unexpected end");
+        assertRejected("{\"sample_rate\": ", "end-of-input");
+        assertRejected("{\"n_mels\": 80, \"n_mels\": 64}", "Duplicate field 'n_mels'");
+        assertRejected("{} {}", "Trailing token");
+        assertRejected("[1]", "expected an object");
     }
 
     @Test

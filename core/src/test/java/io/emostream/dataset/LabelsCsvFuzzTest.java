@@ -1,4 +1,4 @@
-package io.emostream.cli;
+package io.emostream.dataset;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
