@@ -72,8 +72,8 @@ import org.apache.kafka.streams.state.Stores;
  *       call and speaker is also kept in {@code emostream-call-stats} for interactive queries
  *       ({@link CallStatsQuery}).</li>
  *   <li><b>Inference</b> happens on the stream thread, in one method
- *       ({@code StreamWindowProcessor.classify}), and costs about 10 ms per window. Windows that hold only gap
- *       silence are not classified.</li>
+ *       ({@code StreamWindowProcessor.classify}), and is the costliest step per window (docs/benchmarks.md).
+ *       Windows that hold only gap silence are not classified.</li>
  *   <li><b>Failures</b> of valid records are contained (docs/adr/0008-processing-failures.md): a window whose
  *       classification throws is skipped and the record that completed it dead-lettered as
  *       {@code PROCESSING_FAILED} with {@code emostream.dlq.exception}; any other failure of a stream, or a
