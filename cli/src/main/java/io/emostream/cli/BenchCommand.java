@@ -10,6 +10,7 @@ import io.emostream.analysis.WindowResult;
 import io.emostream.avro.AudioChunk;
 import io.emostream.local.ApicurioRegistry;
 import io.emostream.local.EmbeddedKafka;
+import io.emostream.local.ServiceProcess;
 import io.emostream.model.EmotionModel;
 import io.emostream.service.ServiceWiring;
 import io.emostream.service.StandaloneStreams;
@@ -76,6 +77,11 @@ public final class BenchCommand extends Subcommand {
                     + "measure a cold JVM)")
     private Duration warmup;
 
+    @Option(names = "--service-process", description = "run the packaged service (service/target/quarkus-app) as a "
+            + "process of its own and report its CPU all-in: every thread of the service and nothing of the broker, "
+            + "the registry or the load generator (default: the topology in this process, with CPU by thread)")
+    private boolean serviceProcess;
+
     @Option(names = "--stagger", paramLabel = "DUR", defaultValue = "3s", converter = Converters.DurationOrZero.class,
             description = "call starts spread evenly over this span (default ${DEFAULT-VALUE}; 0s: all calls start, "
                     + "and complete each window, at the same moment)")
@@ -102,8 +108,10 @@ public final class BenchCommand extends Subcommand {
                     "emostream.serde.schema-registry-url", registry.ccompatUrl(),
                     "emostream.model.path", model.toAbsolutePath().toString(),
                     "kafka-streams.state.dir", stateDir.toString()));
-            try (EmotionModel emotionModel = app.loadModel()) {
-                Map<String, Object> summary = runBench(app, emotionModel, kafka.bootstrapServers(),
+            try (EmotionModel emotionModel = app.loadModel();
+                 ServiceProcess service = serviceProcess
+                         ? startService(kafka.bootstrapServers(), registry.ccompatUrl(), model, stateDir, err) : null) {
+                Map<String, Object> summary = runBench(app, emotionModel, service, kafka.bootstrapServers(),
                         registry.ccompatUrl(), calls, duration, chunk, warmup, stagger, err);
                 ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
                 out.println(mapper.writeValueAsString(summary));
@@ -117,7 +125,29 @@ public final class BenchCommand extends Subcommand {
                          Map<String, Double> coresByPart, double[] sortedLatenciesMs) {
     }
 
-    private Map<String, Object> runBench(StandaloneStreams app, EmotionModel model, String bootstrap,
+    /** The packaged service in a process of its own, on the bench's broker and registry, once it is ready. */
+    private static ServiceProcess startService(String bootstrap, String registryUrl, Path model, Path stateDir,
+                                               PrintStream err) throws Exception {
+        int port = freePort();
+        Path log = stateDir.resolve("service.log");
+        err.printf("bench: starting the packaged service (log %s) ...%n", log);
+        ServiceProcess service = ServiceProcess.start(ServiceProcess.defaultJar(), Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", bootstrap,
+                "SCHEMA_REGISTRY_URL", registryUrl,
+                "EMOSTREAM_MODEL_PATH", model.toAbsolutePath().toString(),
+                "EMOSTREAM_STATE_DIR", stateDir.resolve("service-state").toString()),
+                Map.of("quarkus.kafka-streams.application-id", "emostream-bench"), port, log);
+        try {
+            service.awaitReady(Duration.ofMinutes(3));
+        } catch (Exception e) {
+            service.close();
+            throw e;
+        }
+        return service;
+    }
+
+    private Map<String, Object> runBench(StandaloneStreams app, EmotionModel model, ServiceProcess service,
+                                         String bootstrap,
                                          String registryUrl, int callCount, Duration duration, Duration chunk,
                                          Duration warmup, Duration stagger, PrintStream err) throws Exception {
         double seconds = duration.toMillis() / 1000.0;
@@ -128,14 +158,17 @@ public final class BenchCommand extends Subcommand {
         long windowMs = app.config().window().size().toMillis();
 
         CpuTimedClassifier timed = new CpuTimedClassifier(ServiceWiring.analyzer(model, app.config()));
-        KafkaStreams streams = app.newKafkaStreams(timed, new SimpleMeterRegistry());
-        streams.start();
-        Instant deadline = Instant.now().plusSeconds(120);
-        while (streams.state() != KafkaStreams.State.RUNNING && Instant.now().isBefore(deadline)) {
-            Thread.sleep(100);
-        }
-        if (streams.state() != KafkaStreams.State.RUNNING) {
-            throw new IllegalStateException("Kafka Streams not RUNNING after 120 s: " + streams.state());
+        KafkaStreams streams = null;
+        if (service == null) {
+            streams = app.newKafkaStreams(timed, new SimpleMeterRegistry());
+            streams.start();
+            Instant deadline = Instant.now().plusSeconds(120);
+            while (streams.state() != KafkaStreams.State.RUNNING && Instant.now().isBefore(deadline)) {
+                Thread.sleep(100);
+            }
+            if (streams.state() != KafkaStreams.State.RUNNING) {
+                throw new IllegalStateException("Kafka Streams not RUNNING after 120 s: " + streams.state());
+            }
         }
         if (!warmup.isZero()) {
             // A fresh JVM spends its first tens of seconds compiling the broker, the clients and the topology;
@@ -150,10 +183,14 @@ public final class BenchCommand extends Subcommand {
         err.printf("bench: %d calls of %.0f s in real time ...%n", callCount, seconds);
         long classifierCpuBefore = timed.cpuNanos.get();
         long classifierCallsBefore = timed.calls.get();
+        Duration serviceCpuBefore = service == null ? Duration.ZERO : service.cpuTime();
         Phase measured = runPhase(calls, bootstrap, registryUrl, windowMs, chunk, stagger);
+        Duration serviceCpu = service == null ? Duration.ZERO : service.cpuTime().minus(serviceCpuBefore);
         long classifierCpu = timed.cpuNanos.get() - classifierCpuBefore;
         long classifierCalls = timed.calls.get() - classifierCallsBefore;
-        streams.close(Duration.ofSeconds(30));
+        if (streams != null) {
+            streams.close(Duration.ofSeconds(30));
+        }
         long windowsClassified = measured.events();
         double wallSeconds = measured.wallSeconds();
         double[] sorted = measured.sortedLatenciesMs();
@@ -194,14 +231,29 @@ public final class BenchCommand extends Subcommand {
         summary.put("chunksPerSecond", round(measured.chunksSent() / wallSeconds));
         summary.put("windows", windowsClassified);
         summary.put("windowsPerSecond", round(windowsClassified / wallSeconds));
-        summary.put("cpuMsPerWindowProcess", round(measured.processCpu() / 1e6 / windows));
-        summary.put("cpuMsPerWindowStreamThreads", round(measured.streamCpu() / 1e6 / windows));
         summary.put("cpuMsPerWindowFrontEndAndModelOnly", round(directCpu / 1e6 / windows));
-        // the same front end + model, timed inside the stream thread during the run (same cores, same contention)
-        summary.put("cpuMsPerWindowFrontEndAndModelOnStreamThread", round(classifierCpu / 1e6 / windows));
-        summary.put("classifierCallsOnStreamThread", classifierCalls);
-        summary.put("streamThreadCpuOverFrontEndAndModel", round(measured.streamCpu() / (double) Math.max(1, classifierCpu)));
-        summary.put("processCpuNote", "process CPU includes the in-process broker, producer and consumer");
+        if (service != null) {
+            // all-in: the service process's every thread, and nothing of the broker, registry or load generator
+            double serviceCpuMs = serviceCpu.toNanos() / 1e6;
+            summary.put("serviceProcess", true);
+            summary.put("serviceCpuMsPerWindow", round(serviceCpuMs / windows));
+            summary.put("serviceCoresUsed", round(serviceCpuMs / 1000 / wallSeconds));
+            summary.put("serviceCpuOverFrontEndAndModel", round(serviceCpuMs * 1e6 / Math.max(1, directCpu)));
+            // how many calls like these one core of the service carries in real time, and windows per CPU-second
+            summary.put("callsPerServiceCore", round(callCount * wallSeconds / Math.max(1e-9, serviceCpuMs / 1000)));
+            summary.put("windowsPerServiceCpuSecond", round(windowsClassified / Math.max(1e-9, serviceCpuMs / 1000)));
+            summary.put("benchProcessCpuMsPerWindow", round(measured.processCpu() / 1e6 / windows));
+            summary.put("benchProcessNote", "the bench process holds the broker, the load generator and the reader");
+        } else {
+            summary.put("cpuMsPerWindowProcess", round(measured.processCpu() / 1e6 / windows));
+            summary.put("cpuMsPerWindowStreamThreads", round(measured.streamCpu() / 1e6 / windows));
+            // the same front end + model, timed inside the stream thread during the run (same cores, contention)
+            summary.put("cpuMsPerWindowFrontEndAndModelOnStreamThread", round(classifierCpu / 1e6 / windows));
+            summary.put("classifierCallsOnStreamThread", classifierCalls);
+            summary.put("streamThreadCpuOverFrontEndAndModel",
+                    round(measured.streamCpu() / (double) Math.max(1, classifierCpu)));
+            summary.put("processCpuNote", "process CPU includes the in-process broker, producer and consumer");
+        }
         summary.put("coresUsedByPart", measured.coresByPart());
         Map<String, Object> latency = new LinkedHashMap<>();
         latency.put("windowsMeasured", sorted.length);

@@ -41,4 +41,22 @@ class BenchCommandIT {
         assertTrue(parts.get("streamThreads").asDouble() > 0, parts.toString());
         assertTrue(parts.get("broker").asDouble() > 0, parts.toString());
     }
+
+    @Test
+    void measuresThePackagedServiceAllIn() throws Exception {
+        CliRun run = CliRun.of("bench", "--service-process", "--calls", "2", "--duration", "6s", "--warmup", "0s",
+                "--stagger", "1s", "--model", "core/src/test/resources/model/emotion-test.onnx");
+        assertEquals(0, run.exitCode(), run.err());
+        JsonNode summary = new ObjectMapper().readTree(run.out());
+
+        assertEquals(6, summary.get("windows").asLong(), run.out());
+        assertTrue(summary.get("serviceProcess").asBoolean(), run.out());
+        // the service process did the work: its CPU per window is at least what front end + model alone cost
+        assertTrue(summary.get("serviceCpuMsPerWindow").asDouble() > 0, run.out());
+        assertTrue(summary.get("serviceCpuOverFrontEndAndModel").asDouble() >= 1.0, run.out());
+        assertTrue(summary.get("callsPerServiceCore").asDouble() > 0, run.out());
+        assertTrue(summary.get("windowsPerServiceCpuSecond").asDouble() > 0, run.out());
+        // and the stream threads are not in the bench process
+        assertEquals(0.0, summary.at("/coresUsedByPart/streamThreads").asDouble(), run.out());
+    }
 }

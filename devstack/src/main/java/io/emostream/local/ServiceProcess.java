@@ -87,6 +87,14 @@ public final class ServiceProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /**
+     * CPU time the service process has used so far, all threads together (Java, GC, JIT and native ones such as
+     * RocksDB's), as the operating system counts it; zero if the system does not say.
+     */
+    public Duration cpuTime() {
+        return process.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }

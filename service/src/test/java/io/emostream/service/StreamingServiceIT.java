@@ -46,6 +46,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
+import java.util.regex.Pattern;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -122,7 +124,9 @@ class StreamingServiceIT {
                 "kafka-streams.consumer.session.timeout.ms", "6000",
                 "kafka-streams.consumer.heartbeat.interval.ms", "1500",
                 // longer than the outage, so no stream is ended for inactivity while its replica is down
-                "emostream.window.inactivity-timeout", "90s");
+                "emostream.window.inactivity-timeout", "90s",
+                // the service's own loggers at DEBUG, for the log check (logsHoldNoAudioAndNoPayloads)
+                "quarkus.log.category.\"io.emostream\".level", "DEBUG");
         return ServiceProcess.start(ServiceProcess.defaultJar(), env, properties, ports[replica],
                 workDir.resolve("service-" + replica + ".log"));
     }
@@ -338,6 +342,39 @@ class StreamingServiceIT {
     private static String header(ConsumerRecord<byte[], byte[]> record, String key) {
         Header h = record.headers().lastHeader(key);
         return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The replicas' logs of the whole run above (valid calls, a crash, a poisonous state entry; the service's loggers
+     * at DEBUG) hold no audio and no record payloads: no long base64 or byte-array text, no printed Avro record.
+     */
+    @Test
+    @Order(4)
+    void logsHoldNoAudioAndNoPayloads() throws Exception {
+        List<Path> logs;
+        try (Stream<Path> files = Files.list(workDir)) {
+            logs = files.filter(p -> p.getFileName().toString().endsWith(".log")).sorted().toList();
+        }
+        assertEquals(2, logs.size(), "one log per replica: " + logs);
+        Pattern payload = Pattern.compile("[A-Za-z0-9+/]{256,}={0,2}"           // base64 of bytes
+                + "|\\[(-?\\d{1,3}, ){63,}-?\\d{1,3}\\]"                        // Arrays.toString(byte[])
+                + "|(\\\\x[0-9a-fA-F]{2}){16,}"                                   // escaped bytes
+                + "|\"(audio|samples)\"\\s*:");                                   // a record printed as JSON
+        List<String> offences = new ArrayList<>();
+        long lines = 0;
+        for (Path log : logs) {
+            List<String> content = Files.readAllLines(log);
+            lines += content.size();
+            assertTrue(content.stream().anyMatch(l -> l.contains("Loaded emotion model")), log + " is a service log");
+            for (int i = 0; i < content.size(); i++) {
+                if (payload.matcher(content.get(i)).find()) {
+                    offences.add(log.getFileName() + ":" + (i + 1) + ": "
+                            + content.get(i).substring(0, Math.min(200, content.get(i).length())));
+                }
+            }
+        }
+        assertTrue(lines > 100, "the logs have " + lines + " lines");
+        assertEquals(List.of(), offences);
     }
 
     private static void deleteRecursively(Path dir) throws java.io.IOException {
