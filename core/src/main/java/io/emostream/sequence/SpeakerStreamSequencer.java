@@ -46,6 +46,7 @@ public final class SpeakerStreamSequencer {
 
     /** What a wall-clock check ({@link #tick}) would do now. */
     public enum Due {
+        /** Neither of the two below. */
         NOTHING,
         /** The gap before the oldest buffered chunk has been open for {@code gapWait}: fill it. */
         GAP_WAITED,

@@ -5,6 +5,7 @@ import io.emostream.analysis.WindowPolicy;
 import io.emostream.analysis.WindowResult;
 import io.emostream.avro.CallEmotionStats;
 import io.emostream.avro.EmotionEvent;
+import io.emostream.sequence.BufferedChunks;
 import io.emostream.sequence.ChunkHeader;
 import io.emostream.sequence.SequencerState;
 import io.emostream.sequence.SequencingDecision;
@@ -35,8 +36,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Second processor: per speaker stream (call, speaker), the glue between the stores and the
  * {@link SpeakerStreamSequencer}, which decides what becomes of each chunk (joined, buffered, duplicate, late),
  * when gaps are filled with silence, which windows are ready and when the stream ends. This class keeps the audio
- * in the chunk store, assembles and classifies the windows the sequencer names, keeps running statistics, persists
- * the {@link StreamState} and contains failures. See {@link EmotionTopology} for the design.
+ * in the chunk store ({@link SpeakerStreamChunks}), classifies the windows the sequencer names, emits events and
+ * running statistics, persists the {@link StreamState}, runs the wall-clock checks and contains failures. See
+ * {@link EmotionTopology} for the design.
  *
  * <p>Per chunk it writes the chunk's own samples (one chunk-store entry) and the small stream-state record;
  * only when a window is complete does it read the chunks of that window (range scan) and delete those the next
@@ -64,6 +66,10 @@ final class StreamWindowProcessor implements Processor<String, ValidatedChunk, O
     private KeyValueStore<Bytes, byte[]> streamStore;
     private KeyValueStore<Bytes, byte[]> chunkStore;
     private KeyValueStore<String, CallEmotionStats> callStatsStore;
+    /** For a sequencer that is only asked what is due: that reads no chunk. */
+    private static final BufferedChunks NOT_READ = sequence -> {
+        throw new IllegalStateException("no chunk is read to decide what is due");
+    };
     /** Open streams owned by this task: its share of the active-streams gauge. */
     private long openStreams;
     /** First processing failure of the current input record or punctuation step, dead-lettered once at its end. */
@@ -183,7 +189,7 @@ final class StreamWindowProcessor implements Processor<String, ValidatedChunk, O
      * new stream with window indices that were already used.
      */
     private void abandon(StreamKey key, boolean wasOpen, long timestamp, long now) {
-        deleteAllChunks(key);
+        new SpeakerStreamChunks(chunkStore, key).deleteAll();
         String statsKey = CallStatsQuery.storeKey(key.callId(), key.speaker());
         CallEmotionStats last;
         try {
@@ -211,14 +217,6 @@ final class StreamWindowProcessor implements Processor<String, ValidatedChunk, O
             metrics.activeStreams.decrementAndGet();
         }
         metrics.endedByFailure.increment();
-    }
-
-    private void deleteAllChunks(StreamKey key) {
-        List<Bytes> chunks = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> all = chunkStore.range(key.chunkKey(0), key.chunkKey(Long.MAX_VALUE))) {
-            all.forEachRemaining(kv -> chunks.add(kv.key));
-        }
-        chunks.forEach(chunkStore::delete);
     }
 
     private record Rejection(DeadLetterReason reason, String message) {
@@ -258,7 +256,8 @@ final class StreamWindowProcessor implements Processor<String, ValidatedChunk, O
             return new Rejection(DeadLetterReason.SAMPLE_RATE_CHANGED, "sample rate " + chunk.sampleRate()
                     + " Hz differs from the stream's " + state.sequencing.sampleRate() + " Hz");
         }
-        SpeakerStreamSequencer sequencer = sequencer(key, state);
+        SpeakerStreamChunks chunks = new SpeakerStreamChunks(chunkStore, key);
+        SpeakerStreamSequencer sequencer = sequencer(chunks, state);
         SequencingDecision decision = sequencer.accept(chunk.sequence(),
                 new ChunkHeader(samples.length, chunk.captureTimeMs()), chunk.endOfStream(), now);
         Rejection rejection = switch (decision.verdict()) {
@@ -271,18 +270,15 @@ final class StreamWindowProcessor implements Processor<String, ValidatedChunk, O
         } else if (decision.verdict() == Verdict.DUPLICATE) {
             metrics.duplicates.increment();
         } else if (decision.verdict().stored()) {
-            chunkStore.put(key.chunkKey(chunk.sequence()), BufferedChunk.audio(samples, chunk.captureTimeMs()).encode());
+            chunks.store(chunk.sequence(), samples, chunk.captureTimeMs());
         }
-        carryOut(key, state, sequencer, decision, timestamp, now);
+        carryOut(key, chunks, state, sequencer, decision, timestamp, now);
         return rejection;
     }
 
-    /** The sequencer of a stream, at its stored state; it reads buffered chunks' headers from the chunk store. */
-    private SpeakerStreamSequencer sequencer(StreamKey key, StreamState state) {
-        return new SpeakerStreamSequencer(rules, state.sequencing, sequence -> {
-            BufferedChunk header = BufferedChunk.decodeHeader(chunkStore.get(key.chunkKey(sequence)));
-            return new ChunkHeader(header.sampleCount(), header.captureTimeMs());
-        });
+    /** The sequencer of a stream at its stored state, reading buffered chunks from the chunk store. */
+    private SpeakerStreamSequencer sequencer(SpeakerStreamChunks chunks, StreamState state) {
+        return new SpeakerStreamSequencer(rules, state.sequencing, chunks::header);
     }
 
     /**
@@ -290,26 +286,25 @@ final class StreamWindowProcessor implements Processor<String, ValidatedChunk, O
      * windows that are ready (each followed by statistics, except the trailing one), then ends the stream or saves
      * its state.
      */
-    private void carryOut(StreamKey key, StreamState state, SpeakerStreamSequencer sequencer,
-            SequencingDecision decision, long timestamp, long now) {
+    private void carryOut(StreamKey key, SpeakerStreamChunks chunks, StreamState state,
+            SpeakerStreamSequencer sequencer, SequencingDecision decision, long timestamp, long now) {
         for (long sequence : decision.discarded()) {
-            chunkStore.delete(key.chunkKey(sequence));
+            chunks.discard(sequence);
             metrics.late.increment();
         }
-        for (GapFill fill : decision.gapFills()) {
-            chunkStore.put(key.chunkKey(fill.fromSequence()),
-                    BufferedChunk.silence(fill.samples(), fill.captureTimeMs()).encode());
-            metrics.gaps.increment(fill.missingChunks());
-            metrics.gapFillMs.increment(fill.durationMs());
+        for (GapFill gap : decision.gapFills()) {
+            chunks.fill(gap);
+            metrics.gaps.increment(gap.missingChunks());
+            metrics.gapFillMs.increment(gap.durationMs());
         }
         state.sequencing = sequencer.state();
         for (WindowRange window : decision.windows()) {
-            if (emitWindow(key, state, window, timestamp) && !window.trailing()) {
+            if (emitWindow(key, chunks, state, window, timestamp) && !window.trailing()) {
                 emitStats(key, state, false, timestamp);
             }
         }
         if (decision.ended()) {
-            finish(key, state, decision.end(), timestamp, now);
+            finish(key, chunks, state, decision.end(), timestamp, now);
         } else {
             streamStore.put(key.toBytes(), state.encode());
         }
@@ -319,9 +314,10 @@ final class StreamWindowProcessor implements Processor<String, ValidatedChunk, O
      * Ends a stream whose last windows have been emitted: emits the final statistics and deletes the stream's
      * chunks; the state is replaced by an ended marker.
      */
-    private void finish(StreamKey key, StreamState state, EndCause cause, long timestamp, long now) {
+    private void finish(StreamKey key, SpeakerStreamChunks chunks, StreamState state, EndCause cause, long timestamp,
+            long now) {
         emitStats(key, state, true, timestamp);
-        deleteAllChunks(key);
+        chunks.deleteAll();
         streamStore.put(key.toBytes(), StreamState.endedMarker(now).encode());
         openStreams--;
         metrics.activeStreams.decrementAndGet();
@@ -337,57 +333,35 @@ final class StreamWindowProcessor implements Processor<String, ValidatedChunk, O
      * the next index), its chunks are released as if it had been emitted, and the failure is dead-lettered with
      * the record that completed it. Returns whether an event was emitted.
      */
-    private boolean emitWindow(StreamKey key, StreamState state, WindowRange range, long timestamp) {
+    private boolean emitWindow(StreamKey key, SpeakerStreamChunks chunks, StreamState state, WindowRange range,
+            long timestamp) {
         SequencerState sequencing = state.sequencing;
         int rate = sequencing.sampleRate();
         long start = range.startSample();
         long end = range.endSample();
-        float[] window = new float[(int) windowPolicy.windowSamples(rate)];
-        boolean realAudio = false;
-        long startCaptureMs = -1;
-        try (KeyValueIterator<Bytes, byte[]> chunks = chunkStore.range(
-                key.chunkKey(state.firstRetainedSequence), key.chunkKey(sequencing.nextSequence() - 1))) {
-            long chunkStart = state.firstRetainedStartSample;
-            while (chunks.hasNext() && chunkStart < end) {
-                BufferedChunk chunk = BufferedChunk.decode(chunks.next().value);
-                long chunkEnd = chunkStart + chunk.sampleCount();
-                long from = Math.max(start, chunkStart);
-                long to = Math.min(end, chunkEnd);
-                if (to > from) {
-                    chunk.copyTo(from - chunkStart, to - chunkStart, window, (int) (from - start));
-                    realAudio |= !chunk.silence();
-                }
-                if (startCaptureMs < 0 && chunkStart <= start && start < chunkEnd) {
-                    startCaptureMs = chunk.captureTimeMs() + sequencing.samplesToMs(start - chunkStart);
-                }
-                chunkStart = chunkEnd;
-            }
-        }
-        if (startCaptureMs < 0) {
-            startCaptureMs = sequencing.firstCaptureMs() + sequencing.samplesToMs(start);
-        }
+        SpeakerStreamChunks.Window window = chunks.assemble(state, range, (int) windowPolicy.windowSamples(rate));
         WindowResult result;
         try {
-            result = realAudio ? classify(window, rate) : WindowResult.noSpeech(0f);
+            result = window.realAudio() ? classify(window.samples(), rate) : WindowResult.noSpeech(0f);
         } catch (RuntimeException e) {
             rethrowIfKafka(e);
             failed("window " + range.index() + " [" + sequencing.samplesToMs(start) + ", "
                     + sequencing.samplesToMs(end) + ") ms of stream " + key + " could not be classified and was "
                     + "skipped", e);
             metrics.failedWindows.increment();
-            deleteChunksBefore(key, state, range.retainFrom());
+            chunks.releaseBefore(state, range.retainFrom());
             return false;
         }
         long processedAt = clock.millis();
         long audioMs = sequencing.samplesToMs(end - start);
-        long endCaptureMs = startCaptureMs + audioMs;
+        long endCaptureMs = window.startCaptureMs() + audioMs;
         EmotionEvent event = EmotionEvent.newBuilder()
                 .setCallId(key.callId())
                 .setSpeaker(key.speaker())
                 .setWindowIndex(range.index())
                 .setWindowStartOffsetMs(sequencing.samplesToMs(start))
                 .setWindowEndOffsetMs(sequencing.samplesToMs(end))
-                .setWindowStartTime(Instant.ofEpochMilli(startCaptureMs))
+                .setWindowStartTime(Instant.ofEpochMilli(window.startCaptureMs()))
                 .setWindowEndTime(Instant.ofEpochMilli(endCaptureMs))
                 .setSpeech(result.speech())
                 .setLabel(result.label())
@@ -404,7 +378,7 @@ final class StreamWindowProcessor implements Processor<String, ValidatedChunk, O
         context.forward(new Record<Object, Object>(key.callId(), event, timestamp), EmotionTopology.EVENTS_SINK);
         (result.speech() ? metrics.speechWindows : metrics.silentWindows).increment();
         metrics.endToEnd(processedAt, endCaptureMs);
-        deleteChunksBefore(key, state, range.retainFrom());
+        chunks.releaseBefore(state, range.retainFrom());
         return true;
     }
 
@@ -418,29 +392,6 @@ final class StreamWindowProcessor implements Processor<String, ValidatedChunk, O
             return classifier.classify(samples, sampleRate);
         } finally {
             metrics.inference.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-        }
-    }
-
-    /** Deletes retained chunks that end at or before {@code sample}: the next window starts there. */
-    private void deleteChunksBefore(StreamKey key, StreamState state, long sample) {
-        List<KeyValue<Bytes, Long>> obsolete = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> chunks = chunkStore.range(
-                key.chunkKey(state.firstRetainedSequence), key.chunkKey(state.sequencing.nextSequence() - 1))) {
-            long chunkStart = state.firstRetainedStartSample;
-            while (chunks.hasNext()) {
-                KeyValue<Bytes, byte[]> entry = chunks.next();
-                long chunkEnd = chunkStart + BufferedChunk.decodeHeader(entry.value).sampleCount();
-                if (chunkEnd > sample) {
-                    break;
-                }
-                obsolete.add(KeyValue.pair(entry.key, chunkEnd));
-                chunkStart = chunkEnd;
-            }
-        }
-        for (KeyValue<Bytes, Long> entry : obsolete) {
-            chunkStore.delete(entry.key);
-            state.firstRetainedSequence = StreamKey.sequenceOfChunkKey(entry.key) + 1;
-            state.firstRetainedStartSample = entry.value;
         }
     }
 
@@ -496,7 +447,7 @@ final class StreamWindowProcessor implements Processor<String, ValidatedChunk, O
                     }
                     continue;
                 }
-                switch (sequencer(StreamKey.fromBytes(entry.key), state).due(now)) {
+                switch (new SpeakerStreamSequencer(rules, state.sequencing, NOT_READ).due(now)) {
                     case GAP_WAITED -> gapsDue.add(entry.key);
                     case INACTIVE -> idle.add(entry.key);
                     case NOTHING -> {
@@ -526,8 +477,9 @@ final class StreamWindowProcessor implements Processor<String, ValidatedChunk, O
     /** One stream's wall-clock step, as its sequencer decides it. */
     private void tick(StreamKey key, Bytes streamKey, long now) {
         StreamState state = StreamState.decode(streamStore.get(streamKey));
-        SpeakerStreamSequencer sequencer = sequencer(key, state);
-        carryOut(key, state, sequencer, sequencer.tick(now), now, now);
+        SpeakerStreamChunks chunks = new SpeakerStreamChunks(chunkStore, key);
+        SpeakerStreamSequencer sequencer = sequencer(chunks, state);
+        carryOut(key, chunks, state, sequencer, sequencer.tick(now), now, now);
     }
 
     /**
