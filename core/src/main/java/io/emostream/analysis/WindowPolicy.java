@@ -7,7 +7,7 @@ import java.util.Objects;
 
 /**
  * Where the analysis windows of one stream or clip lie; the one rule of both the service
- * ({@code StreamWindowProcessor}) and {@code ./emostream classify}:
+ * ({@link io.emostream.sequence.SpeakerStreamSequencer}) and {@code ./emostream classify}:
  * <ul>
  *   <li>full windows start at 0, hop, 2 hop, ... while a whole window of audio is there;</li>
  *   <li>when the audio ends, one more window, zero-padded, starts at the next hop if it holds at least

@@ -36,7 +36,8 @@ import org.apache.kafka.streams.state.Stores;
  *       fault). Valid chunks are decoded and split: 2-channel interleaved audio becomes one mono signal per
  *       channel (channelLayout, null = CUSTOMER, AGENT), mono audio belongs to the {@code speaker} field.</li>
  *   <li><b>windower</b> ({@link StreamWindowProcessor}): a stream is (callId, speaker); both channels of a stereo
- *       input share its sequence numbers. Two changelogged stores hold its state:
+ *       input share its sequence numbers. What becomes of each chunk, and which windows are ready, is decided by
+ *       the Kafka-free {@link io.emostream.sequence.SpeakerStreamSequencer}; the processor carries it out. Two changelogged stores hold its state:
  *     <ul>
  *       <li>{@code emostream-audio-chunks}: one entry per chunk, key = (callId, speaker, sequence) in a
  *           fixed-width big-endian layout ({@link StreamKey}) so a range scan returns a stream's chunks in order;

@@ -1,100 +1,65 @@
 package io.emostream.stream;
 
+import io.emostream.sequence.SequencerState;
+import io.emostream.sequence.SequencerState.FilledRange;
+import io.emostream.sequence.SpeakerStreamSequencer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayDeque;
-import java.util.Deque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 
 /**
- * The small per-stream record of the stream-state store: sequence bookkeeping, window cursor, timing, counters
- * and {@link SpeakerStats}. Its size is bounded (the pending set by the reorder buffer, the gap ranges by
- * {@link #MAX_FILLED_RANGES}, the statistics by the label count and trend length), so rewriting it per chunk is a
- * constant cost. The audio itself lives in the chunk store.
+ * The small per-stream record of the stream-state store: the {@link SequencerState} of the speaker stream, which
+ * chunks of it the chunk store still holds, and its {@link SpeakerStats}. Its size is bounded (the sequencer
+ * state by the reorder buffer and {@link SpeakerStreamSequencer#MAX_FILLED_RANGES}, the statistics by the label
+ * count and trend length), so rewriting it per chunk is a constant cost. The audio itself lives in the chunk
+ * store.
  *
  * <p>Encoded with a hand-written {@link DataOutputStream} codec, first byte = format version ({@value #VERSION}).
- * A stream that has ended is replaced by a marker ({@link #ended} = true, only {@link #lastActivityMs} kept) so
+ * A stream that has ended is replaced by a marker ({@link #ended} = true, only {@link #lastActivityMs()} kept) so
  * that stragglers after the end are recognised as late instead of starting a new stream; the marker is removed
  * after the inactivity timeout.
  */
 final class StreamState {
 
     static final byte VERSION = 1;
-    /** Remembered gap ranges, to tell late chunks (for filled sequences) from duplicates; oldest dropped first. */
-    static final int MAX_FILLED_RANGES = 32;
 
-    boolean ended;
-    int sampleRate;
-    /** Next sequence to join the contiguous audio; all below it are consumed or filled. */
-    long nextSequence;
-    /** Sequence of the end-of-stream chunk, or -1 while unknown. */
-    long endSequence = -1;
-    /** Buffered sequences above {@link #nextSequence}, waiting for the gap before them. */
-    final TreeSet<Long> pending = new TreeSet<>();
-    /** Wall-clock ms since the current gap at {@link #nextSequence} has been open, or -1. */
-    long gapOpenSinceMs = -1;
-    /** Lowest sequence that may still have an entry in the chunk store below {@link #nextSequence}. */
+    /** Whether this is the marker of an ended stream; then {@link #sequencing} and {@link #stats} are null. */
+    final boolean ended;
+    /** When the stream ended, for a marker. */
+    private final long endedAtMs;
+    /** Where the sequencer stands: sequence bookkeeping, window cursor, timing and counters. */
+    SequencerState sequencing;
+    /** Lowest sequence that may still have an entry in the chunk store below the next expected sequence. */
     long firstRetainedSequence;
     /** Sample offset (since the stream began) of the first sample of that retained chunk. */
     long firstRetainedStartSample;
-    /** Samples of contiguous audio (real and gap silence) since the stream began. */
-    long contiguousSamples;
-    /** Index of the next window to emit; it starts at windowIndex * hopSamples. */
-    long windowIndex;
-    /** End sample (exclusive) of the last emitted window, or -1. */
-    long lastWindowEndSample = -1;
-    /** Samples of the most recent real chunk: the length assumed for each missing chunk. */
-    long lastChunkSamples;
-    long firstCaptureMs = -1;
-    /** Capture time of the sample at {@link #contiguousSamples}, i.e. the end of the contiguous audio; -1 if none. */
-    long nextCaptureMs = -1;
-    long lastActivityMs;
-    long gaps;
-    long gapFillMs;
-    long duplicates;
-    long lateChunks;
-    /** [from, to) sequence ranges filled with silence, oldest first. */
-    final Deque<long[]> filledRanges = new ArrayDeque<>();
     SpeakerStats stats;
 
+    private StreamState(boolean ended, long endedAtMs) {
+        this.ended = ended;
+        this.endedAtMs = endedAtMs;
+    }
+
     static StreamState start(int sampleRate, List<String> labels, long nowMs) {
-        StreamState state = new StreamState();
-        state.sampleRate = sampleRate;
+        StreamState state = new StreamState(false, 0);
+        state.sequencing = SequencerState.start(sampleRate, nowMs);
         state.stats = new SpeakerStats(labels);
-        state.lastActivityMs = nowMs;
         return state;
     }
 
     static StreamState endedMarker(long nowMs) {
-        StreamState state = new StreamState();
-        state.ended = true;
-        state.lastActivityMs = nowMs;
-        return state;
+        return new StreamState(true, nowMs);
     }
 
-    boolean wasFilled(long sequence) {
-        for (long[] range : filledRanges) {
-            if (sequence >= range[0] && sequence < range[1]) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    void recordFilledRange(long from, long to) {
-        filledRanges.addLast(new long[] {from, to});
-        while (filledRanges.size() > MAX_FILLED_RANGES) {
-            filledRanges.removeFirst();
-        }
-    }
-
-    long samplesToMs(long samples) {
-        return Math.round(samples * 1000.0 / sampleRate);
+    /** Wall-clock time of the stream's latest chunk (or start), or of its end for a marker. */
+    long lastActivityMs() {
+        return ended ? endedAtMs : sequencing.lastActivityMs();
     }
 
     byte[] encode() {
@@ -102,32 +67,33 @@ final class StreamState {
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(VERSION);
             out.writeBoolean(ended);
-            out.writeLong(lastActivityMs);
+            out.writeLong(lastActivityMs());
             if (!ended) {
-                out.writeInt(sampleRate);
-                out.writeLong(nextSequence);
-                out.writeLong(endSequence);
-                out.writeShort(pending.size());
-                for (long sequence : pending) {
+                SequencerState s = sequencing;
+                out.writeInt(s.sampleRate());
+                out.writeLong(s.nextSequence());
+                out.writeLong(s.endSequence());
+                out.writeShort(s.pending().size());
+                for (long sequence : s.pending()) {
                     out.writeLong(sequence);
                 }
-                out.writeLong(gapOpenSinceMs);
+                out.writeLong(s.gapOpenSinceMs());
                 out.writeLong(firstRetainedSequence);
                 out.writeLong(firstRetainedStartSample);
-                out.writeLong(contiguousSamples);
-                out.writeLong(windowIndex);
-                out.writeLong(lastWindowEndSample);
-                out.writeLong(lastChunkSamples);
-                out.writeLong(firstCaptureMs);
-                out.writeLong(nextCaptureMs);
-                out.writeLong(gaps);
-                out.writeLong(gapFillMs);
-                out.writeLong(duplicates);
-                out.writeLong(lateChunks);
-                out.writeShort(filledRanges.size());
-                for (long[] range : filledRanges) {
-                    out.writeLong(range[0]);
-                    out.writeLong(range[1]);
+                out.writeLong(s.contiguousSamples());
+                out.writeLong(s.windowIndex());
+                out.writeLong(s.lastWindowEndSample());
+                out.writeLong(s.lastChunkSamples());
+                out.writeLong(s.firstCaptureMs());
+                out.writeLong(s.nextCaptureMs());
+                out.writeLong(s.gaps());
+                out.writeLong(s.gapFillMs());
+                out.writeLong(s.duplicates());
+                out.writeLong(s.lateChunks());
+                out.writeShort(s.filledRanges().size());
+                for (FilledRange range : s.filledRanges()) {
+                    out.writeLong(range.from());
+                    out.writeLong(range.to());
                 }
                 stats.write(out);
             }
@@ -162,36 +128,41 @@ final class StreamState {
     private static StreamState decodeVersion1(byte[] value) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(value))) {
             in.readByte(); // version, checked by decode
-            StreamState state = new StreamState();
-            state.ended = in.readBoolean();
-            state.lastActivityMs = in.readLong();
-            if (state.ended) {
-                return state;
+            boolean ended = in.readBoolean();
+            long lastActivityMs = in.readLong();
+            if (ended) {
+                return endedMarker(lastActivityMs);
             }
-            state.sampleRate = in.readInt();
-            state.nextSequence = in.readLong();
-            state.endSequence = in.readLong();
+            StreamState state = new StreamState(false, 0);
+            int sampleRate = in.readInt();
+            long nextSequence = in.readLong();
+            long endSequence = in.readLong();
             int pendingCount = in.readUnsignedShort();
+            TreeSet<Long> pending = new TreeSet<>();
             for (int i = 0; i < pendingCount; i++) {
-                state.pending.add(in.readLong());
+                pending.add(in.readLong());
             }
-            state.gapOpenSinceMs = in.readLong();
+            long gapOpenSinceMs = in.readLong();
             state.firstRetainedSequence = in.readLong();
             state.firstRetainedStartSample = in.readLong();
-            state.contiguousSamples = in.readLong();
-            state.windowIndex = in.readLong();
-            state.lastWindowEndSample = in.readLong();
-            state.lastChunkSamples = in.readLong();
-            state.firstCaptureMs = in.readLong();
-            state.nextCaptureMs = in.readLong();
-            state.gaps = in.readLong();
-            state.gapFillMs = in.readLong();
-            state.duplicates = in.readLong();
-            state.lateChunks = in.readLong();
-            int ranges = in.readUnsignedShort();
-            for (int i = 0; i < ranges; i++) {
-                state.filledRanges.addLast(new long[] {in.readLong(), in.readLong()});
+            long contiguousSamples = in.readLong();
+            long windowIndex = in.readLong();
+            long lastWindowEndSample = in.readLong();
+            long lastChunkSamples = in.readLong();
+            long firstCaptureMs = in.readLong();
+            long nextCaptureMs = in.readLong();
+            long gaps = in.readLong();
+            long gapFillMs = in.readLong();
+            long duplicates = in.readLong();
+            long lateChunks = in.readLong();
+            int rangeCount = in.readUnsignedShort();
+            List<FilledRange> ranges = new ArrayList<>(rangeCount);
+            for (int i = 0; i < rangeCount; i++) {
+                ranges.add(new FilledRange(in.readLong(), in.readLong()));
             }
+            state.sequencing = new SequencerState(sampleRate, lastActivityMs, nextSequence, endSequence,
+                    List.copyOf(pending), gapOpenSinceMs, contiguousSamples, windowIndex, lastWindowEndSample,
+                    lastChunkSamples, firstCaptureMs, nextCaptureMs, gaps, gapFillMs, duplicates, lateChunks, ranges);
             state.stats = SpeakerStats.read(in);
             if (in.available() > 0) {
                 throw new IOException(in.available() + " bytes left over");

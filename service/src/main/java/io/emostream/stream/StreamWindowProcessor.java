@@ -1,9 +1,20 @@
 package io.emostream.stream;
 
 import io.emostream.analysis.WindowClassifier;
+import io.emostream.analysis.WindowPolicy;
 import io.emostream.analysis.WindowResult;
 import io.emostream.avro.CallEmotionStats;
 import io.emostream.avro.EmotionEvent;
+import io.emostream.sequence.BufferedChunks;
+import io.emostream.sequence.ChunkHeader;
+import io.emostream.sequence.SequencerState;
+import io.emostream.sequence.SequencingDecision;
+import io.emostream.sequence.SequencingDecision.EndCause;
+import io.emostream.sequence.SequencingDecision.GapFill;
+import io.emostream.sequence.SequencingDecision.Verdict;
+import io.emostream.sequence.SequencingDecision.WindowRange;
+import io.emostream.sequence.SequencingRules;
+import io.emostream.sequence.SpeakerStreamSequencer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -22,9 +33,12 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Second processor: per (call, speaker) stream, reorders chunks by sequence, drops duplicates, fills gaps with
- * silence, cuts the contiguous audio into windows, classifies each window and keeps running statistics. See
- * {@link EmotionTopology} for the design; this class is its implementation.
+ * Second processor: per speaker stream (call, speaker), the glue between the stores and the
+ * {@link SpeakerStreamSequencer}, which decides what becomes of each chunk (joined, buffered, duplicate, late),
+ * when gaps are filled with silence, which windows are ready and when the stream ends. This class keeps the audio
+ * in the chunk store ({@link SpeakerStreamChunks}), classifies the windows the sequencer names, emits events and
+ * running statistics, persists the {@link StreamState}, runs the wall-clock checks and contains failures. See
+ * {@link EmotionTopology} for the design.
  *
  * <p>Per chunk it writes the chunk's own samples (one chunk-store entry) and the small stream-state record;
  * only when a window is complete does it read the chunks of that window (range scan) and delete those the next
@@ -46,10 +60,16 @@ final class StreamWindowProcessor implements Processor<String, ValidatedChunk, O
     private final Clock clock;
     private final DeadLetters deadLetters;
     private final List<String> labels;
+    private final SequencingRules rules;
+    private final WindowPolicy windowPolicy;
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<Bytes, byte[]> streamStore;
     private KeyValueStore<Bytes, byte[]> chunkStore;
     private KeyValueStore<String, CallEmotionStats> callStatsStore;
+    /** For a sequencer that is only asked what is due: that reads no chunk. */
+    private static final BufferedChunks NOT_READ = sequence -> {
+        throw new IllegalStateException("no chunk is read to decide what is due");
+    };
     /** Open streams owned by this task: its share of the active-streams gauge. */
     private long openStreams;
     /** First processing failure of the current input record or punctuation step, dead-lettered once at its end. */
@@ -69,6 +89,8 @@ final class StreamWindowProcessor implements Processor<String, ValidatedChunk, O
         this.clock = clock;
         this.deadLetters = new DeadLetters(metrics, settings.maxRecordBytes());
         this.labels = List.copyOf(classifier.labels());
+        this.rules = settings.sequencingRules();
+        this.windowPolicy = settings.windowPolicy();
     }
 
     @Override
@@ -167,7 +189,7 @@ final class StreamWindowProcessor implements Processor<String, ValidatedChunk, O
      * new stream with window indices that were already used.
      */
     private void abandon(StreamKey key, boolean wasOpen, long timestamp, long now) {
-        deleteAllChunks(key);
+        new SpeakerStreamChunks(chunkStore, key).deleteAll();
         String statsKey = CallStatsQuery.storeKey(key.callId(), key.speaker());
         CallEmotionStats last;
         try {
@@ -195,14 +217,6 @@ final class StreamWindowProcessor implements Processor<String, ValidatedChunk, O
             metrics.activeStreams.decrementAndGet();
         }
         metrics.endedByFailure.increment();
-    }
-
-    private void deleteAllChunks(StreamKey key) {
-        List<Bytes> chunks = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> all = chunkStore.range(key.chunkKey(0), key.chunkKey(Long.MAX_VALUE))) {
-            all.forEachRemaining(kv -> chunks.add(kv.key));
-        }
-        chunks.forEach(chunkStore::delete);
     }
 
     private record Rejection(DeadLetterReason reason, String message) {
@@ -235,226 +249,119 @@ final class StreamWindowProcessor implements Processor<String, ValidatedChunk, O
             // one inactivity timeout; after that the same id starts a new call.
             metrics.late.increment();
             return new Rejection(DeadLetterReason.STREAM_ENDED, "the stream ended less than "
-                    + settings.inactivityTimeout() + " ago (at " + Instant.ofEpochMilli(state.lastActivityMs)
+                    + settings.inactivityTimeout() + " ago (at " + Instant.ofEpochMilli(state.lastActivityMs())
                     + "); a call id can start a new call once that has passed");
         }
-        if (state.sampleRate != chunk.sampleRate()) {
+        if (state.sequencing.sampleRate() != chunk.sampleRate()) {
             return new Rejection(DeadLetterReason.SAMPLE_RATE_CHANGED, "sample rate " + chunk.sampleRate()
-                    + " Hz differs from the stream's " + state.sampleRate + " Hz");
+                    + " Hz differs from the stream's " + state.sequencing.sampleRate() + " Hz");
         }
-        state.lastActivityMs = now;
-        long sequence = chunk.sequence();
-        String late = null;
-        if (state.endSequence >= 0 && sequence > state.endSequence) {
-            late = "beyond end-of-stream chunk " + state.endSequence;
-        } else if (sequence < state.nextSequence && state.wasFilled(sequence)) {
-            late = "its slot was already filled with silence";
-        }
-        if (late != null) {
-            state.lateChunks++;
+        SpeakerStreamChunks chunks = new SpeakerStreamChunks(chunkStore, key);
+        SpeakerStreamSequencer sequencer = sequencer(chunks, state);
+        SequencingDecision decision = sequencer.accept(chunk.sequence(),
+                new ChunkHeader(samples.length, chunk.captureTimeMs()), chunk.endOfStream(), now);
+        Rejection rejection = switch (decision.verdict()) {
+            case LATE_AFTER_END -> Rejection.late("beyond end-of-stream chunk " + sequencer.state().endSequence());
+            case LATE_FOR_FILLED_SLOT -> Rejection.late("its slot was already filled with silence");
+            default -> null;
+        };
+        if (rejection != null) {
             metrics.late.increment();
-            streamStore.put(streamKey, state.encode());
-            return Rejection.late(late);
-        }
-        if (sequence < state.nextSequence || state.pending.contains(sequence)) {
-            state.duplicates++;
+        } else if (decision.verdict() == Verdict.DUPLICATE) {
             metrics.duplicates.increment();
-            streamStore.put(streamKey, state.encode());
-            return null;
+        } else if (decision.verdict().stored()) {
+            chunks.store(chunk.sequence(), samples, chunk.captureTimeMs());
         }
-        if (chunk.endOfStream()) {
-            state.endSequence = sequence;
-            dropPendingBeyondEnd(key, state);
-        }
-        if (samples.length > 0) {
-            state.lastChunkSamples = samples.length;
-        }
-        chunkStore.put(key.chunkKey(sequence), BufferedChunk.audio(samples, chunk.captureTimeMs()).encode());
-        if (sequence == state.nextSequence) {
-            consume(state, sequence + 1, samples.length, chunk.captureTimeMs());
-            drainPending(key, state);
-        } else {
-            if (state.pending.isEmpty()) {
-                state.gapOpenSinceMs = now;
-            }
-            state.pending.add(sequence);
-            if (state.pending.size() > settings.reorderBufferMaxChunks()) {
-                fillGap(key, state, now);
-            }
-        }
-        advance(key, state, timestamp, now);
-        return null;
+        carryOut(key, chunks, state, sequencer, decision, timestamp, now);
+        return rejection;
     }
 
-    private void dropPendingBeyondEnd(StreamKey key, StreamState state) {
-        List<Long> beyond = new ArrayList<>(state.pending.tailSet(state.endSequence, false));
-        for (long sequence : beyond) {
-            state.pending.remove(sequence);
-            chunkStore.delete(key.chunkKey(sequence));
-            state.lateChunks++;
-            metrics.late.increment();
-        }
-    }
-
-    /** Appends an entry that is already in the chunk store to the contiguous audio. */
-    private static void consume(StreamState state, long nextSequence, long sampleCount, long captureTimeMs) {
-        if (state.firstCaptureMs < 0) {
-            state.firstCaptureMs = captureTimeMs;
-        }
-        state.contiguousSamples += sampleCount;
-        state.nextSequence = nextSequence;
-        state.nextCaptureMs = captureTimeMs + state.samplesToMs(sampleCount);
-    }
-
-    private void drainPending(StreamKey key, StreamState state) {
-        while (!state.pending.isEmpty() && state.pending.first() == state.nextSequence) {
-            long sequence = state.pending.pollFirst();
-            BufferedChunk header = BufferedChunk.decodeHeader(chunkStore.get(key.chunkKey(sequence)));
-            consume(state, sequence + 1, header.sampleCount(), header.captureTimeMs());
-        }
-        if (state.pending.isEmpty()) {
-            state.gapOpenSinceMs = -1;
-        }
+    /** The sequencer of a stream at its stored state, reading buffered chunks from the chunk store. */
+    private SpeakerStreamSequencer sequencer(SpeakerStreamChunks chunks, StreamState state) {
+        return new SpeakerStreamSequencer(rules, state.sequencing, chunks::header);
     }
 
     /**
-     * Fills the gap before the oldest buffered chunk with silence of the missing chunks' expected length (the
-     * length of the latest real chunk) as one chunk-store entry, then drains what became contiguous. The silence
-     * is capped at {@code inactivityTimeout}: a live stream cannot really have lost more, and the cap bounds the
-     * windows one absurd sequence jump can create (offsets after such a jump run behind real time).
+     * Does what the sequencer decided, in its order: deletes discarded chunks, stores gap silence, emits the
+     * windows that are ready (each followed by statistics, except the trailing one), then ends the stream or saves
+     * its state.
      */
-    private void fillGap(StreamKey key, StreamState state, long now) {
-        long firstPending = state.pending.first();
-        // Both are in 0..Long.MAX_VALUE - 1 (intake), so the difference cannot overflow; the totals saturate.
-        long missing = Math.subtractExact(firstPending, state.nextSequence);
-        long maxSilence = TopologySettings.samplesOf(settings.inactivityTimeout(), state.sampleRate);
-        long perChunk = state.lastChunkSamples;
-        long silentSamples = perChunk == 0 ? 0 : missing > maxSilence / perChunk ? maxSilence : missing * perChunk;
-        long captureTimeMs = state.nextCaptureMs;
-        if (captureTimeMs < 0) {
-            // Gap at the very start: the silence ends where the first buffered chunk begins.
-            long nextCapture = BufferedChunk.decodeHeader(chunkStore.get(key.chunkKey(firstPending))).captureTimeMs();
-            captureTimeMs = nextCapture - state.samplesToMs(silentSamples);
+    private void carryOut(StreamKey key, SpeakerStreamChunks chunks, StreamState state,
+            SpeakerStreamSequencer sequencer, SequencingDecision decision, long timestamp, long now) {
+        for (long sequence : decision.discarded()) {
+            chunks.discard(sequence);
+            metrics.late.increment();
         }
-        chunkStore.put(key.chunkKey(state.nextSequence), BufferedChunk.silence(silentSamples, captureTimeMs).encode());
-        state.recordFilledRange(state.nextSequence, firstPending);
-        long fillMs = state.samplesToMs(silentSamples);
-        state.gaps = saturatedAdd(state.gaps, missing);
-        state.gapFillMs = saturatedAdd(state.gapFillMs, fillMs);
-        metrics.gaps.increment(missing);
-        metrics.gapFillMs.increment(fillMs);
-        consume(state, firstPending, silentSamples, captureTimeMs);
-        drainPending(key, state);
-        if (!state.pending.isEmpty()) {
-            state.gapOpenSinceMs = now; // the next gap starts waiting now
+        for (GapFill gap : decision.gapFills()) {
+            chunks.fill(gap);
+            metrics.gaps.increment(gap.missingChunks());
+            metrics.gapFillMs.increment(gap.durationMs());
         }
-    }
-
-    /** Emits every complete window, then ends the stream if its last chunk has been consumed; saves the state. */
-    private void advance(StreamKey key, StreamState state, long timestamp, long now) {
-        long windowSamples = windowSamples(state);
-        long hopSamples = hopSamples(state);
-        while (state.contiguousSamples >= state.windowIndex * hopSamples + windowSamples) {
-            long start = state.windowIndex * hopSamples;
-            if (emitWindow(key, state, start, start + windowSamples, timestamp)) {
+        state.sequencing = sequencer.state();
+        for (WindowRange window : decision.windows()) {
+            if (emitWindow(key, chunks, state, window, timestamp) && !window.trailing()) {
                 emitStats(key, state, false, timestamp);
             }
         }
-        if (state.endSequence >= 0 && state.nextSequence > state.endSequence) {
-            finish(key, state, timestamp, now, false);
+        if (decision.ended()) {
+            finish(key, chunks, state, decision.end(), timestamp, now);
         } else {
             streamStore.put(key.toBytes(), state.encode());
         }
     }
 
     /**
-     * Ends a stream: fills remaining gaps, emits complete windows and a last partial window (zero-padded) when it
-     * holds at least {@code minLastWindow} of audio no earlier window covered ({@link io.emostream.analysis.WindowPolicy}), emits the final statistics
-     * and deletes the stream's chunks; the state is replaced by an ended marker.
+     * Ends a stream whose last windows have been emitted: emits the final statistics and deletes the stream's
+     * chunks; the state is replaced by an ended marker.
      */
-    private void finish(StreamKey key, StreamState state, long timestamp, long now, boolean inactivity) {
-        while (!state.pending.isEmpty()) {
-            fillGap(key, state, now);
-        }
-        long windowSamples = windowSamples(state);
-        long hopSamples = hopSamples(state);
-        while (state.contiguousSamples >= state.windowIndex * hopSamples + windowSamples) {
-            long start = state.windowIndex * hopSamples;
-            if (emitWindow(key, state, start, start + windowSamples, timestamp)) {
-                emitStats(key, state, false, timestamp);
-            }
-        }
-        long start = state.windowIndex * hopSamples;
-        if (settings.windowPolicy().lastWindowDue(state.contiguousSamples, start, state.lastWindowEndSample,
-                state.sampleRate)) {
-            emitWindow(key, state, start, state.contiguousSamples, timestamp);
-        }
+    private void finish(StreamKey key, SpeakerStreamChunks chunks, StreamState state, EndCause cause, long timestamp,
+            long now) {
         emitStats(key, state, true, timestamp);
-        deleteAllChunks(key);
+        chunks.deleteAll();
         streamStore.put(key.toBytes(), StreamState.endedMarker(now).encode());
         openStreams--;
         metrics.activeStreams.decrementAndGet();
-        (inactivity ? metrics.endedByInactivity : metrics.endedByEndOfStream).increment();
+        (cause == EndCause.INACTIVITY ? metrics.endedByInactivity : metrics.endedByEndOfStream).increment();
     }
 
     /**
-     * Assembles samples {@code [start, end)} of the stream from the chunk store (zero-padded to the window length
-     * when {@code end - start} is shorter), classifies them and emits the EmotionEvent. A window that holds only
-     * gap silence is not classified: it is no_speech by construction.
+     * Assembles the window's samples from the chunk store (zero-padded to the window length when it is the
+     * shorter trailing one), classifies them and emits the EmotionEvent. A window that holds only gap silence is
+     * not classified: it is no_speech by construction.
      *
      * <p>If classifying throws, the window is skipped: no event, its index is used up (the stream's next event has
      * the next index), its chunks are released as if it had been emitted, and the failure is dead-lettered with
      * the record that completed it. Returns whether an event was emitted.
      */
-    private boolean emitWindow(StreamKey key, StreamState state, long start, long end, long timestamp) {
-        int rate = state.sampleRate;
-        float[] window = new float[(int) windowSamples(state)];
-        boolean realAudio = false;
-        long startCaptureMs = -1;
-        try (KeyValueIterator<Bytes, byte[]> chunks = chunkStore.range(
-                key.chunkKey(state.firstRetainedSequence), key.chunkKey(state.nextSequence - 1))) {
-            long chunkStart = state.firstRetainedStartSample;
-            while (chunks.hasNext() && chunkStart < end) {
-                BufferedChunk chunk = BufferedChunk.decode(chunks.next().value);
-                long chunkEnd = chunkStart + chunk.sampleCount();
-                long from = Math.max(start, chunkStart);
-                long to = Math.min(end, chunkEnd);
-                if (to > from) {
-                    chunk.copyTo(from - chunkStart, to - chunkStart, window, (int) (from - start));
-                    realAudio |= !chunk.silence();
-                }
-                if (startCaptureMs < 0 && chunkStart <= start && start < chunkEnd) {
-                    startCaptureMs = chunk.captureTimeMs() + state.samplesToMs(start - chunkStart);
-                }
-                chunkStart = chunkEnd;
-            }
-        }
-        if (startCaptureMs < 0) {
-            startCaptureMs = state.firstCaptureMs + state.samplesToMs(start);
-        }
+    private boolean emitWindow(StreamKey key, SpeakerStreamChunks chunks, StreamState state, WindowRange range,
+            long timestamp) {
+        SequencerState sequencing = state.sequencing;
+        int rate = sequencing.sampleRate();
+        long start = range.startSample();
+        long end = range.endSample();
+        SpeakerStreamChunks.Window window = chunks.assemble(state, range, (int) windowPolicy.windowSamples(rate));
         WindowResult result;
         try {
-            result = realAudio ? classify(window, rate) : WindowResult.noSpeech(0f);
+            result = window.realAudio() ? classify(window.samples(), rate) : WindowResult.noSpeech(0f);
         } catch (RuntimeException e) {
             rethrowIfKafka(e);
-            failed("window " + state.windowIndex + " [" + state.samplesToMs(start) + ", " + state.samplesToMs(end)
-                    + ") ms of stream " + key + " could not be classified and was skipped", e);
+            failed("window " + range.index() + " [" + sequencing.samplesToMs(start) + ", "
+                    + sequencing.samplesToMs(end) + ") ms of stream " + key + " could not be classified and was "
+                    + "skipped", e);
             metrics.failedWindows.increment();
-            state.windowIndex++;
-            state.lastWindowEndSample = end;
-            deleteChunksBefore(key, state, state.windowIndex * hopSamples(state));
+            chunks.releaseBefore(state, range.retainFrom());
             return false;
         }
         long processedAt = clock.millis();
-        long audioMs = state.samplesToMs(end - start);
-        long endCaptureMs = startCaptureMs + audioMs;
+        long audioMs = sequencing.samplesToMs(end - start);
+        long endCaptureMs = window.startCaptureMs() + audioMs;
         EmotionEvent event = EmotionEvent.newBuilder()
                 .setCallId(key.callId())
                 .setSpeaker(key.speaker())
-                .setWindowIndex(state.windowIndex)
-                .setWindowStartOffsetMs(state.samplesToMs(start))
-                .setWindowEndOffsetMs(state.samplesToMs(end))
-                .setWindowStartTime(Instant.ofEpochMilli(startCaptureMs))
+                .setWindowIndex(range.index())
+                .setWindowStartOffsetMs(sequencing.samplesToMs(start))
+                .setWindowEndOffsetMs(sequencing.samplesToMs(end))
+                .setWindowStartTime(Instant.ofEpochMilli(window.startCaptureMs()))
                 .setWindowEndTime(Instant.ofEpochMilli(endCaptureMs))
                 .setSpeech(result.speech())
                 .setLabel(result.label())
@@ -467,13 +374,11 @@ final class StreamWindowProcessor implements Processor<String, ValidatedChunk, O
                 .setModelVersion(classifier.modelVersion())
                 .setProcessedAt(Instant.ofEpochMilli(processedAt))
                 .build();
-        state.stats.add(state.windowIndex, result, audioMs, settings.escalation(), settings.trendWindows());
+        state.stats.add(range.index(), result, audioMs, settings.escalation(), settings.trendWindows());
         context.forward(new Record<Object, Object>(key.callId(), event, timestamp), EmotionTopology.EVENTS_SINK);
         (result.speech() ? metrics.speechWindows : metrics.silentWindows).increment();
         metrics.endToEnd(processedAt, endCaptureMs);
-        state.windowIndex++;
-        state.lastWindowEndSample = end;
-        deleteChunksBefore(key, state, state.windowIndex * hopSamples(state));
+        chunks.releaseBefore(state, range.retainFrom());
         return true;
     }
 
@@ -490,40 +395,20 @@ final class StreamWindowProcessor implements Processor<String, ValidatedChunk, O
         }
     }
 
-    /** Deletes retained chunks that end at or before {@code sample}: the next window starts there. */
-    private void deleteChunksBefore(StreamKey key, StreamState state, long sample) {
-        List<KeyValue<Bytes, Long>> obsolete = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> chunks = chunkStore.range(
-                key.chunkKey(state.firstRetainedSequence), key.chunkKey(state.nextSequence - 1))) {
-            long chunkStart = state.firstRetainedStartSample;
-            while (chunks.hasNext()) {
-                KeyValue<Bytes, byte[]> entry = chunks.next();
-                long chunkEnd = chunkStart + BufferedChunk.decodeHeader(entry.value).sampleCount();
-                if (chunkEnd > sample) {
-                    break;
-                }
-                obsolete.add(KeyValue.pair(entry.key, chunkEnd));
-                chunkStart = chunkEnd;
-            }
-        }
-        for (KeyValue<Bytes, Long> entry : obsolete) {
-            chunkStore.delete(entry.key);
-            state.firstRetainedSequence = StreamKey.sequenceOfChunkKey(entry.key) + 1;
-            state.firstRetainedStartSample = entry.value;
-        }
-    }
-
     private void emitStats(StreamKey key, StreamState state, boolean isFinal, long timestamp) {
+        SequencerState sequencing = state.sequencing;
         CallEmotionStats.Builder builder = CallEmotionStats.newBuilder()
                 .setCallId(key.callId())
                 .setSpeaker(key.speaker())
                 .setFinal$(isFinal)
-                .setGaps(state.gaps)
-                .setGapFillMs(state.gapFillMs)
-                .setDuplicates(state.duplicates)
-                .setLateChunks(state.lateChunks)
-                .setFirstAudioTime(state.firstCaptureMs >= 0 ? Instant.ofEpochMilli(state.firstCaptureMs) : null)
-                .setLastAudioTime(state.nextCaptureMs >= 0 ? Instant.ofEpochMilli(state.nextCaptureMs) : null)
+                .setGaps(sequencing.gaps())
+                .setGapFillMs(sequencing.gapFillMs())
+                .setDuplicates(sequencing.duplicates())
+                .setLateChunks(sequencing.lateChunks())
+                .setFirstAudioTime(sequencing.firstCaptureMs() >= 0
+                        ? Instant.ofEpochMilli(sequencing.firstCaptureMs()) : null)
+                .setLastAudioTime(sequencing.nextCaptureMs() >= 0
+                        ? Instant.ofEpochMilli(sequencing.nextCaptureMs()) : null)
                 .setUpdatedAt(Instant.ofEpochMilli(clock.millis()));
         state.stats.fill(builder);
         CallEmotionStats stats = builder.build();
@@ -532,13 +417,13 @@ final class StreamWindowProcessor implements Processor<String, ValidatedChunk, O
     }
 
     /**
-     * Wall-clock checks: fill gaps that waited {@code gapWait}, end streams idle for {@code inactivityTimeout},
-     * and remove ended markers (and their final stats) after another {@code inactivityTimeout}. Decides first,
-     * then acts, so that no store is modified while it is being iterated.
+     * Wall-clock checks: the sequencer's ({@link SpeakerStreamSequencer#due}: fill gaps that waited
+     * {@code gapWait}, end streams idle for {@code inactivityTimeout}), and the removal of ended markers (and their
+     * final stats) after another {@code inactivityTimeout}. Decides first, then acts, so that no store is modified
+     * while it is being iterated.
      */
     private void punctuate(long ignoredTimestamp) {
         long now = clock.millis();
-        long gapWait = settings.gapWait().toMillis();
         long timeout = settings.inactivityTimeout().toMillis();
         List<Bytes> gapsDue = new ArrayList<>();
         List<Bytes> idle = new ArrayList<>();
@@ -557,13 +442,16 @@ final class StreamWindowProcessor implements Processor<String, ValidatedChunk, O
                     continue;
                 }
                 if (state.ended) {
-                    if (now - state.lastActivityMs >= timeout) {
+                    if (now - state.lastActivityMs() >= timeout) {
                         expired.add(entry.key);
                     }
-                } else if (!state.pending.isEmpty() && now - state.gapOpenSinceMs >= gapWait) {
-                    gapsDue.add(entry.key);
-                } else if (now - state.lastActivityMs >= timeout) {
-                    idle.add(entry.key);
+                    continue;
+                }
+                switch (new SpeakerStreamSequencer(rules, state.sequencing, NOT_READ).due(now)) {
+                    case GAP_WAITED -> gapsDue.add(entry.key);
+                    case INACTIVE -> idle.add(entry.key);
+                    case NOTHING -> {
+                    }
                 }
             }
         }
@@ -573,22 +461,25 @@ final class StreamWindowProcessor implements Processor<String, ValidatedChunk, O
         }
         for (Bytes streamKey : gapsDue) {
             StreamKey key = StreamKey.fromBytes(streamKey);
-            contained(key, "filling the gap of stream " + key, now, () -> {
-                StreamState state = StreamState.decode(streamStore.get(streamKey));
-                fillGap(key, state, now);
-                advance(key, state, now, now);
-            });
+            contained(key, "filling the gap of stream " + key, now, () -> tick(key, streamKey, now));
         }
         for (Bytes streamKey : idle) {
             StreamKey key = StreamKey.fromBytes(streamKey);
-            contained(key, "ending idle stream " + key, now,
-                    () -> finish(key, StreamState.decode(streamStore.get(streamKey)), now, now, true));
+            contained(key, "ending idle stream " + key, now, () -> tick(key, streamKey, now));
         }
         for (Bytes streamKey : expired) {
             StreamKey key = StreamKey.fromBytes(streamKey);
             streamStore.delete(streamKey);
             callStatsStore.delete(CallStatsQuery.storeKey(key.callId(), key.speaker()));
         }
+    }
+
+    /** One stream's wall-clock step, as its sequencer decides it. */
+    private void tick(StreamKey key, Bytes streamKey, long now) {
+        StreamState state = StreamState.decode(streamStore.get(streamKey));
+        SpeakerStreamChunks chunks = new SpeakerStreamChunks(chunkStore, key);
+        SpeakerStreamSequencer sequencer = sequencer(chunks, state);
+        carryOut(key, chunks, state, sequencer, sequencer.tick(now), now, now);
     }
 
     /**
@@ -605,18 +496,5 @@ final class StreamWindowProcessor implements Processor<String, ValidatedChunk, O
             abandon(key, true, now, now);
         }
         sendFailure(new Record<>(key.callId().getBytes(StandardCharsets.UTF_8), null, now));
-    }
-
-    private static long saturatedAdd(long a, long b) {
-        long sum = a + b;
-        return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
-    }
-
-    private long windowSamples(StreamState state) {
-        return TopologySettings.samplesOf(settings.window(), state.sampleRate);
-    }
-
-    private long hopSamples(StreamState state) {
-        return Math.max(1, TopologySettings.samplesOf(settings.hop(), state.sampleRate));
     }
 }

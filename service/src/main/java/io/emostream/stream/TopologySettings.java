@@ -1,6 +1,7 @@
 package io.emostream.stream;
 
 import io.emostream.analysis.WindowPolicy;
+import io.emostream.sequence.SequencingRules;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -196,6 +197,11 @@ public record TopologySettings(
     /** Where windows lie: the rule shared with {@code ./emostream classify}. */
     public WindowPolicy windowPolicy() {
         return new WindowPolicy(window, hop, minLastWindow);
+    }
+
+    /** How the windower sequences each speaker stream. */
+    public SequencingRules sequencingRules() {
+        return new SequencingRules(windowPolicy(), reorderBufferMaxChunks, gapWait, inactivityTimeout);
     }
 
     /** Samples in {@code d} at {@code sampleRate}, rounded to the nearest sample. */

@@ -172,10 +172,10 @@ class EmotionTopologyTest {
         assertEquals("LATE_CHUNK", header(dead, DeadLetters.REASON_HEADER));
         assertArrayEquals(h.encode(late), dead.value());
         assertArrayEquals(CALL.getBytes(StandardCharsets.UTF_8), dead.key());
-        assertEquals(1, h.streamState(CALL, CUSTOMER).lateChunks);
+        assertEquals(1, h.streamState(CALL, CUSTOMER).sequencing.lateChunks());
         assertEquals(1, h.count(StreamMetrics.LATE));
         assertEquals(1, h.count(StreamMetrics.DEAD_LETTERS, "reason", "LATE_CHUNK"));
-        assertEquals(0, h.streamState(CALL, CUSTOMER).duplicates);
+        assertEquals(0, h.streamState(CALL, CUSTOMER).sequencing.duplicates());
     }
 
     @Test
@@ -187,9 +187,9 @@ class EmotionTopologyTest {
         for (int i = 2; i <= 5; i++) {
             h.send(chunks.get(i));
         }
-        assertEquals(0, h.streamState(CALL, CUSTOMER).gaps, "4 buffered chunks fit");
+        assertEquals(0, h.streamState(CALL, CUSTOMER).sequencing.gaps(), "4 buffered chunks fit");
         h.send(chunks.get(6));
-        assertEquals(1, h.streamState(CALL, CUSTOMER).gaps, "the 5th overflows the buffer");
+        assertEquals(1, h.streamState(CALL, CUSTOMER).sequencing.gaps(), "the 5th overflows the buffer");
         for (int i = 7; i < chunks.size(); i++) {
             h.send(chunks.get(i));
         }
@@ -389,7 +389,7 @@ class EmotionTopologyTest {
         TestRecord<byte[], byte[]> dead = h.deadLetters.readRecord();
         assertEquals("SAMPLE_RATE_CHANGED", header(dead, DeadLetters.REASON_HEADER));
         assertArrayEquals(h.encode(other), dead.value());
-        assertEquals(1, h.streamState(CALL, CUSTOMER).nextSequence);
+        assertEquals(1, h.streamState(CALL, CUSTOMER).sequencing.nextSequence());
     }
 
     @Test
@@ -402,10 +402,10 @@ class EmotionTopologyTest {
         assertTrue(events.stream().noneMatch(EmotionEvent::getSpeech));
         assertTrue(classifier.calls().isEmpty(), "gap silence is not classified");
         StreamState state = h.streamState(CALL, CUSTOMER);
-        assertEquals(1_000_000, state.gaps);
-        assertEquals(30_000, state.gapFillMs);
-        assertEquals(1_000_001, state.nextSequence);
-        assertEquals(30 * 8000 + 4000, state.contiguousSamples);
+        assertEquals(1_000_000, state.sequencing.gaps());
+        assertEquals(30_000, state.sequencing.gapFillMs());
+        assertEquals(1_000_001, state.sequencing.nextSequence());
+        assertEquals(30 * 8000 + 4000, state.sequencing.contiguousSamples());
         assertEquals(1, TopologyHarness.entries(h.chunkStore()).size(), "only the real chunk is left");
         // The silence ends where the real chunk begins.
         assertEquals(START.minusSeconds(30), events.get(0).getWindowStartTime());

@@ -14,6 +14,7 @@ import io.emostream.avro.AudioChunk;
 import io.emostream.avro.AudioEncoding;
 import io.emostream.avro.EmotionEvent;
 import io.emostream.avro.SpeakerRole;
+import io.emostream.sequence.SequencerState;
 import io.emostream.serde.AvroWireFormat;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -110,8 +111,11 @@ class HostileInputTest {
             long ancient = -1_000_000_000_000_000L;
             StreamKey key = new StreamKey(CALL, SpeakerRole.AGENT);
             StreamState state = h.streamState(CALL, SpeakerRole.AGENT);
-            state.firstCaptureMs = ancient;
-            state.nextCaptureMs = ancient + 2000;
+            SequencerState s = state.sequencing;
+            state.sequencing = new SequencerState(s.sampleRate(), s.lastActivityMs(), s.nextSequence(),
+                    s.endSequence(), s.pending(), s.gapOpenSinceMs(), s.contiguousSamples(), s.windowIndex(),
+                    s.lastWindowEndSample(), s.lastChunkSamples(), ancient, ancient + 2000, s.gaps(), s.gapFillMs(),
+                    s.duplicates(), s.lateChunks(), s.filledRanges());
             h.streamStore().put(key.toBytes(), state.encode());
             for (long seq = 0; seq < 20; seq++) {
                 BufferedChunk chunk = BufferedChunk.decode(h.chunkStore().get(key.chunkKey(seq)));

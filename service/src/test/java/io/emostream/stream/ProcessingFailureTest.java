@@ -163,7 +163,7 @@ class ProcessingFailureTest {
                 h.send(chunk("timer", seq, false, false));
             }
             assertEquals(List.of(1L), windowsByCall(h.events.readValuesToList()).get("timer"));
-            assertEquals(1, h.streamState("timer", SpeakerRole.CUSTOMER).gaps);
+            assertEquals(1, h.streamState("timer", SpeakerRole.CUSTOMER).sequencing.gaps());
         }
     }
 

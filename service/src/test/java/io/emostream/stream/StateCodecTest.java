@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.emostream.analysis.WindowResult;
 import io.emostream.avro.CallEmotionStats;
 import io.emostream.avro.SpeakerRole;
+import io.emostream.sequence.SequencerState;
+import io.emostream.sequence.SequencerState.FilledRange;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -73,7 +75,7 @@ class StateCodecTest {
         StreamState expected = sampleState();
         StreamState decoded = StreamState.decode(old);
         assertArrayEquals(expected.encode(), decoded.encode(), "decodes to the same state, re-encodes the same bytes");
-        assertEquals(136_000, decoded.contiguousSamples);
+        assertEquals(136_000, decoded.sequencing.contiguousSamples());
         assertEquals(stats(expected), stats(decoded));
     }
 
@@ -97,36 +99,39 @@ class StateCodecTest {
         StreamState state = sampleState();
         StreamState copy = StreamState.decode(state.encode());
         assertArrayEquals(state.encode(), copy.encode());
-        assertEquals(List.of(19L, 21L), List.copyOf(copy.pending));
-        assertTrue(copy.wasFilled(7));
-        assertFalse(copy.wasFilled(8));
+        assertEquals(List.of(19L, 21L), List.copyOf(copy.sequencing.pending()));
+        assertTrue(copy.sequencing.wasFilled(7));
+        assertFalse(copy.sequencing.wasFilled(8));
         assertEquals(stats(state), stats(copy));
 
         StreamState marker = StreamState.decode(StreamState.endedMarker(42L).encode());
         assertTrue(marker.ended);
-        assertEquals(42L, marker.lastActivityMs);
+        assertEquals(42L, marker.lastActivityMs());
         assertTrue(StreamState.endedMarker(42L).encode().length <= 10);
     }
 
     static StreamState sampleState() {
         StreamState state = StreamState.start(16000, LoudnessTestClassifier.LABELS, 5L);
-        state.nextSequence = 17;
-        state.endSequence = 40;
-        state.pending.addAll(List.of(19L, 21L));
-        state.gapOpenSinceMs = 77;
+        state.sequencing = new SequencerState(
+                16000, // sample rate
+                5, // last activity
+                17, // next sequence
+                40, // end sequence
+                List.of(19L, 21L), // pending
+                77, // gap open since
+                136_000, // contiguous samples
+                2, // window index
+                96_000, // last window end sample
+                8000, // last chunk samples
+                1000, // first capture
+                9500, // next capture
+                3, // gaps
+                1500, // gap fill ms
+                4, // duplicates
+                1, // late chunks
+                List.of(new FilledRange(5, 8)));
         state.firstRetainedSequence = 12;
         state.firstRetainedStartSample = 96_000;
-        state.contiguousSamples = 136_000;
-        state.windowIndex = 2;
-        state.lastWindowEndSample = 96_000;
-        state.lastChunkSamples = 8000;
-        state.firstCaptureMs = 1000;
-        state.nextCaptureMs = 9500;
-        state.gaps = 3;
-        state.gapFillMs = 1500;
-        state.duplicates = 4;
-        state.lateChunks = 1;
-        state.recordFilledRange(5, 8);
         EscalationRule rule = EscalationRule.defaults();
         Map<String, Float> p = Map.of("angry", 0.9f, "happy", 0.05f, "neutral", 0.03f, "sad", 0.02f);
         state.stats.add(0, new WindowResult(true, "angry", 0.9f, p, -0.5f, 0.7f, 1f), 3000, rule, 5);
@@ -139,16 +144,5 @@ class StateCodecTest {
         CallEmotionStats.Builder builder = CallEmotionStats.newBuilder().setCallId("c").setUpdatedAt(Instant.EPOCH);
         state.stats.fill(builder);
         return builder.build();
-    }
-
-    @Test
-    void filledRangesAreBounded() {
-        StreamState state = StreamState.start(8000, List.of(), 0);
-        for (int i = 0; i < StreamState.MAX_FILLED_RANGES + 10; i++) {
-            state.recordFilledRange(i * 10L, i * 10L + 1);
-        }
-        assertEquals(StreamState.MAX_FILLED_RANGES, state.filledRanges.size());
-        assertFalse(state.wasFilled(0), "oldest forgotten");
-        assertTrue(state.wasFilled((StreamState.MAX_FILLED_RANGES + 9) * 10L));
     }
 }
