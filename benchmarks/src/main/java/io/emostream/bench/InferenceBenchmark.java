@@ -1,6 +1,6 @@
 package io.emostream.bench;
 
-import io.emostream.analysis.EmotionAnalyzer;
+import io.emostream.analysis.EmotionAnalyser;
 import io.emostream.analysis.WindowResult;
 import io.emostream.dsp.LogMelSpectrogram;
 import io.emostream.dsp.SpeechGate.SpeechGateConfig;
@@ -25,7 +25,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Latency of the emotion model with one intra-op thread: one window, a batch of 8 windows, and the whole analyzer
+ * Latency of the emotion model with one intra-op thread: one window, a batch of 8 windows, and the whole analyser
  * (resample 8 kHz to 16 kHz, speech gate, log-mel, normalisation, model) on 3 s of 8 kHz audio.
  *
  * <p>Run after {@code ./mvnw -DskipTests package}, from the repository root:
@@ -52,7 +52,7 @@ public class InferenceBenchmark {
     public String model;
 
     private EmotionModel emotionModel;
-    private EmotionAnalyzer analyzer;
+    private EmotionAnalyser analyser;
     private float[][] oneWindow;
     private float[][] eightWindows;
     private float[] threeSecondsAt8k;
@@ -73,7 +73,7 @@ public class InferenceBenchmark {
         oneWindow = new float[][] {eightWindows[0]};
         threeSecondsAt8k = voice(24000, 8000, 42);
         // the gate is computed but not allowed to skip the model, so every call measures the whole path
-        analyzer = new EmotionAnalyzer(emotionModel, SpeechGateConfig.defaults()).bypassingGate();
+        analyser = new EmotionAnalyser(emotionModel, SpeechGateConfig.defaults()).bypassingGate();
     }
 
     /** Harmonics of a gliding 150 Hz voice with syllable-rate gating and a little noise. */
@@ -110,7 +110,7 @@ public class InferenceBenchmark {
     }
 
     @Benchmark
-    public WindowResult analyzerThreeSecondsAt8kHz() {
-        return analyzer.classify(threeSecondsAt8k, 8000);
+    public WindowResult analyserThreeSecondsAt8kHz() {
+        return analyser.classify(threeSecondsAt8k, 8000);
     }
 }

@@ -1,6 +1,6 @@
 package io.emostream.bench;
 
-import io.emostream.analysis.EmotionAnalyzer;
+import io.emostream.analysis.EmotionAnalyser;
 import io.emostream.audio.AudioFiles;
 import io.emostream.audio.PcmAudio;
 import io.emostream.audio.Resampler;
@@ -60,7 +60,7 @@ public final class SpeechGateRecall {
                 clips++;
                 float[] samples = read(audioDir.resolve(row.file()));
                 int valid = Math.min(samples.length, WINDOW_SAMPLES);
-                float[] clean = EmotionAnalyzer.fitToWindow(samples, WINDOW_SAMPLES);
+                float[] clean = EmotionAnalyser.fitToWindow(samples, WINDOW_SAMPLES);
                 float[][] conditions = {clean, TelephoneChannel.apply(clean)};
                 for (int c = 0; c < 2; c++) {
                     long start = threads.getCurrentThreadCpuTime();

@@ -157,7 +157,7 @@ public final class BenchCommand extends Subcommand {
         }
         long windowMs = app.config().window().size().toMillis();
 
-        CpuTimedClassifier timed = new CpuTimedClassifier(ServiceWiring.analyzer(model, app.config()));
+        CpuTimedClassifier timed = new CpuTimedClassifier(ServiceWiring.analyser(model, app.config()));
         KafkaStreams streams = null;
         if (service == null) {
             streams = app.newKafkaStreams(timed, new SimpleMeterRegistry());
@@ -198,7 +198,7 @@ public final class BenchCommand extends Subcommand {
 
         // The front end + model alone on the same windows, on this thread.
         long windows = Math.max(1, windowsClassified);
-        WindowClassifier classifier = timed.classifier; // the same analyzer, called directly on this thread
+        WindowClassifier classifier = timed.classifier; // the same analyser, called directly on this thread
         List<float[]> windowAudio = new ArrayList<>();
         List<Integer> rates = new ArrayList<>();
         for (CallAudioSender.CallStream call : calls) {

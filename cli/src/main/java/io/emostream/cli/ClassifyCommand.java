@@ -1,7 +1,7 @@
 package io.emostream.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.emostream.analysis.EmotionAnalyzer;
+import io.emostream.analysis.EmotionAnalyser;
 import io.emostream.analysis.WindowPolicy;
 import io.emostream.analysis.WindowResult;
 import io.emostream.audio.AudioFiles;
@@ -71,10 +71,10 @@ final class ClassifyCommand extends Subcommand {
         int failures = 0;
         ExecutorService pool = Executors.newFixedThreadPool(threads, daemonThreads("classify"));
         try (EmotionModel model = EmotionModel.load(this.model.path(), ModelOptions.defaults())) {
-            EmotionAnalyzer analyzer = new EmotionAnalyzer(model, SpeechGateConfig.defaults());
+            EmotionAnalyser analyser = new EmotionAnalyser(model, SpeechGateConfig.defaults());
             for (String file : files) {
                 try {
-                    classifyFile(file, analyzer, window, hop, pool, out);
+                    classifyFile(file, analyser, window, hop, pool, out);
                 } catch (Exception e) {
                     failures++;
                     err.println("emostream classify: " + file + ": " + Main.describe(unwrap(e)));
@@ -87,12 +87,12 @@ final class ClassifyCommand extends Subcommand {
         return failures == 0 ? 0 : 1;
     }
 
-    private static void classifyFile(String file, EmotionAnalyzer analyzer, Duration window, Duration hop,
+    private static void classifyFile(String file, EmotionAnalyser analyser, Duration window, Duration hop,
                                      ExecutorService pool, PrintStream out) throws Exception {
         PcmAudio audio = AudioFiles.read(Path.of(file));
         int sourceRate = audio.sampleRate();
         float[][] channels = audio.channels();
-        int modelRate = analyzer.model().features().sampleRate();
+        int modelRate = analyser.model().features().sampleRate();
         boolean resampleHere = !Resampler.supports(sourceRate, modelRate);
         if (resampleHere) {
             // a rate the service would refuse at intake (its filter is too large to cache): resampled here, once
@@ -119,7 +119,7 @@ final class ClassifyCommand extends Subcommand {
                     for (int start : batchStarts) {
                         windows.add(Arrays.copyOfRange(samples, start, Math.min(samples.length, start + windowSamples)));
                     }
-                    return analyzer.classifyBatch(windows, rate);
+                    return analyser.classifyBatch(windows, rate);
                 }));
             }
             int index = 0;

@@ -2,7 +2,7 @@ package io.emostream.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.emostream.analysis.EmotionAnalyzer;
+import io.emostream.analysis.EmotionAnalyser;
 import io.emostream.analysis.WindowAnalysis;
 import io.emostream.audio.AudioFiles;
 import io.emostream.audio.Channel;
@@ -225,8 +225,8 @@ final class EvaluateCommand extends Subcommand {
                         + (split == null ? "" : " in split '" + split + "'"));
             }
             int[] truth = truthIndices(rows, labels, labelMap, labelsCsv);
-            EmotionAnalyzer analyzer = new EmotionAnalyzer(model, SpeechGateConfig.defaults()).bypassingGate();
-            List<WindowAnalysis> analyses = analyse(rows, audioDir, analyzer, condition, threads, progressEvery, err);
+            EmotionAnalyser analyser = new EmotionAnalyser(model, SpeechGateConfig.defaults()).bypassingGate();
+            List<WindowAnalysis> analyses = analyse(rows, audioDir, analyser, condition, threads, progressEvery, err);
 
             Scores scores = score(rows, truth, analyses, labels, model.temperature());
             double seconds = (System.nanoTime() - started) / 1e9;
@@ -375,11 +375,11 @@ final class EvaluateCommand extends Subcommand {
         return truth;
     }
 
-    private static List<WindowAnalysis> analyse(List<LabelsCsv.Row> rows, Path audioDir, EmotionAnalyzer analyzer,
+    private static List<WindowAnalysis> analyse(List<LabelsCsv.Row> rows, Path audioDir, EmotionAnalyser analyser,
                                                 Condition condition, int threads, int progressEvery,
                                                 PrintStream err) throws Exception {
-        int modelRate = analyzer.model().features().sampleRate();
-        int windowSamples = analyzer.model().features().windowSamples();
+        int modelRate = analyser.model().features().sampleRate();
+        int windowSamples = analyser.model().features().windowSamples();
         ExecutorService pool = Executors.newFixedThreadPool(threads, ClassifyCommand.daemonThreads("evaluate"));
         AtomicInteger done = new AtomicInteger();
         try {
@@ -391,7 +391,7 @@ final class EvaluateCommand extends Subcommand {
                     for (LabelsCsv.Row row : batch) {
                         windows.add(prepare(row, audioDir, condition, modelRate, windowSamples));
                     }
-                    List<WindowAnalysis> result = analyzer.analyseBatch(windows, modelRate);
+                    List<WindowAnalysis> result = analyser.analyseBatch(windows, modelRate);
                     int before = done.getAndAdd(batch.size());
                     if ((before + batch.size()) / progressEvery > before / progressEvery
                             || before + batch.size() == rows.size()) {
@@ -452,7 +452,7 @@ final class EvaluateCommand extends Subcommand {
                 samples[i] = Math.max(-1f, Math.min(1f, samples[i]));
             }
         }
-        float[] window = EmotionAnalyzer.fitToWindow(samples, windowSamples);
+        float[] window = EmotionAnalyser.fitToWindow(samples, windowSamples);
         return condition.channel() == Channel.CLEAN ? window : condition.channel().apply(window);
     }
 

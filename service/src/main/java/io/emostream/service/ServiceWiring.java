@@ -1,6 +1,6 @@
 package io.emostream.service;
 
-import io.emostream.analysis.EmotionAnalyzer;
+import io.emostream.analysis.EmotionAnalyser;
 import io.emostream.analysis.WindowClassifier;
 import io.emostream.dsp.SpeechGate.SpeechGateConfig;
 import io.emostream.model.EmotionModel;
@@ -38,9 +38,9 @@ public final class ServiceWiring {
     }
 
     /** The window classifier: the model behind the speech gate configured by {@code emostream.speech-gate}. */
-    public static EmotionAnalyzer analyzer(EmotionModel model, EmostreamConfig config) {
+    public static EmotionAnalyser analyser(EmotionModel model, EmostreamConfig config) {
         SpeechGateConfig gate = SpeechGateConfig.defaults().withMinSpeechRatio(config.speechGate().minRatio());
-        return new EmotionAnalyzer(model, gate);
+        return new EmotionAnalyser(model, gate);
     }
 
     /** Topology settings from the configuration (store names keep their documented defaults). */

@@ -93,7 +93,7 @@ public final class StandaloneStreams {
 
     /** A new, not yet started KafkaStreams of the service topology. */
     public KafkaStreams newKafkaStreams(EmotionModel model, MeterRegistry meters) {
-        return newKafkaStreams(ServiceWiring.analyzer(model, emostream), meters);
+        return newKafkaStreams(ServiceWiring.analyser(model, emostream), meters);
     }
 
     /** As {@link #newKafkaStreams(EmotionModel, MeterRegistry)} with a given classifier (the benchmark times it). */

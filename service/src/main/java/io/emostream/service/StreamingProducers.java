@@ -1,6 +1,6 @@
 package io.emostream.service;
 
-import io.emostream.analysis.EmotionAnalyzer;
+import io.emostream.analysis.EmotionAnalyser;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -19,13 +19,13 @@ public class StreamingProducers {
     /** The window classifier shared by all stream threads (thread-safe). */
     @Produces
     @Singleton
-    EmotionAnalyzer analyzer(LoadedModel model, EmostreamConfig config) {
-        return ServiceWiring.analyzer(model.model(), config);
+    EmotionAnalyser analyser(LoadedModel model, EmostreamConfig config) {
+        return ServiceWiring.analyser(model.model(), config);
     }
 
     @Produces
     @Singleton
-    Topology topology(EmotionAnalyzer analyzer, EmostreamConfig config, MeterRegistry meters) {
-        return ServiceWiring.topology(config, analyzer, meters, Clock.systemUTC());
+    Topology topology(EmotionAnalyser analyser, EmostreamConfig config, MeterRegistry meters) {
+        return ServiceWiring.topology(config, analyser, meters, Clock.systemUTC());
     }
 }

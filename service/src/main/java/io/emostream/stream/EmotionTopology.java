@@ -35,16 +35,16 @@ import org.apache.kafka.streams.state.Stores;
  *       processing continues. Exception: an unreachable schema registry fails the task instead (not the data's
  *       fault). Valid chunks are decoded and split: 2-channel interleaved audio becomes one mono signal per
  *       channel (channelLayout, null = CUSTOMER, AGENT), mono audio belongs to the {@code speaker} field.</li>
- *   <li><b>windower</b> ({@link StreamWindowProcessor}): a stream is (callId, speaker); both channels of a stereo
+ *   <li><b>windower</b> ({@link SpeakerStreamProcessor}): a stream is (callId, speaker); both channels of a stereo
  *       input share its sequence numbers. What becomes of each chunk, and which windows are ready, is decided by
  *       the Kafka-free {@link io.emostream.sequence.SpeakerStreamSequencer}; the processor carries it out. Two changelogged stores hold its state:
  *     <ul>
  *       <li>{@code emostream-audio-chunks}: one entry per chunk, key = (callId, speaker, sequence) in a
- *           fixed-width big-endian layout ({@link StreamKey}) so a range scan returns a stream's chunks in order;
+ *           fixed-width big-endian layout ({@link SpeakerStreamKey}) so a range scan returns a stream's chunks in order;
  *           value = the chunk's decoded samples at the source rate as float32, or one small entry standing for a
  *           whole run of gap silence ({@link BufferedChunk});</li>
  *       <li>{@code emostream-stream-state}: key = (callId, speaker); value = a small bounded record
- *           ({@link StreamState}, hand-written DataOutput codec with a version byte): next expected sequence,
+ *           ({@link SpeakerStreamState}, hand-written DataOutput codec with a version byte): next expected sequence,
  *           buffered out-of-order sequences, window cursor, sample rate, capture times, last activity, counters
  *           and running statistics.</li>
  *     </ul>
@@ -73,7 +73,7 @@ import org.apache.kafka.streams.state.Stores;
  *       call and speaker is also kept in {@code emostream-call-stats} for interactive queries
  *       ({@link CallStatsQuery}).</li>
  *   <li><b>Inference</b> happens on the stream thread, in one method
- *       ({@code StreamWindowProcessor.classify}), and is the costliest step per window (docs/benchmarks.md).
+ *       ({@code SpeakerStreamProcessor.classify}), and is the costliest step per window (docs/benchmarks.md).
  *       Windows that hold only gap silence are not classified.</li>
  *   <li><b>Failures</b> of valid records are contained (docs/adr/0008-processing-failures.md): a window whose
  *       classification throws is skipped and the record that completed it dead-lettered as
@@ -156,7 +156,7 @@ public final class EmotionTopology {
         Topology topology = new Topology();
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), settings.inputTopic());
         topology.addProcessor(INTAKE, () -> new ChunkIntakeProcessor(settings, chunkDeserializer, meters), SOURCE);
-        topology.addProcessor(WINDOWER, () -> new StreamWindowProcessor(settings, classifier, meters, clock), INTAKE);
+        topology.addProcessor(WINDOWER, () -> new SpeakerStreamProcessor(settings, classifier, meters, clock), INTAKE);
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(settings.streamStateStore()), Serdes.Bytes(), Serdes.ByteArray()), WINDOWER);
         topology.addStateStore(Stores.keyValueStoreBuilder(

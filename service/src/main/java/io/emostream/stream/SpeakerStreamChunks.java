@@ -13,14 +13,14 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * The audio of one speaker stream in the chunk store: one {@link BufferedChunk} entry per stored chunk or run of
- * gap silence, under {@link StreamKey#chunkKey} of its (first) sequence, so that a range scan returns the stream's
- * audio in order. Only the entries from {@link StreamState#firstRetainedSequence} on are still needed; windows
+ * gap silence, under {@link SpeakerStreamKey#chunkKey} of its (first) sequence, so that a range scan returns the stream's
+ * audio in order. Only the entries from {@link SpeakerStreamState#firstRetainedSequence} on are still needed; windows
  * release the ones before them.
  */
 final class SpeakerStreamChunks {
 
     private final KeyValueStore<Bytes, byte[]> store;
-    private final StreamKey key;
+    private final SpeakerStreamKey key;
 
     /**
      * The samples of a window, zero-padded to the window length.
@@ -31,7 +31,7 @@ final class SpeakerStreamChunks {
     record Window(float[] samples, boolean realAudio, long startCaptureMs) {
     }
 
-    SpeakerStreamChunks(KeyValueStore<Bytes, byte[]> store, StreamKey key) {
+    SpeakerStreamChunks(KeyValueStore<Bytes, byte[]> store, SpeakerStreamKey key) {
         this.store = store;
         this.key = key;
     }
@@ -59,7 +59,7 @@ final class SpeakerStreamChunks {
      * Assembles the samples of {@code range} (one range scan over the retained entries) into a window of
      * {@code length} samples; a shorter trailing range leaves the rest zero.
      */
-    Window assemble(StreamState state, WindowRange range, int length) {
+    Window assemble(SpeakerStreamState state, WindowRange range, int length) {
         SequencerState sequencing = state.sequencing;
         long start = range.startSample();
         long end = range.endSample();
@@ -90,7 +90,7 @@ final class SpeakerStreamChunks {
     }
 
     /** Deletes retained entries that end at or before {@code sample} and moves the retained cursor past them. */
-    void releaseBefore(StreamState state, long sample) {
+    void releaseBefore(SpeakerStreamState state, long sample) {
         List<KeyValue<Bytes, Long>> obsolete = new ArrayList<>();
         try (KeyValueIterator<Bytes, byte[]> chunks = retained(state)) {
             long chunkStart = state.firstRetainedStartSample;
@@ -106,7 +106,7 @@ final class SpeakerStreamChunks {
         }
         for (KeyValue<Bytes, Long> entry : obsolete) {
             store.delete(entry.key);
-            state.firstRetainedSequence = StreamKey.sequenceOfChunkKey(entry.key) + 1;
+            state.firstRetainedSequence = SpeakerStreamKey.sequenceOfChunkKey(entry.key) + 1;
             state.firstRetainedStartSample = entry.value;
         }
     }
@@ -121,7 +121,7 @@ final class SpeakerStreamChunks {
     }
 
     /** The retained entries of the contiguous audio, in order (buffered ones beyond it excluded). */
-    private KeyValueIterator<Bytes, byte[]> retained(StreamState state) {
+    private KeyValueIterator<Bytes, byte[]> retained(SpeakerStreamState state) {
         return store.range(key.chunkKey(state.firstRetainedSequence),
                 key.chunkKey(state.sequencing.nextSequence() - 1));
     }

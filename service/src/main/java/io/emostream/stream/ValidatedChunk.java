@@ -6,7 +6,7 @@ import org.apache.kafka.streams.processor.api.Record;
 
 /**
  * A chunk that passed validation, split into one mono signal per speaker. Handed from {@link ChunkIntakeProcessor}
- * to {@link StreamWindowProcessor} in memory (same sub-topology, never serialized). Keeps the original record so
+ * to {@link SpeakerStreamProcessor} in memory (same sub-topology, never serialized). Keeps the original record so
  * that a later rejection (late chunk, sample-rate change) can still dead-letter the original bytes.
  */
 record ValidatedChunk(

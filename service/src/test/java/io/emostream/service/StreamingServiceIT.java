@@ -254,7 +254,7 @@ class StreamingServiceIT {
     void aStateEntryNoReplicaCanDecodeIsDeadLetteredAndStopsNoReplica() throws Exception {
         String poisonedCall = "poison-state";
         byte[] id = poisonedCall.getBytes(StandardCharsets.UTF_8);
-        // StreamKey layout: int32 length, call id, speaker ordinal
+        // SpeakerStreamKey layout: int32 length, call id, speaker ordinal
         byte[] stateKey = ByteBuffer.allocate(Integer.BYTES + id.length + 1).putInt(id.length).put(id)
                 .put((byte) SpeakerRole.CUSTOMER.ordinal()).array();
         byte[] stateValue = {99, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3}; // format version 99

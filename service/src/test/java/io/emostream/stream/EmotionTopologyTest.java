@@ -401,7 +401,7 @@ class EmotionTopologyTest {
         assertEquals(10, events.size(), "30 s of silence = 10 windows of 3 s");
         assertTrue(events.stream().noneMatch(EmotionEvent::getSpeech));
         assertTrue(classifier.calls().isEmpty(), "gap silence is not classified");
-        StreamState state = h.streamState(CALL, CUSTOMER);
+        SpeakerStreamState state = h.streamState(CALL, CUSTOMER);
         assertEquals(1_000_000, state.sequencing.gaps());
         assertEquals(30_000, state.sequencing.gapFillMs());
         assertEquals(1_000_001, state.sequencing.nextSequence());

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.emostream.analysis.EmotionAnalyzer;
+import io.emostream.analysis.EmotionAnalyser;
 import io.emostream.analysis.TestSignals;
 import io.emostream.analysis.WindowResult;
 import io.emostream.audio.SampleDecoder;
@@ -29,14 +29,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The topology with the real analyzer (speech gate, log-mel, ONNX test model from core/src/test/resources/model):
- * 8 kHz mu-law telephone audio in 20 ms chunks. Each event must equal what the analyzer says about the same
+ * The topology with the real analyser (speech gate, log-mel, ONNX test model from core/src/test/resources/model):
+ * 8 kHz mu-law telephone audio in 20 ms chunks. Each event must equal what the analyser says about the same
  * decoded window when called directly, which proves that the topology hands the model the right samples.
  */
 class EmotionTopologyWithModelTest {
 
     private static EmotionModel model;
-    private static EmotionAnalyzer analyzer;
+    private static EmotionAnalyser analyser;
 
     @TempDir
     Path stateDir;
@@ -44,7 +44,7 @@ class EmotionTopologyWithModelTest {
     @BeforeAll
     static void load() {
         model = TestModels.loadValid();
-        analyzer = new EmotionAnalyzer(model, SpeechGateConfig.defaults());
+        analyser = new EmotionAnalyser(model, SpeechGateConfig.defaults());
     }
 
     @AfterAll
@@ -60,7 +60,7 @@ class EmotionTopologyWithModelTest {
         float[] decoded = SampleDecoder.decode(encoded, SampleEncoding.MULAW, 1)[0];
         int chunk = rate / 50;
 
-        try (TopologyHarness h = new TopologyHarness(TopologySettings.defaults(), analyzer, stateDir)) {
+        try (TopologyHarness h = new TopologyHarness(TopologySettings.defaults(), analyser, stateDir)) {
             for (int seq = 0; seq * chunk < signal.length; seq++) {
                 h.send(AudioChunk.newBuilder()
                         .setCallId("model-call")
@@ -77,7 +77,7 @@ class EmotionTopologyWithModelTest {
             assertEquals(3, events.size());
             for (int w = 0; w < 3; w++) {
                 EmotionEvent event = events.get(w);
-                WindowResult direct = analyzer.classify(Arrays.copyOfRange(decoded, w * 3 * rate, (w + 1) * 3 * rate), rate);
+                WindowResult direct = analyser.classify(Arrays.copyOfRange(decoded, w * 3 * rate, (w + 1) * 3 * rate), rate);
                 assertEquals(direct.label(), event.getLabel(), "window " + w);
                 assertEquals(direct.speech(), event.getSpeech());
                 assertEquals(direct.probabilities(), event.getProbabilities());

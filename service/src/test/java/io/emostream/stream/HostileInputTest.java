@@ -109,8 +109,8 @@ class HostileInputTest {
                 h.send(valid(seq).build());
             }
             long ancient = -1_000_000_000_000_000L;
-            StreamKey key = new StreamKey(CALL, SpeakerRole.AGENT);
-            StreamState state = h.streamState(CALL, SpeakerRole.AGENT);
+            SpeakerStreamKey key = new SpeakerStreamKey(CALL, SpeakerRole.AGENT);
+            SpeakerStreamState state = h.streamState(CALL, SpeakerRole.AGENT);
             SequencerState s = state.sequencing;
             state.sequencing = new SequencerState(s.sampleRate(), s.lastActivityMs(), s.nextSequence(),
                     s.endSequence(), s.pending(), s.gapOpenSinceMs(), s.contiguousSamples(), s.windowIndex(),

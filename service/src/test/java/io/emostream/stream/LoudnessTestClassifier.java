@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Deterministic stand-in for the ONNX analyzer in windowing tests: the label follows the RMS level of the
+ * Deterministic stand-in for the ONNX analyser in windowing tests: the label follows the RMS level of the
  * window (loud = angry, ..., quiet = sad, near silence = no speech), so a test picks a label by picking an
  * amplitude. It also records every window it was given, so that tests can check window contents and offsets.
  * <pre>

@@ -170,7 +170,7 @@ class ProcessingFailureTest {
     @Test
     void aStateEntryOfAnUnknownVersionIsDeadLetteredAndItsStreamEndedWhenAChunkMeetsIt() {
         try (TopologyHarness h = new TopologyHarness(TopologySettings.defaults(), new LoudnessTestClassifier(), stateDir)) {
-            StreamKey key = new StreamKey("future", SpeakerRole.CUSTOMER);
+            SpeakerStreamKey key = new SpeakerStreamKey("future", SpeakerRole.CUSTOMER);
             byte[] newer = StateCodecTest.sampleState().encode();
             newer[0] = 9; // as a later release might write it
             h.streamStore().put(key.toBytes(), newer);
@@ -214,11 +214,11 @@ class ProcessingFailureTest {
     @Test
     void anUnreadableStateEntryFoundByTheWallClockCheckIsDeadLetteredOnceAndReplacedByAnEndedMarker() {
         try (TopologyHarness h = new TopologyHarness(TopologySettings.defaults(), new LoudnessTestClassifier(), stateDir)) {
-            StreamKey key = new StreamKey("corrupt", SpeakerRole.AGENT);
+            SpeakerStreamKey key = new SpeakerStreamKey("corrupt", SpeakerRole.AGENT);
             byte[] truncated = java.util.Arrays.copyOf(StateCodecTest.sampleState().encode(), 20);
             h.streamStore().put(key.toBytes(), truncated);
-            h.streamStore().put(new StreamKey("corrupt", SpeakerRole.CUSTOMER).toBytes(),
-                    StreamState.start(RATE, LoudnessTestClassifier.LABELS, h.clock.millis()).encode());
+            h.streamStore().put(new SpeakerStreamKey("corrupt", SpeakerRole.CUSTOMER).toBytes(),
+                    SpeakerStreamState.start(RATE, LoudnessTestClassifier.LABELS, h.clock.millis()).encode());
 
             h.advance(Duration.ofSeconds(1));
             h.advance(Duration.ofSeconds(1));

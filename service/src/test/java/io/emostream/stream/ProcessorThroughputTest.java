@@ -60,7 +60,7 @@ class ProcessorThroughputTest {
         deserializer.configure(Map.of(), false);
         StreamMetrics metrics = new StreamMetrics(new SimpleMeterRegistry());
         ChunkIntakeProcessor intake = new ChunkIntakeProcessor(settings, deserializer, metrics);
-        StreamWindowProcessor windower = new StreamWindowProcessor(settings, new LoudnessTestClassifier(), metrics,
+        SpeakerStreamProcessor windower = new SpeakerStreamProcessor(settings, new LoudnessTestClassifier(), metrics,
                 Clock.systemUTC());
         intake.init(context);
         windower.init(context);

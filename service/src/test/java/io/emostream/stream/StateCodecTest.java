@@ -21,23 +21,23 @@ class StateCodecTest {
 
     @Test
     void chunkKeysSortBySequenceAndStreamsDoNotInterleave() {
-        StreamKey a = new StreamKey("call-1", SpeakerRole.CUSTOMER);
-        StreamKey b = new StreamKey("call-1", SpeakerRole.AGENT);
-        StreamKey longer = new StreamKey("call-10", SpeakerRole.CUSTOMER);
+        SpeakerStreamKey a = new SpeakerStreamKey("call-1", SpeakerRole.CUSTOMER);
+        SpeakerStreamKey b = new SpeakerStreamKey("call-1", SpeakerRole.AGENT);
+        SpeakerStreamKey longer = new SpeakerStreamKey("call-10", SpeakerRole.CUSTOMER);
         long[] sequences = {0, 1, 127, 128, 255, 256, 65_535, 65_536, 1L << 40, Long.MAX_VALUE};
         for (int i = 1; i < sequences.length; i++) {
             assertTrue(a.chunkKey(sequences[i - 1]).compareTo(a.chunkKey(sequences[i])) < 0, "at " + sequences[i]);
         }
         // All of one stream's keys lie in [chunkKey(0), chunkKey(MAX)], none of another stream's do.
-        for (StreamKey other : List.of(b, longer)) {
+        for (SpeakerStreamKey other : List.of(b, longer)) {
             for (long s : sequences) {
                 Bytes k = other.chunkKey(s);
                 assertFalse(k.compareTo(a.chunkKey(0)) >= 0 && k.compareTo(a.chunkKey(Long.MAX_VALUE)) <= 0,
                         other + " " + s);
             }
         }
-        assertEquals(1L << 40, StreamKey.sequenceOfChunkKey(a.chunkKey(1L << 40)));
-        assertEquals(longer, StreamKey.fromBytes(longer.toBytes()));
+        assertEquals(1L << 40, SpeakerStreamKey.sequenceOfChunkKey(a.chunkKey(1L << 40)));
+        assertEquals(longer, SpeakerStreamKey.fromBytes(longer.toBytes()));
     }
 
     @Test
@@ -72,8 +72,8 @@ class StateCodecTest {
     @Test
     void stateWrittenByThePreviousReleaseStillDecodes() {
         byte[] old = java.util.HexFormat.of().parseHex(VERSION_1_HEX);
-        StreamState expected = sampleState();
-        StreamState decoded = StreamState.decode(old);
+        SpeakerStreamState expected = sampleState();
+        SpeakerStreamState decoded = SpeakerStreamState.decode(old);
         assertArrayEquals(expected.encode(), decoded.encode(), "decodes to the same state, re-encodes the same bytes");
         assertEquals(136_000, decoded.sequencing.contiguousSamples());
         assertEquals(stats(expected), stats(decoded));
@@ -85,33 +85,33 @@ class StateCodecTest {
         byte[] newer = good.clone();
         newer[0] = 2;
         UnreadableStateException e = org.junit.jupiter.api.Assertions.assertThrows(UnreadableStateException.class,
-                () -> StreamState.decode(newer));
+                () -> SpeakerStreamState.decode(newer));
         assertTrue(e.getMessage().contains("unknown format version 2"), e.getMessage());
         for (byte[] broken : List.of(new byte[0], java.util.Arrays.copyOf(good, good.length / 2),
                 java.util.Arrays.copyOf(good, good.length + 3))) {
             org.junit.jupiter.api.Assertions.assertThrows(UnreadableStateException.class,
-                    () -> StreamState.decode(broken), broken.length + " bytes");
+                    () -> SpeakerStreamState.decode(broken), broken.length + " bytes");
         }
     }
 
     @Test
     void streamStateRoundTripsWithStatistics() {
-        StreamState state = sampleState();
-        StreamState copy = StreamState.decode(state.encode());
+        SpeakerStreamState state = sampleState();
+        SpeakerStreamState copy = SpeakerStreamState.decode(state.encode());
         assertArrayEquals(state.encode(), copy.encode());
         assertEquals(List.of(19L, 21L), List.copyOf(copy.sequencing.pending()));
         assertTrue(copy.sequencing.wasFilled(7));
         assertFalse(copy.sequencing.wasFilled(8));
         assertEquals(stats(state), stats(copy));
 
-        StreamState marker = StreamState.decode(StreamState.endedMarker(42L).encode());
+        SpeakerStreamState marker = SpeakerStreamState.decode(SpeakerStreamState.endedMarker(42L).encode());
         assertTrue(marker.ended);
         assertEquals(42L, marker.lastActivityMs());
-        assertTrue(StreamState.endedMarker(42L).encode().length <= 10);
+        assertTrue(SpeakerStreamState.endedMarker(42L).encode().length <= 10);
     }
 
-    static StreamState sampleState() {
-        StreamState state = StreamState.start(16000, LoudnessTestClassifier.LABELS, 5L);
+    static SpeakerStreamState sampleState() {
+        SpeakerStreamState state = SpeakerStreamState.start(16000, LoudnessTestClassifier.LABELS, 5L);
         state.sequencing = new SequencerState(
                 16000, // sample rate
                 5, // last activity
@@ -140,7 +140,7 @@ class StateCodecTest {
         return state;
     }
 
-    private static CallEmotionStats stats(StreamState state) {
+    private static CallEmotionStats stats(SpeakerStreamState state) {
         CallEmotionStats.Builder builder = CallEmotionStats.newBuilder().setCallId("c").setUpdatedAt(Instant.EPOCH);
         state.stats.fill(builder);
         return builder.build();

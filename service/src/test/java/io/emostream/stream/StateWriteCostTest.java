@@ -41,7 +41,7 @@ class StateWriteCostTest {
             TestOutputTopic<byte[], byte[]> chunkLog = changelog(h, settings.chunkStore());
             TestOutputTopic<byte[], byte[]> stateLog = changelog(h, settings.streamStateStore());
             TestOutputTopic<byte[], byte[]> statsLog = changelog(h, settings.callStatsStore());
-            int keyBytes = new StreamKey(CALL, SpeakerRole.CUSTOMER).chunkKey(0).get().length;
+            int keyBytes = new SpeakerStreamKey(CALL, SpeakerRole.CUSTOMER).chunkKey(0).get().length;
 
             int[] chunkSamples = {1600, 3200, 6400, 800, 1600, 3200, 6400, 800, 1600, 3200, 6400, 800, 1600, 3200};
             long sample = 0;

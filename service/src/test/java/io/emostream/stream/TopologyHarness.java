@@ -185,9 +185,9 @@ final class TopologyHarness implements AutoCloseable {
         return all;
     }
 
-    StreamState streamState(String callId, SpeakerRole speaker) {
-        byte[] value = streamStore().get(new StreamKey(callId, speaker).toBytes());
-        return value == null ? null : StreamState.decode(value);
+    SpeakerStreamState streamState(String callId, SpeakerRole speaker) {
+        byte[] value = streamStore().get(new SpeakerStreamKey(callId, speaker).toBytes());
+        return value == null ? null : SpeakerStreamState.decode(value);
     }
 
     double count(String name, String... tags) {

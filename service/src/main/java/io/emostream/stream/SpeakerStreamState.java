@@ -25,7 +25,7 @@ import java.util.TreeSet;
  * that stragglers after the end are recognised as late instead of starting a new stream; the marker is removed
  * after the inactivity timeout.
  */
-final class StreamState {
+final class SpeakerStreamState {
 
     static final byte VERSION = 1;
 
@@ -41,20 +41,20 @@ final class StreamState {
     long firstRetainedStartSample;
     SpeakerStats stats;
 
-    private StreamState(boolean ended, long endedAtMs) {
+    private SpeakerStreamState(boolean ended, long endedAtMs) {
         this.ended = ended;
         this.endedAtMs = endedAtMs;
     }
 
-    static StreamState start(int sampleRate, List<String> labels, long nowMs) {
-        StreamState state = new StreamState(false, 0);
+    static SpeakerStreamState start(int sampleRate, List<String> labels, long nowMs) {
+        SpeakerStreamState state = new SpeakerStreamState(false, 0);
         state.sequencing = SequencerState.start(sampleRate, nowMs);
         state.stats = new SpeakerStats(labels);
         return state;
     }
 
-    static StreamState endedMarker(long nowMs) {
-        return new StreamState(true, nowMs);
+    static SpeakerStreamState endedMarker(long nowMs) {
+        return new SpeakerStreamState(true, nowMs);
     }
 
     /** Wall-clock time of the stream's latest chunk (or start), or of its end for a marker. */
@@ -109,7 +109,7 @@ final class StreamState {
      *
      * @throws UnreadableStateException for an unknown version, or bytes that are not a valid entry of their version
      */
-    static StreamState decode(byte[] value) {
+    static SpeakerStreamState decode(byte[] value) {
         if (value == null || value.length == 0) {
             throw new UnreadableStateException("stream state: empty entry", null);
         }
@@ -125,7 +125,7 @@ final class StreamState {
         }
     }
 
-    private static StreamState decodeVersion1(byte[] value) {
+    private static SpeakerStreamState decodeVersion1(byte[] value) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(value))) {
             in.readByte(); // version, checked by decode
             boolean ended = in.readBoolean();
@@ -133,7 +133,7 @@ final class StreamState {
             if (ended) {
                 return endedMarker(lastActivityMs);
             }
-            StreamState state = new StreamState(false, 0);
+            SpeakerStreamState state = new SpeakerStreamState(false, 0);
             int sampleRate = in.readInt();
             long nextSequence = in.readLong();
             long endSequence = in.readLong();

@@ -37,7 +37,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * {@link SpeakerStreamSequencer}, which decides what becomes of each chunk (joined, buffered, duplicate, late),
  * when gaps are filled with silence, which windows are ready and when the stream ends. This class keeps the audio
  * in the chunk store ({@link SpeakerStreamChunks}), classifies the windows the sequencer names, emits events and
- * running statistics, persists the {@link StreamState}, runs the wall-clock checks and contains failures. See
+ * running statistics, persists the {@link SpeakerStreamState}, runs the wall-clock checks and contains failures. See
  * {@link EmotionTopology} for the design.
  *
  * <p>Per chunk it writes the chunk's own samples (one chunk-store entry) and the small stream-state record;
@@ -52,7 +52,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * the task. Everything happens through the processor context and the stores, so it is part of the task's
  * exactly-once transaction.
  */
-final class StreamWindowProcessor implements Processor<String, ValidatedChunk, Object, Object> {
+final class SpeakerStreamProcessor implements Processor<String, ValidatedChunk, Object, Object> {
 
     private final TopologySettings settings;
     private final WindowClassifier classifier;
@@ -82,7 +82,7 @@ final class StreamWindowProcessor implements Processor<String, ValidatedChunk, O
         }
     }
 
-    StreamWindowProcessor(TopologySettings settings, WindowClassifier classifier, StreamMetrics metrics, Clock clock) {
+    SpeakerStreamProcessor(TopologySettings settings, WindowClassifier classifier, StreamMetrics metrics, Clock clock) {
         this.settings = settings;
         this.classifier = classifier;
         this.metrics = metrics;
@@ -102,7 +102,7 @@ final class StreamWindowProcessor implements Processor<String, ValidatedChunk, O
         try (KeyValueIterator<Bytes, byte[]> all = streamStore.all()) {
             while (all.hasNext()) {
                 try {
-                    if (!StreamState.decode(all.next().value).ended) {
+                    if (!SpeakerStreamState.decode(all.next().value).ended) {
                         openStreams++;
                     }
                 } catch (UnreadableStateException e) {
@@ -127,7 +127,7 @@ final class StreamWindowProcessor implements Processor<String, ValidatedChunk, O
         Rejection rejection = null;
         failure = null;
         for (ValidatedChunk.ChannelAudio channel : chunk.channels()) {
-            StreamKey key = new StreamKey(chunk.callId(), channel.speaker());
+            SpeakerStreamKey key = new SpeakerStreamKey(chunk.callId(), channel.speaker());
             Rejection problem;
             try {
                 problem = accept(key, chunk, channel.samples(), now, record.timestamp());
@@ -175,7 +175,7 @@ final class StreamWindowProcessor implements Processor<String, ValidatedChunk, O
      * A state entry this release cannot decode: dead-lettered ({@code STATE_UNREADABLE}, key = call id, value = the
      * entry's bytes) and the stream is ended ({@link #abandon}).
      */
-    private void stateUnreadable(StreamKey key, byte[] stored, UnreadableStateException e, long timestamp, long now) {
+    private void stateUnreadable(SpeakerStreamKey key, byte[] stored, UnreadableStateException e, long timestamp, long now) {
         Record<byte[], byte[]> entry = new Record<>(key.callId().getBytes(StandardCharsets.UTF_8), stored, timestamp);
         deadLetters.send(context, entry, DeadLetterReason.STATE_UNREADABLE, "state of stream " + key
                 + " cannot be decoded; the stream was ended", e, settings.streamStateStore());
@@ -188,7 +188,7 @@ final class StreamWindowProcessor implements Processor<String, ValidatedChunk, O
      * its later chunks are dead-lettered as {@code STREAM_ENDED} for one inactivity timeout instead of starting a
      * new stream with window indices that were already used.
      */
-    private void abandon(StreamKey key, boolean wasOpen, long timestamp, long now) {
+    private void abandon(SpeakerStreamKey key, boolean wasOpen, long timestamp, long now) {
         new SpeakerStreamChunks(chunkStore, key).deleteAll();
         String statsKey = CallStatsQuery.storeKey(key.callId(), key.speaker());
         CallEmotionStats last;
@@ -211,7 +211,7 @@ final class StreamWindowProcessor implements Processor<String, ValidatedChunk, O
             callStatsStore.put(statsKey, stats);
             context.forward(new Record<Object, Object>(key.callId(), stats, timestamp), EmotionTopology.STATS_SINK);
         }
-        streamStore.put(key.toBytes(), StreamState.endedMarker(now).encode());
+        streamStore.put(key.toBytes(), SpeakerStreamState.endedMarker(now).encode());
         if (wasOpen) {
             openStreams--;
             metrics.activeStreams.decrementAndGet();
@@ -226,17 +226,17 @@ final class StreamWindowProcessor implements Processor<String, ValidatedChunk, O
     }
 
     /** Takes one channel of a chunk into its stream; returns why it was rejected, or null. */
-    private Rejection accept(StreamKey key, ValidatedChunk chunk, float[] samples, long now, long timestamp) {
+    private Rejection accept(SpeakerStreamKey key, ValidatedChunk chunk, float[] samples, long now, long timestamp) {
         Bytes streamKey = key.toBytes();
         byte[] stored = streamStore.get(streamKey);
-        StreamState state;
+        SpeakerStreamState state;
         if (stored == null) {
-            state = StreamState.start(chunk.sampleRate(), labels, now);
+            state = SpeakerStreamState.start(chunk.sampleRate(), labels, now);
             openStreams++;
             metrics.activeStreams.incrementAndGet();
         } else {
             try {
-                state = StreamState.decode(stored);
+                state = SpeakerStreamState.decode(stored);
             } catch (UnreadableStateException e) {
                 stateUnreadable(key, stored, e, timestamp, now);
                 failed("chunk " + chunk.sequence() + " of stream " + key + " met a state entry that cannot be decoded "
@@ -277,7 +277,7 @@ final class StreamWindowProcessor implements Processor<String, ValidatedChunk, O
     }
 
     /** The sequencer of a stream at its stored state, reading buffered chunks from the chunk store. */
-    private SpeakerStreamSequencer sequencer(SpeakerStreamChunks chunks, StreamState state) {
+    private SpeakerStreamSequencer sequencer(SpeakerStreamChunks chunks, SpeakerStreamState state) {
         return new SpeakerStreamSequencer(rules, state.sequencing, chunks::header);
     }
 
@@ -286,7 +286,7 @@ final class StreamWindowProcessor implements Processor<String, ValidatedChunk, O
      * windows that are ready (each followed by statistics, except the trailing one), then ends the stream or saves
      * its state.
      */
-    private void carryOut(StreamKey key, SpeakerStreamChunks chunks, StreamState state,
+    private void carryOut(SpeakerStreamKey key, SpeakerStreamChunks chunks, SpeakerStreamState state,
             SpeakerStreamSequencer sequencer, SequencingDecision decision, long timestamp, long now) {
         for (long sequence : decision.discarded()) {
             chunks.discard(sequence);
@@ -314,11 +314,11 @@ final class StreamWindowProcessor implements Processor<String, ValidatedChunk, O
      * Ends a stream whose last windows have been emitted: emits the final statistics and deletes the stream's
      * chunks; the state is replaced by an ended marker.
      */
-    private void finish(StreamKey key, SpeakerStreamChunks chunks, StreamState state, EndCause cause, long timestamp,
+    private void finish(SpeakerStreamKey key, SpeakerStreamChunks chunks, SpeakerStreamState state, EndCause cause, long timestamp,
             long now) {
         emitStats(key, state, true, timestamp);
         chunks.deleteAll();
-        streamStore.put(key.toBytes(), StreamState.endedMarker(now).encode());
+        streamStore.put(key.toBytes(), SpeakerStreamState.endedMarker(now).encode());
         openStreams--;
         metrics.activeStreams.decrementAndGet();
         (cause == EndCause.INACTIVITY ? metrics.endedByInactivity : metrics.endedByEndOfStream).increment();
@@ -333,7 +333,7 @@ final class StreamWindowProcessor implements Processor<String, ValidatedChunk, O
      * the next index), its chunks are released as if it had been emitted, and the failure is dead-lettered with
      * the record that completed it. Returns whether an event was emitted.
      */
-    private boolean emitWindow(StreamKey key, SpeakerStreamChunks chunks, StreamState state, WindowRange range,
+    private boolean emitWindow(SpeakerStreamKey key, SpeakerStreamChunks chunks, SpeakerStreamState state, WindowRange range,
             long timestamp) {
         SequencerState sequencing = state.sequencing;
         int rate = sequencing.sampleRate();
@@ -395,7 +395,7 @@ final class StreamWindowProcessor implements Processor<String, ValidatedChunk, O
         }
     }
 
-    private void emitStats(StreamKey key, StreamState state, boolean isFinal, long timestamp) {
+    private void emitStats(SpeakerStreamKey key, SpeakerStreamState state, boolean isFinal, long timestamp) {
         SequencerState sequencing = state.sequencing;
         CallEmotionStats.Builder builder = CallEmotionStats.newBuilder()
                 .setCallId(key.callId())
@@ -433,9 +433,9 @@ final class StreamWindowProcessor implements Processor<String, ValidatedChunk, O
         try (KeyValueIterator<Bytes, byte[]> all = streamStore.all()) {
             while (all.hasNext()) {
                 KeyValue<Bytes, byte[]> entry = all.next();
-                StreamState state;
+                SpeakerStreamState state;
                 try {
-                    state = StreamState.decode(entry.value);
+                    state = SpeakerStreamState.decode(entry.value);
                 } catch (UnreadableStateException e) {
                     unreadable.add(entry);
                     causes.add(e);
@@ -457,26 +457,26 @@ final class StreamWindowProcessor implements Processor<String, ValidatedChunk, O
         }
         for (int i = 0; i < unreadable.size(); i++) {
             KeyValue<Bytes, byte[]> entry = unreadable.get(i);
-            stateUnreadable(StreamKey.fromBytes(entry.key), entry.value, causes.get(i), now, now);
+            stateUnreadable(SpeakerStreamKey.fromBytes(entry.key), entry.value, causes.get(i), now, now);
         }
         for (Bytes streamKey : gapsDue) {
-            StreamKey key = StreamKey.fromBytes(streamKey);
+            SpeakerStreamKey key = SpeakerStreamKey.fromBytes(streamKey);
             contained(key, "filling the gap of stream " + key, now, () -> tick(key, streamKey, now));
         }
         for (Bytes streamKey : idle) {
-            StreamKey key = StreamKey.fromBytes(streamKey);
+            SpeakerStreamKey key = SpeakerStreamKey.fromBytes(streamKey);
             contained(key, "ending idle stream " + key, now, () -> tick(key, streamKey, now));
         }
         for (Bytes streamKey : expired) {
-            StreamKey key = StreamKey.fromBytes(streamKey);
+            SpeakerStreamKey key = SpeakerStreamKey.fromBytes(streamKey);
             streamStore.delete(streamKey);
             callStatsStore.delete(CallStatsQuery.storeKey(key.callId(), key.speaker()));
         }
     }
 
     /** One stream's wall-clock step, as its sequencer decides it. */
-    private void tick(StreamKey key, Bytes streamKey, long now) {
-        StreamState state = StreamState.decode(streamStore.get(streamKey));
+    private void tick(SpeakerStreamKey key, Bytes streamKey, long now) {
+        SpeakerStreamState state = SpeakerStreamState.decode(streamStore.get(streamKey));
         SpeakerStreamChunks chunks = new SpeakerStreamChunks(chunkStore, key);
         SpeakerStreamSequencer sequencer = sequencer(chunks, state);
         carryOut(key, chunks, state, sequencer, sequencer.tick(now), now, now);
@@ -486,7 +486,7 @@ final class StreamWindowProcessor implements Processor<String, ValidatedChunk, O
      * Runs one stream's wall-clock step; a failure ends that stream (not the others) and is dead-lettered without
      * an input record: key = call id, value = null.
      */
-    private void contained(StreamKey key, String what, long now, Runnable step) {
+    private void contained(SpeakerStreamKey key, String what, long now, Runnable step) {
         failure = null;
         try {
             step.run();

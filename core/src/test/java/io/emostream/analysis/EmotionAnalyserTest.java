@@ -18,16 +18,16 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class EmotionAnalyzerTest {
+class EmotionAnalyserTest {
 
     private static final List<String> LABELS = List.of("angry", "happy", "neutral", "sad");
     private static EmotionModel model;
-    private static EmotionAnalyzer analyzer;
+    private static EmotionAnalyser analyser;
 
     @BeforeAll
     static void load() {
         model = TestModels.loadValid();
-        analyzer = new EmotionAnalyzer(model, SpeechGateConfig.defaults());
+        analyser = new EmotionAnalyser(model, SpeechGateConfig.defaults());
     }
 
     @AfterAll
@@ -65,7 +65,7 @@ class EmotionAnalyzerTest {
 
     @Test
     void silenceIsNoSpeech() {
-        WindowResult result = analyzer.classify(new float[48000], 16000);
+        WindowResult result = analyser.classify(new float[48000], 16000);
         assertFalse(result.speech());
         assertEquals(WindowResult.NO_SPEECH, result.label());
         assertEquals(Map.of(), result.probabilities());
@@ -75,15 +75,15 @@ class EmotionAnalyzerTest {
 
     @Test
     void speechLikeSignalGetsALabelWithProbabilitiesSummingToOne() {
-        WindowResult result = analyzer.classify(TestSignals.speechLike(3.0, 16000, 1), 16000);
+        WindowResult result = analyser.classify(TestSignals.speechLike(3.0, 16000, 1), 16000);
         assertWellFormedSpeechResult(result);
     }
 
     @Test
     void telephoneAndStudioRatesWork() {
-        WindowResult at16k = analyzer.classify(TestSignals.speechLike(3.0, 16000, 2), 16000);
-        WindowResult at8k = analyzer.classify(TestSignals.speechLike(3.0, 8000, 2), 8000);
-        WindowResult at48k = analyzer.classify(TestSignals.speechLike(3.0, 48000, 2), 48000);
+        WindowResult at16k = analyser.classify(TestSignals.speechLike(3.0, 16000, 2), 16000);
+        WindowResult at8k = analyser.classify(TestSignals.speechLike(3.0, 8000, 2), 8000);
+        WindowResult at48k = analyser.classify(TestSignals.speechLike(3.0, 48000, 2), 48000);
         assertWellFormedSpeechResult(at8k);
         assertWellFormedSpeechResult(at48k);
         // The same band-limited signal at 48 kHz resamples to nearly the 16 kHz version.
@@ -94,8 +94,8 @@ class EmotionAnalyzerTest {
     void shortClipIsZeroPaddedAtTheEnd() {
         float[] oneSecond = TestSignals.speechLike(1.0, 16000, 3);
         float[] padded = Arrays.copyOf(oneSecond, 48000);
-        WindowResult shortResult = analyzer.bypassingGate().classify(oneSecond, 16000);
-        WindowResult paddedResult = analyzer.bypassingGate().classify(padded, 16000);
+        WindowResult shortResult = analyser.bypassingGate().classify(oneSecond, 16000);
+        WindowResult paddedResult = analyser.bypassingGate().classify(padded, 16000);
         assertArrayEquals(probabilities(paddedResult), probabilities(shortResult), 0f);
         // the gate judges only the second of real audio, not the padding
         assertTrue(shortResult.speechRatio() > paddedResult.speechRatio(),
@@ -106,16 +106,16 @@ class EmotionAnalyzerTest {
     void longClipIsCentreCropped() {
         float[] fiveSeconds = TestSignals.speechLike(5.0, 16000, 4);
         float[] centre = Arrays.copyOfRange(fiveSeconds, 16000, 64000);
-        assertArrayEquals(probabilities(analyzer.classify(centre, 16000)),
-                probabilities(analyzer.classify(fiveSeconds, 16000)), 0f);
-        assertArrayEquals(centre, EmotionAnalyzer.fitToWindow(fiveSeconds, 48000), 0f);
+        assertArrayEquals(probabilities(analyser.classify(centre, 16000)),
+                probabilities(analyser.classify(fiveSeconds, 16000)), 0f);
+        assertArrayEquals(centre, EmotionAnalyser.fitToWindow(fiveSeconds, 48000), 0f);
     }
 
     @Test
     void chordsLandOnTheLabelTheTestModelWasBuiltFor() {
         // End-to-end check of log-mel + normalisation + model against tools/make_test_models.py, which asserts
         // the same labels with the Python front end.
-        EmotionAnalyzer ungated = analyzer.bypassingGate();
+        EmotionAnalyser ungated = analyser.bypassingGate();
         for (int k = 0; k < LABELS.size(); k++) {
             WindowResult result = ungated.classify(TestSignals.chordOf(k, 3.0, 16000), 16000);
             assertEquals(LABELS.get(k), result.label(), "chord of " + LABELS.get(k) + ": " + result);
@@ -126,10 +126,10 @@ class EmotionAnalyzerTest {
     void batchEqualsSinglesAndKeepsOrder() {
         List<float[]> windows = List.of(TestSignals.speechLike(3.0, 16000, 5), new float[48000],
                 TestSignals.speechLike(2.0, 16000, 6), TestSignals.speechLike(3.5, 16000, 7));
-        List<WindowResult> batch = analyzer.classifyBatch(windows, 16000);
+        List<WindowResult> batch = analyser.classifyBatch(windows, 16000);
         assertEquals(windows.size(), batch.size());
         for (int i = 0; i < windows.size(); i++) {
-            WindowResult single = analyzer.classify(windows.get(i), 16000);
+            WindowResult single = analyser.classify(windows.get(i), 16000);
             assertEquals(single.label(), batch.get(i).label());
             assertEquals(single.speechRatio(), batch.get(i).speechRatio(), 0f);
             if (single.speech()) {
@@ -141,7 +141,7 @@ class EmotionAnalyzerTest {
 
     @Test
     void bypassingTheGateClassifiesSilenceButReportsTheGatesVerdict() {
-        List<WindowAnalysis> analyses = analyzer.bypassingGate().analyseBatch(List.of(new float[48000]), 16000);
+        List<WindowAnalysis> analyses = analyser.bypassingGate().analyseBatch(List.of(new float[48000]), 16000);
         WindowAnalysis silence = analyses.get(0);
         assertFalse(silence.gate().speech());
         assertWellFormedModelResult(silence.result());
@@ -158,12 +158,12 @@ class EmotionAnalyzerTest {
     @Test
     void concurrentClassificationMatchesSequential() throws Exception {
         float[] window = TestSignals.speechLike(3.0, 8000, 8);
-        float[] expected = probabilities(analyzer.classify(window, 8000));
+        float[] expected = probabilities(analyser.classify(window, 8000));
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
         try {
             List<java.util.concurrent.Future<WindowResult>> futures = new ArrayList<>();
             for (int i = 0; i < 9; i++) {
-                futures.add(pool.submit(() -> analyzer.classify(window, 8000)));
+                futures.add(pool.submit(() -> analyser.classify(window, 8000)));
             }
             for (var future : futures) {
                 assertArrayEquals(expected, probabilities(future.get()), 0f);
@@ -175,8 +175,8 @@ class EmotionAnalyzerTest {
 
     @Test
     void exposesTheModelsIdentity() {
-        assertEquals(LABELS, analyzer.labels());
-        assertEquals("emostream-test-bandpool", analyzer.modelId());
-        assertEquals("1", analyzer.modelVersion());
+        assertEquals(LABELS, analyser.labels());
+        assertEquals("emostream-test-bandpool", analyser.modelId());
+        assertEquals("1", analyser.modelVersion());
     }
 }

@@ -16,9 +16,9 @@ import org.apache.kafka.common.utils.Bytes;
  * fixed-width big-endian sequence sorts chunk keys of one stream by sequence under the stores' unsigned byte
  * order, so a range scan over one stream returns its chunks in order.
  */
-record StreamKey(String callId, SpeakerRole speaker) {
+record SpeakerStreamKey(String callId, SpeakerRole speaker) {
 
-    StreamKey {
+    SpeakerStreamKey {
         Objects.requireNonNull(callId, "callId");
         Objects.requireNonNull(speaker, "speaker");
     }
@@ -39,11 +39,11 @@ record StreamKey(String callId, SpeakerRole speaker) {
         return ByteBuffer.wrap(bytes, bytes.length - Long.BYTES, Long.BYTES).getLong();
     }
 
-    static StreamKey fromBytes(Bytes key) {
+    static SpeakerStreamKey fromBytes(Bytes key) {
         ByteBuffer buffer = ByteBuffer.wrap(key.get());
         byte[] id = new byte[buffer.getInt()];
         buffer.get(id);
-        return new StreamKey(new String(id, StandardCharsets.UTF_8), SpeakerRole.values()[buffer.get()]);
+        return new SpeakerStreamKey(new String(id, StandardCharsets.UTF_8), SpeakerRole.values()[buffer.get()]);
     }
 
     private ByteBuffer prefix(int extra) {

@@ -21,9 +21,9 @@ import java.util.Map;
  * position of the probabilities.
  *
  * <p>Thread-safe: model session, resamplers and speech gate are shared; the log-mel spectrogram is per thread
- * because it keeps scratch buffers. The analyzer does not own the model: close the model yourself.
+ * because it keeps scratch buffers. The analyser does not own the model: close the model yourself.
  */
-public final class EmotionAnalyzer implements WindowClassifier {
+public final class EmotionAnalyser implements WindowClassifier {
 
     private final EmotionModel model;
     private final FeatureConfig features;
@@ -32,17 +32,17 @@ public final class EmotionAnalyzer implements WindowClassifier {
     private final ThreadLocal<LogMelSpectrogram> logMel;
     private final SpeechGate gate;
 
-    /** An analyzer with the default speech gate ({@link SpeechGateConfig#defaults()}). */
-    public EmotionAnalyzer(EmotionModel model) {
+    /** An analyser with the default speech gate ({@link SpeechGateConfig#defaults()}). */
+    public EmotionAnalyser(EmotionModel model) {
         this(model, SpeechGateConfig.defaults());
     }
 
-    /** An analyzer that reports windows the speech gate rejects as {@link WindowResult#NO_SPEECH}. */
-    public EmotionAnalyzer(EmotionModel model, SpeechGateConfig gateConfig) {
+    /** An analyser that reports windows the speech gate rejects as {@link WindowResult#NO_SPEECH}. */
+    public EmotionAnalyser(EmotionModel model, SpeechGateConfig gateConfig) {
         this(model, gateConfig, true);
     }
 
-    private EmotionAnalyzer(EmotionModel model, SpeechGateConfig gateConfig, boolean gateEnforced) {
+    private EmotionAnalyser(EmotionModel model, SpeechGateConfig gateConfig, boolean gateEnforced) {
         if (model.features().sampleRate() != SpeechGate.SAMPLE_RATE) {
             throw new IllegalArgumentException("model " + model.modelId() + " expects " + model.features().sampleRate()
                     + " Hz audio but the speech gate works at " + SpeechGate.SAMPLE_RATE + " Hz");
@@ -56,12 +56,12 @@ public final class EmotionAnalyzer implements WindowClassifier {
     }
 
     /**
-     * An analyzer on the same model that classifies every window, whatever the gate says; the gate's verdict is
+     * An analyser on the same model that classifies every window, whatever the gate says; the gate's verdict is
      * still reported ({@link #analyseBatch}) and as {@link WindowResult#speechRatio()}. Used to score a model on
      * labelled clips.
      */
-    public EmotionAnalyzer bypassingGate() {
-        return new EmotionAnalyzer(model, gateConfig, false);
+    public EmotionAnalyser bypassingGate() {
+        return new EmotionAnalyser(model, gateConfig, false);
     }
 
     public boolean gateEnforced() {
