@@ -88,7 +88,8 @@ public class FrontEndBenchmark {
 
     /** Thread-CPU time per operation after warm-up, for machines whose other load makes wall-clock time unreliable. */
     public static void main(String[] args) throws IOException {
-        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        java.lang.management.ThreadMXBean threads =
+                java.lang.management.ManagementFactory.getThreadMXBean();
         FrontEndBenchmark bench = new FrontEndBenchmark();
         bench.setUp();
         java.util.Map<String, Runnable> operations = new java.util.LinkedHashMap<>();
@@ -112,7 +113,8 @@ public class FrontEndBenchmark {
                 }
                 double micros = (threads.getCurrentThreadCpuTime() - start) / 1e3 / runs;
                 best = Math.min(best, micros);
-                System.out.printf("%-26s round %d: %9.1f us CPU/op%n", operation.getKey(), round, micros);
+                System.out.printf(
+                        "%-26s round %d: %9.1f us CPU/op%n", operation.getKey(), round, micros);
             }
             System.out.printf("%-26s best      %9.1f us CPU/op%n", operation.getKey(), best);
         }

@@ -41,11 +41,14 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx1g", "-Djava.util.logging.manager=org.jboss.logmanager.LogManager"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xmx1g", "-Djava.util.logging.manager=org.jboss.logmanager.LogManager"})
 public class InferenceBenchmark {
 
     private static final Path TRAINED = Path.of("models/emotion-cnn.onnx");
-    private static final Path TEST_MODEL = Path.of("core/src/test/resources/model/emotion-test.onnx");
+    private static final Path TEST_MODEL =
+            Path.of("core/src/test/resources/model/emotion-test.onnx");
 
     /** ONNX file; "auto" = models/emotion-cnn.onnx if present, else the test model. */
     @Param("auto")
@@ -59,20 +62,27 @@ public class InferenceBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        Path path = model.equals("auto") ? (Files.exists(TRAINED) ? TRAINED : TEST_MODEL) : Path.of(model);
+        Path path =
+                model.equals("auto")
+                        ? (Files.exists(TRAINED) ? TRAINED : TEST_MODEL)
+                        : Path.of(model);
         emotionModel = EmotionModel.load(path, ModelOptions.defaults());
         System.out.println("# model: " + emotionModel);
         LogMelSpectrogram logMel = new LogMelSpectrogram(emotionModel.features());
         int windowSamples = emotionModel.features().windowSamples();
         eightWindows = new float[8][];
         for (int i = 0; i < eightWindows.length; i++) {
-            float[] spectrogram = logMel.compute(voice(windowSamples, emotionModel.features().sampleRate(), i));
-            emotionModel.normalisation().applyInPlace(spectrogram, emotionModel.features().frames());
+            float[] spectrogram =
+                    logMel.compute(voice(windowSamples, emotionModel.features().sampleRate(), i));
+            emotionModel
+                    .normalisation()
+                    .applyInPlace(spectrogram, emotionModel.features().frames());
             eightWindows[i] = spectrogram;
         }
         oneWindow = new float[][] {eightWindows[0]};
         threeSecondsAt8k = voice(24000, 8000, 42);
-        // the gate is computed but not allowed to skip the model, so every call measures the whole path
+        // the gate is computed but not allowed to skip the model, so every call measures the whole
+        // path
         analyser = new EmotionAnalyser(emotionModel, SpeechGateConfig.defaults()).bypassingGate();
     }
 
@@ -89,7 +99,10 @@ public class InferenceBenchmark {
             for (int h = 1; h * f0 < Math.min(3500, rate / 2.0 - 200); h++) {
                 voiced += Math.sin(h * phase) / h;
             }
-            out[i] = (float) (0.1 * voiced * Math.max(0, Math.sin(2 * Math.PI * 4 * t)) + 0.002 * random.nextGaussian());
+            out[i] =
+                    (float)
+                            (0.1 * voiced * Math.max(0, Math.sin(2 * Math.PI * 4 * t))
+                                    + 0.002 * random.nextGaussian());
         }
         return out;
     }

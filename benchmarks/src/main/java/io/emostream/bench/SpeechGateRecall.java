@@ -36,8 +36,7 @@ public final class SpeechGateRecall {
 
     private static final int WINDOW_SAMPLES = 3 * SpeechGate.SAMPLE_RATE;
 
-    private SpeechGateRecall() {
-    }
+    private SpeechGateRecall() {}
 
     public static void main(String[] args) throws IOException {
         if (args.length != 3) {
@@ -71,24 +70,45 @@ public final class SpeechGateRecall {
                     String condition = c == 0 ? "clean" : "telephone";
                     if (!onClip.speech()) {
                         missedOnClip[c]++;
-                        rejected.add(String.format(Locale.ROOT, "  %s %s %s: ratio %.3f on the clip part",
-                                split, condition, row.file(), onClip.speechRatio()));
+                        rejected.add(
+                                String.format(
+                                        Locale.ROOT,
+                                        "  %s %s %s: ratio %.3f on the clip part",
+                                        split,
+                                        condition,
+                                        row.file(),
+                                        onClip.speechRatio()));
                     }
                     if (!onWindow.speech()) {
                         missedOnWindow[c]++;
-                        rejected.add(String.format(Locale.ROOT, "  %s %s %s: ratio %.3f on the padded window",
-                                split, condition, row.file(), onWindow.speechRatio()));
+                        rejected.add(
+                                String.format(
+                                        Locale.ROOT,
+                                        "  %s %s %s: ratio %.3f on the padded window",
+                                        split,
+                                        condition,
+                                        row.file(),
+                                        onWindow.speechRatio()));
                     }
                 }
             }
             for (int c = 0; c < 2; c++) {
-                System.out.printf(Locale.ROOT,
+                System.out.printf(
+                        Locale.ROOT,
                         "%-6s %-9s clips %5d  rejected on clip part %4d (recall %.4f)  on padded window %4d "
                                 + "(recall %.4f)%n",
-                        split, c == 0 ? "clean" : "telephone", clips, missedOnClip[c],
-                        recall(clips, missedOnClip[c]), missedOnWindow[c], recall(clips, missedOnWindow[c]));
+                        split,
+                        c == 0 ? "clean" : "telephone",
+                        clips,
+                        missedOnClip[c],
+                        recall(clips, missedOnClip[c]),
+                        missedOnWindow[c],
+                        recall(clips, missedOnWindow[c]));
             }
-            System.out.printf(Locale.ROOT, "%-6s gate cost %.3f ms thread CPU per window (clip part)%n", split,
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-6s gate cost %.3f ms thread CPU per window (clip part)%n",
+                    split,
                     assessed == 0 ? 0 : cpuNanos / 1e6 / assessed);
         }
         System.out.println("rejected:");
@@ -98,7 +118,8 @@ public final class SpeechGateRecall {
     private static float[] read(Path file) {
         PcmAudio audio = AudioFiles.read(file);
         float[] samples = audio.mono();
-        return audio.sampleRate() == SpeechGate.SAMPLE_RATE ? samples
+        return audio.sampleRate() == SpeechGate.SAMPLE_RATE
+                ? samples
                 : Resampler.of(audio.sampleRate(), SpeechGate.SAMPLE_RATE).process(samples);
     }
 

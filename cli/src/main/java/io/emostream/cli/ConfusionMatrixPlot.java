@@ -26,8 +26,7 @@ final class ConfusionMatrixPlot {
     private static final Color LOW = new Color(247, 251, 255);
     private static final Color HIGH = new Color(8, 48, 107);
 
-    private ConfusionMatrixPlot() {
-    }
+    private ConfusionMatrixPlot() {}
 
     static void write(Path png, List<String> labels, int[][] counts, String title, String subtitle)
             throws IOException {
@@ -41,7 +40,8 @@ final class ConfusionMatrixPlot {
         Graphics2D g = image.createGraphics();
         try {
             g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+            g.setRenderingHint(
+                    RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
             g.setColor(Color.WHITE);
             g.fillRect(0, 0, width, height);
 
@@ -67,9 +67,14 @@ final class ConfusionMatrixPlot {
                     g.fillRect(x, y, CELL, CELL);
                     g.setColor(share > 0.5 ? Color.WHITE : Color.BLACK);
                     g.setFont(countFont);
-                    PlotImages.centred(g, Integer.toString(counts[row][col]), x + CELL / 2, y + CELL / 2);
+                    PlotImages.centred(
+                            g, Integer.toString(counts[row][col]), x + CELL / 2, y + CELL / 2);
                     g.setFont(shareFont);
-                    PlotImages.centred(g, String.format("%.0f%%", 100 * share), x + CELL / 2, y + CELL / 2 + 24);
+                    PlotImages.centred(
+                            g,
+                            String.format("%.0f%%", 100 * share),
+                            x + CELL / 2,
+                            y + CELL / 2 + 24);
                 }
             }
             g.setColor(Color.GRAY);
@@ -84,7 +89,9 @@ final class ConfusionMatrixPlot {
             for (int i = 0; i < k; i++) {
                 PlotImages.centred(g, labels.get(i), LEFT + i * CELL + CELL / 2, TOP - 12);
                 FontMetrics metrics = g.getFontMetrics();
-                g.drawString(labels.get(i), LEFT - 12 - metrics.stringWidth(labels.get(i)),
+                g.drawString(
+                        labels.get(i),
+                        LEFT - 12 - metrics.stringWidth(labels.get(i)),
                         TOP + i * CELL + CELL / 2 + metrics.getAscent() / 2 - 2);
             }
             g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
@@ -95,8 +102,11 @@ final class ConfusionMatrixPlot {
             g.setTransform(saved);
             g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
             g.setColor(Color.DARK_GRAY);
-            PlotImages.centred(g, "cells: count and share of the true class (row); shading by that share",
-                    width / 2, TOP + k * CELL + 40);
+            PlotImages.centred(
+                    g,
+                    "cells: count and share of the true class (row); shading by that share",
+                    width / 2,
+                    TOP + k * CELL + 40);
         } finally {
             g.dispose();
         }
@@ -105,7 +115,8 @@ final class ConfusionMatrixPlot {
 
     private static Color blend(double share) {
         double t = Math.max(0, Math.min(1, share));
-        return new Color((int) Math.round(LOW.getRed() + t * (HIGH.getRed() - LOW.getRed())),
+        return new Color(
+                (int) Math.round(LOW.getRed() + t * (HIGH.getRed() - LOW.getRed())),
                 (int) Math.round(LOW.getGreen() + t * (HIGH.getGreen() - LOW.getGreen())),
                 (int) Math.round(LOW.getBlue() + t * (HIGH.getBlue() - LOW.getBlue())));
     }

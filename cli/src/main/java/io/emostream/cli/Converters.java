@@ -16,8 +16,7 @@ final class Converters {
 
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|min)?");
 
-    private Converters() {
-    }
+    private Converters() {}
 
     /** A duration of more than zero (see {@link #parseDuration}). */
     static final class PositiveDuration implements ITypeConverter<Duration> {
@@ -25,8 +24,10 @@ final class Converters {
         public Duration convert(String text) {
             Duration value = parseDuration(text);
             if (value == null || value.isNegative() || value.isZero()) {
-                throw new TypeConversionException("must be a positive duration such as 3s, 1.5s or 500ms, got '"
-                        + text + "'");
+                throw new TypeConversionException(
+                        "must be a positive duration such as 3s, 1.5s or 500ms, got '"
+                                + text
+                                + "'");
             }
             return value;
         }
@@ -38,7 +39,8 @@ final class Converters {
         public Duration convert(String text) {
             Duration value = parseDuration(text);
             if (value == null || value.isNegative()) {
-                throw new TypeConversionException("must be a duration such as 0s, 3s or 500ms, got '" + text + "'");
+                throw new TypeConversionException(
+                        "must be a duration such as 0s, 3s or 500ms, got '" + text + "'");
             }
             return value;
         }
@@ -96,8 +98,13 @@ final class Converters {
             throw new TypeConversionException("must be a whole number, got '" + text + "'");
         }
         if (value < min || value > max) {
-            throw new TypeConversionException("must be " + (max == Integer.MAX_VALUE ? "at least " + min
-                    : "in " + min + ".." + max) + ", got " + value);
+            throw new TypeConversionException(
+                    "must be "
+                            + (max == Integer.MAX_VALUE
+                                    ? "at least " + min
+                                    : "in " + min + ".." + max)
+                            + ", got "
+                            + value);
         }
         return value;
     }
@@ -121,11 +128,12 @@ final class Converters {
         }
         double amount = Double.parseDouble(m.group(1));
         String unit = m.group(2) == null ? "s" : m.group(2);
-        double nanos = switch (unit) {
-            case "ms" -> amount * 1e6;
-            case "m", "min" -> amount * 60e9;
-            default -> amount * 1e9;
-        };
+        double nanos =
+                switch (unit) {
+                    case "ms" -> amount * 1e6;
+                    case "m", "min" -> amount * 60e9;
+                    default -> amount * 1e9;
+                };
         return Duration.ofNanos(Math.round(nanos));
     }
 }

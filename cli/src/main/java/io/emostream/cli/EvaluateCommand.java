@@ -43,18 +43,22 @@ import picocli.CommandLine.TypeConversionException;
  * G.711 mu-law or A-law telephone, 8 kHz narrowband; white or real noise at an SNR; a gain) and prints one JSON
  * object of metrics: accuracy, macro-F1, per class, per corpus, confusion matrix and calibration (ECE).
  */
-@Command(name = "evaluate",
-        description = {"score a model on labelled clips (accuracy, macro-F1, confusion matrix)",
+@Command(
+        name = "evaluate",
+        description = {
+            "score a model on labelled clips (accuracy, macro-F1, confusion matrix)",
             "",
             "Scores the model's argmax on every labelled clip. Each clip (WAV or FLAC) is mixed to mono and resampled "
-                + "to 16 kHz, then, in the order models/train/train.py augments: noise at --snr dB relative to the "
-                + "clip's mean power (white Gaussian, or with --noise a real recording), the --gain, a clip to [-1, 1] "
-                + "(whenever noise or gain was applied), the fit to the model window as in training (centre 3 s, or "
-                + "zero-padded at the end), the --channel line, and classification. Noise is drawn per clip from a "
-                + "seed derived from --seed and the file name, so a run is reproducible. The speech gate does not drop "
-                + "clips; the clips it would reject are counted in \"no_speech_by_gate\". Probabilities are "
-                + "calibrated by the model's emostream.calibration temperature (T = 1 without it)."},
-        footer = {"output (stdout), one JSON object:",
+                    + "to 16 kHz, then, in the order models/train/train.py augments: noise at --snr dB relative to the "
+                    + "clip's mean power (white Gaussian, or with --noise a real recording), the --gain, a clip to [-1, 1] "
+                    + "(whenever noise or gain was applied), the fit to the model window as in training (centre 3 s, or "
+                    + "zero-padded at the end), the --channel line, and classification. Noise is drawn per clip from a "
+                    + "seed derived from --seed and the file name, so a run is reproducible. The speech gate does not drop "
+                    + "clips; the clips it would reject are counted in \"no_speech_by_gate\". Probabilities are "
+                    + "calibrated by the model's emostream.calibration temperature (T = 1 without it)."
+        },
+        footer = {
+            "output (stdout), one JSON object:",
             "  {\"model\":{\"id\":..,\"version\":..,\"file\":..},\"condition\":{\"channel\":\"telephone\",\"snr_db\":10.0,",
             "   \"noise\":null,\"gain_db\":null,\"seed\":0},\"split\":\"test\",\"clips\":1000,\"no_speech_by_gate\":3,",
             "   \"accuracy\":0.71,\"macro_f1\":0.70,",
@@ -72,73 +76,118 @@ import picocli.CommandLine.TypeConversionException;
             "  calibration error over 15 equal-width bins of the top (calibrated) probability, bin b covering",
             "  (b/15, (b+1)/15] (the first also 0), sum over bins of share of clips x |accuracy - mean",
             "  confidence|; ece_uncalibrated the same at T = 1; reliability the calibrated bins.",
-            "exit status: 0 done, 1 a clip, the CSV, a noise file or the model failed, 2 bad arguments"})
+            "exit status: 0 done, 1 a clip, the CSV, a noise file or the model failed, 2 bad arguments"
+        })
 final class EvaluateCommand extends Subcommand {
 
-    @Option(names = "--labels", paramLabel = "CSV", required = true,
-            description = "header with columns file, emotion (required), split, exclude, corpus (optional); rows "
-                    + "with a non-empty exclude are skipped; with a corpus column the report breaks the figures down "
-                    + "per corpus")
+    @Option(
+            names = "--labels",
+            paramLabel = "CSV",
+            required = true,
+            description =
+                    "header with columns file, emotion (required), split, exclude, corpus (optional); rows "
+                            + "with a non-empty exclude are skipped; with a corpus column the report breaks the figures down "
+                            + "per corpus")
     private Path labelsCsv;
 
-    @Option(names = "--audio-dir", paramLabel = "DIR", required = true,
+    @Option(
+            names = "--audio-dir",
+            paramLabel = "DIR",
+            required = true,
             description = "directory the file column is relative to")
     private Path audioDir;
 
     @Option(names = "--split", paramLabel = "NAME", description = "only rows of this split")
     private String split;
 
-    @Option(names = "--channel", paramLabel = "NAME", defaultValue = "clean", converter = ChannelName.class,
-            description = "clean: as recorded (default ${DEFAULT-VALUE}); telephone: 8 kHz G.711 mu-law round trip; "
-                    + "alaw: 8 kHz G.711 A-law round trip; narrowband: 8 kHz band limit without a codec")
+    @Option(
+            names = "--channel",
+            paramLabel = "NAME",
+            defaultValue = "clean",
+            converter = ChannelName.class,
+            description =
+                    "clean: as recorded (default ${DEFAULT-VALUE}); telephone: 8 kHz G.711 mu-law round trip; "
+                            + "alaw: 8 kHz G.711 A-law round trip; narrowband: 8 kHz band limit without a codec")
     private Channel channel;
 
-    @Option(names = "--snr", paramLabel = "DB", converter = Converters.FiniteNumber.class,
+    @Option(
+            names = "--snr",
+            paramLabel = "DB",
+            converter = Converters.FiniteNumber.class,
             description = "add noise at this signal-to-noise ratio (white Gaussian unless --noise)")
     private Double snrDb;
 
-    @Option(names = "--noise", paramLabel = "PATH",
-            description = "real noise for --snr (required with it): a WAV/FLAC file, or every .wav and .flac file "
-                    + "of a directory, mono-mixed and resampled to 16 kHz at load; per clip a seeded choice of "
-                    + "recording and a seeded segment of it (a recording shorter than the clip is looped), scaled to "
-                    + "the SNR")
+    @Option(
+            names = "--noise",
+            paramLabel = "PATH",
+            description =
+                    "real noise for --snr (required with it): a WAV/FLAC file, or every .wav and .flac file "
+                            + "of a directory, mono-mixed and resampled to 16 kHz at load; per clip a seeded choice of "
+                            + "recording and a seeded segment of it (a recording shorter than the clip is looped), scaled to "
+                            + "the SNR")
     private Path noisePath;
 
-    @Option(names = "--gain", paramLabel = "DB", converter = Converters.FiniteNumber.class,
-            description = "multiply the clip by 10^(DB/20) after the noise, then clip to [-1, 1] as a real line does "
-                    + "(e.g. --gain -20 for a quiet line, --gain 20 for an overdriven one)")
+    @Option(
+            names = "--gain",
+            paramLabel = "DB",
+            converter = Converters.FiniteNumber.class,
+            description =
+                    "multiply the clip by 10^(DB/20) after the noise, then clip to [-1, 1] as a real line does "
+                            + "(e.g. --gain -20 for a quiet line, --gain 20 for an overdriven one)")
     private Double gainDb;
 
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "0", description = "noise seed (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--seed",
+            paramLabel = "N",
+            defaultValue = "0",
+            description = "noise seed (default ${DEFAULT-VALUE})")
     private long seed;
 
-    @Option(names = "--map", paramLabel = "LIST", defaultValue = "",
-            description = "fold CSV labels onto model labels, e.g. --map calm=neutral,fear=sad; any other label "
-                    + "that is not a model label is an error")
+    @Option(
+            names = "--map",
+            paramLabel = "LIST",
+            defaultValue = "",
+            description =
+                    "fold CSV labels onto model labels, e.g. --map calm=neutral,fear=sad; any other label "
+                            + "that is not a model label is an error")
     private String map;
 
-    @Option(names = "--fit-temperature",
-            description = "also fit the temperature that calibrates these clips (NLL; fit on val, never on test): "
-                    + "\"fitted_temperature\" in the output")
+    @Option(
+            names = "--fit-temperature",
+            description =
+                    "also fit the temperature that calibrates these clips (NLL; fit on val, never on test): "
+                            + "\"fitted_temperature\" in the output")
     private boolean fitTemperature;
 
-    @Option(names = "--plot", paramLabel = "FILE.png",
-            description = "also draw the confusion matrix into FILE.png and the reliability diagram (accuracy "
-                    + "against confidence per bin) into FILE-reliability.png beside it")
+    @Option(
+            names = "--plot",
+            paramLabel = "FILE.png",
+            description =
+                    "also draw the confusion matrix into FILE.png and the reliability diagram (accuracy "
+                            + "against confidence per bin) into FILE-reliability.png beside it")
     private Path plot;
 
-    @Mixin
-    private ModelOption model;
+    @Mixin private ModelOption model;
 
-    @Option(names = "--threads", paramLabel = "N", converter = Converters.PositiveInt.class,
+    @Option(
+            names = "--threads",
+            paramLabel = "N",
+            converter = Converters.PositiveInt.class,
             description = "parallel workers (default: available cores)")
     private int threads = Runtime.getRuntime().availableProcessors();
 
-    @Option(names = "--limit", paramLabel = "N", converter = Converters.PositiveInt.class,
+    @Option(
+            names = "--limit",
+            paramLabel = "N",
+            converter = Converters.PositiveInt.class,
             description = "only the first N clips (after filtering)")
     private int limit = Integer.MAX_VALUE;
 
-    @Option(names = "--progress", paramLabel = "N", defaultValue = "100", converter = Converters.PositiveInt.class,
+    @Option(
+            names = "--progress",
+            paramLabel = "N",
+            defaultValue = "100",
+            converter = Converters.PositiveInt.class,
             description = "progress line on stderr every N clips (default ${DEFAULT-VALUE})")
     private int progressEvery;
 
@@ -149,7 +198,8 @@ final class EvaluateCommand extends Subcommand {
             try {
                 return Channel.parse(name);
             } catch (IllegalArgumentException e) {
-                throw new TypeConversionException("must be one of " + Channel.choices() + ", got '" + name + "'");
+                throw new TypeConversionException(
+                        "must be one of " + Channel.choices() + ", got '" + name + "'");
             }
         }
     }
@@ -161,7 +211,13 @@ final class EvaluateCommand extends Subcommand {
      * @param noisePath the --noise path as given, or null
      * @param gainDb    --gain, or null
      */
-    record Condition(Channel channel, Double snrDb, NoiseRecordings noise, Path noisePath, Double gainDb, long seed) {
+    record Condition(
+            Channel channel,
+            Double snrDb,
+            NoiseRecordings noise,
+            Path noisePath,
+            Double gainDb,
+            long seed) {
 
         Condition {
             if (noise != null && snrDb == null) {
@@ -177,8 +233,12 @@ final class EvaluateCommand extends Subcommand {
         String describe() {
             StringBuilder text = new StringBuilder(channel.cliName());
             if (snrDb != null) {
-                text.append(String.format(Locale.ROOT, ", %s noise at %.1f dB SNR",
-                        noise == null ? "white" : noisePath.getFileName() + "", snrDb));
+                text.append(
+                        String.format(
+                                Locale.ROOT,
+                                ", %s noise at %.1f dB SNR",
+                                noise == null ? "white" : noisePath.getFileName() + "",
+                                snrDb));
             }
             if (gainDb != null) {
                 text.append(String.format(Locale.ROOT, ", gain %+.1f dB", gainDb));
@@ -190,10 +250,14 @@ final class EvaluateCommand extends Subcommand {
     @Override
     int run(PrintStream out, PrintStream err) throws Exception {
         if (noisePath != null && snrDb == null) {
-            throw new UsageException("option --noise needs --snr DB: the level to mix the noise at");
+            throw new UsageException(
+                    "option --noise needs --snr DB: the level to mix the noise at");
         }
         if (noisePath != null && !Files.exists(noisePath)) {
-            throw new UsageException("noise path " + noisePath + " not found (a WAV/FLAC file or a directory of them)");
+            throw new UsageException(
+                    "noise path "
+                            + noisePath
+                            + " not found (a WAV/FLAC file or a directory of them)");
         }
         Map<String, String> labelMap = parseMap(map);
         if (!Files.isRegularFile(labelsCsv)) {
@@ -209,7 +273,11 @@ final class EvaluateCommand extends Subcommand {
             } catch (IllegalArgumentException e) {
                 throw new UsageException(e.getMessage()); // an empty directory: nothing to mix
             }
-            err.println("emostream evaluate: " + noise.recordings().size() + " noise recording(s) from " + noisePath);
+            err.println(
+                    "emostream evaluate: "
+                            + noise.recordings().size()
+                            + " noise recording(s) from "
+                            + noisePath);
         }
         Condition condition = new Condition(channel, snrDb, noise, noisePath, gainDb, seed);
 
@@ -221,32 +289,56 @@ final class EvaluateCommand extends Subcommand {
                 rows = rows.subList(0, limit);
             }
             if (rows.isEmpty()) {
-                throw new IllegalArgumentException("labels file " + labelsCsv + " has no clips"
-                        + (split == null ? "" : " in split '" + split + "'"));
+                throw new IllegalArgumentException(
+                        "labels file "
+                                + labelsCsv
+                                + " has no clips"
+                                + (split == null ? "" : " in split '" + split + "'"));
             }
             int[] truth = truthIndices(rows, labels, labelMap, labelsCsv);
-            EmotionAnalyser analyser = new EmotionAnalyser(model, SpeechGateConfig.defaults()).bypassingGate();
-            List<WindowAnalysis> analyses = analyse(rows, audioDir, analyser, condition, threads, progressEvery, err);
+            EmotionAnalyser analyser =
+                    new EmotionAnalyser(model, SpeechGateConfig.defaults()).bypassingGate();
+            List<WindowAnalysis> analyses =
+                    analyse(rows, audioDir, analyser, condition, threads, progressEvery, err);
 
             Scores scores = score(rows, truth, analyses, labels, model.temperature());
             double seconds = (System.nanoTime() - started) / 1e9;
             ObjectNode report = report(model, condition, split, scores, seconds);
             if (fitTemperature) {
-                report.set("fitted_temperature", fitTemperature(analyses, truth, labels, model.temperature()));
+                report.set(
+                        "fitted_temperature",
+                        fitTemperature(analyses, truth, labels, model.temperature()));
             }
             out.println(Json.MAPPER.writeValueAsString(report));
             if (plot != null) {
                 ClassificationMetrics metrics = scores.overall();
-                String title = String.format(Locale.ROOT, "%s %s: macro-F1 %.3f, accuracy %.3f", model.modelId(),
-                        model.modelVersion(), metrics.macroF1(), metrics.accuracy());
-                String subtitle = String.format(Locale.ROOT, "%d clips%s, %s", metrics.total(),
-                        split == null ? "" : " (" + split + ")", condition.describe());
+                String title =
+                        String.format(
+                                Locale.ROOT,
+                                "%s %s: macro-F1 %.3f, accuracy %.3f",
+                                model.modelId(),
+                                model.modelVersion(),
+                                metrics.macroF1(),
+                                metrics.accuracy());
+                String subtitle =
+                        String.format(
+                                Locale.ROOT,
+                                "%d clips%s, %s",
+                                metrics.total(),
+                                split == null ? "" : " (" + split + ")",
+                                condition.describe());
                 ConfusionMatrixPlot.write(plot, labels, metrics.confusion(), title, subtitle);
                 err.println("emostream evaluate: confusion matrix written to " + plot);
                 Path reliability = ReliabilityPlot.besides(plot);
-                String calibrationTitle = String.format(Locale.ROOT, "%s %s: ECE %.3f (T = %s; %.3f at T = 1)",
-                        model.modelId(), model.modelVersion(), scores.calibrated().ece(),
-                        Json.round(model.temperature(), 4), scores.uncalibrated().ece());
+                String calibrationTitle =
+                        String.format(
+                                Locale.ROOT,
+                                "%s %s: ECE %.3f (T = %s; %.3f at T = 1)",
+                                model.modelId(),
+                                model.modelVersion(),
+                                scores.calibrated().ece(),
+                                Json.round(model.temperature(), 4),
+                                scores.uncalibrated().ece());
                 ReliabilityPlot.write(reliability, scores.calibrated(), calibrationTitle, subtitle);
                 err.println("emostream evaluate: reliability diagram written to " + reliability);
             }
@@ -258,16 +350,23 @@ final class EvaluateCommand extends Subcommand {
      * The figures of a run: overall, per corpus (empty without a corpus column), and the reliability bins of the
      * calibrated and the uncalibrated (T = 1) top probability.
      */
-    record Scores(ClassificationMetrics overall, Map<String, ClassificationMetrics> perCorpus, int noSpeech,
-                  ReliabilityBins calibrated, ReliabilityBins uncalibrated) {
-    }
+    record Scores(
+            ClassificationMetrics overall,
+            Map<String, ClassificationMetrics> perCorpus,
+            int noSpeech,
+            ReliabilityBins calibrated,
+            ReliabilityBins uncalibrated) {}
 
     /**
      * Scores analyses against the true label indices. The uncalibrated probabilities are recovered from the
      * calibrated ones by tempering with 1/T (exact up to float rounding; T = 1 leaves them as they are).
      */
-    static Scores score(List<LabelsCsv.Row> rows, int[] truth, List<WindowAnalysis> analyses, List<String> labels,
-                        double temperature) {
+    static Scores score(
+            List<LabelsCsv.Row> rows,
+            int[] truth,
+            List<WindowAnalysis> analyses,
+            List<String> labels,
+            double temperature) {
         ClassificationMetrics overall = new ClassificationMetrics(labels);
         Map<String, ClassificationMetrics> perCorpus = new TreeMap<>();
         ReliabilityBins calibrated = new ReliabilityBins(ReliabilityBins.DEFAULT_BINS);
@@ -279,7 +378,9 @@ final class EvaluateCommand extends Subcommand {
             overall.add(truth[i], predicted);
             String corpus = rows.get(i).corpus();
             if (corpus != null) {
-                perCorpus.computeIfAbsent(corpus, c -> new ClassificationMetrics(labels)).add(truth[i], predicted);
+                perCorpus
+                        .computeIfAbsent(corpus, c -> new ClassificationMetrics(labels))
+                        .add(truth[i], predicted);
             }
             float[] probabilities = probabilities(analysis, labels);
             boolean correct = predicted == truth[i];
@@ -296,8 +397,8 @@ final class EvaluateCommand extends Subcommand {
      * {@code --fit-temperature}: the temperature that best calibrates these clips (NLL, {@link Calibration#fit}),
      * searched from the model's uncalibrated probabilities, with the ECE it would give.
      */
-    static ObjectNode fitTemperature(List<WindowAnalysis> analyses, int[] truth, List<String> labels,
-                                     double temperature) {
+    static ObjectNode fitTemperature(
+            List<WindowAnalysis> analyses, int[] truth, List<String> labels, double temperature) {
         List<float[]> uncalibrated = new ArrayList<>(analyses.size());
         for (WindowAnalysis analysis : analyses) {
             uncalibrated.add(Calibration.temper(probabilities(analysis, labels), 1 / temperature));
@@ -342,19 +443,31 @@ final class EvaluateCommand extends Subcommand {
         for (String pair : text.split(",")) {
             String[] parts = pair.split("=", -1);
             if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
-                throw new UsageException("option --map expects from=to pairs separated by commas, got '" + pair + "'");
+                throw new UsageException(
+                        "option --map expects from=to pairs separated by commas, got '"
+                                + pair
+                                + "'");
             }
-            map.put(parts[0].trim().toLowerCase(Locale.ROOT), parts[1].trim().toLowerCase(Locale.ROOT));
+            map.put(
+                    parts[0].trim().toLowerCase(Locale.ROOT),
+                    parts[1].trim().toLowerCase(Locale.ROOT));
         }
         return map;
     }
 
-    private static int[] truthIndices(List<LabelsCsv.Row> rows, List<String> labels, Map<String, String> labelMap,
-                                      Path csv) {
+    private static int[] truthIndices(
+            List<LabelsCsv.Row> rows, List<String> labels, Map<String, String> labelMap, Path csv) {
         for (Map.Entry<String, String> entry : labelMap.entrySet()) {
             if (!labels.contains(entry.getValue())) {
-                throw new UsageException("--map " + entry.getKey() + "=" + entry.getValue() + ": '" + entry.getValue()
-                        + "' is not a model label " + labels);
+                throw new UsageException(
+                        "--map "
+                                + entry.getKey()
+                                + "="
+                                + entry.getValue()
+                                + ": '"
+                                + entry.getValue()
+                                + "' is not a model label "
+                                + labels);
             }
         }
         int[] truth = new int[rows.size()];
@@ -368,37 +481,68 @@ final class EvaluateCommand extends Subcommand {
             }
         }
         if (!unknown.isEmpty()) {
-            throw new IllegalArgumentException("labels file " + csv + " has emotions " + unknown
-                    + " that are not model labels " + labels + "; fold them with --map, e.g. --map "
-                    + unknown.iterator().next() + "=" + labels.get(0));
+            throw new IllegalArgumentException(
+                    "labels file "
+                            + csv
+                            + " has emotions "
+                            + unknown
+                            + " that are not model labels "
+                            + labels
+                            + "; fold them with --map, e.g. --map "
+                            + unknown.iterator().next()
+                            + "="
+                            + labels.get(0));
         }
         return truth;
     }
 
-    private static List<WindowAnalysis> analyse(List<LabelsCsv.Row> rows, Path audioDir, EmotionAnalyser analyser,
-                                                Condition condition, int threads, int progressEvery,
-                                                PrintStream err) throws Exception {
+    private static List<WindowAnalysis> analyse(
+            List<LabelsCsv.Row> rows,
+            Path audioDir,
+            EmotionAnalyser analyser,
+            Condition condition,
+            int threads,
+            int progressEvery,
+            PrintStream err)
+            throws Exception {
         int modelRate = analyser.model().features().sampleRate();
         int windowSamples = analyser.model().features().windowSamples();
-        ExecutorService pool = Executors.newFixedThreadPool(threads, ClassifyCommand.daemonThreads("evaluate"));
+        ExecutorService pool =
+                Executors.newFixedThreadPool(threads, ClassifyCommand.daemonThreads("evaluate"));
         AtomicInteger done = new AtomicInteger();
         try {
             List<Future<List<WindowAnalysis>>> batches = new ArrayList<>();
             for (int first = 0; first < rows.size(); first += ClassifyCommand.BATCH) {
-                List<LabelsCsv.Row> batch = rows.subList(first, Math.min(rows.size(), first + ClassifyCommand.BATCH));
-                batches.add(pool.submit(() -> {
-                    List<float[]> windows = new ArrayList<>(batch.size());
-                    for (LabelsCsv.Row row : batch) {
-                        windows.add(prepare(row, audioDir, condition, modelRate, windowSamples));
-                    }
-                    List<WindowAnalysis> result = analyser.analyseBatch(windows, modelRate);
-                    int before = done.getAndAdd(batch.size());
-                    if ((before + batch.size()) / progressEvery > before / progressEvery
-                            || before + batch.size() == rows.size()) {
-                        err.println("emostream evaluate: " + (before + batch.size()) + "/" + rows.size() + " clips");
-                    }
-                    return result;
-                }));
+                List<LabelsCsv.Row> batch =
+                        rows.subList(first, Math.min(rows.size(), first + ClassifyCommand.BATCH));
+                batches.add(
+                        pool.submit(
+                                () -> {
+                                    List<float[]> windows = new ArrayList<>(batch.size());
+                                    for (LabelsCsv.Row row : batch) {
+                                        windows.add(
+                                                prepare(
+                                                        row,
+                                                        audioDir,
+                                                        condition,
+                                                        modelRate,
+                                                        windowSamples));
+                                    }
+                                    List<WindowAnalysis> result =
+                                            analyser.analyseBatch(windows, modelRate);
+                                    int before = done.getAndAdd(batch.size());
+                                    if ((before + batch.size()) / progressEvery
+                                                    > before / progressEvery
+                                            || before + batch.size() == rows.size()) {
+                                        err.println(
+                                                "emostream evaluate: "
+                                                        + (before + batch.size())
+                                                        + "/"
+                                                        + rows.size()
+                                                        + " clips");
+                                    }
+                                    return result;
+                                }));
             }
             List<WindowAnalysis> analyses = new ArrayList<>(rows.size());
             for (Future<List<WindowAnalysis>> batch : batches) {
@@ -418,7 +562,12 @@ final class EvaluateCommand extends Subcommand {
      * One clip as the model sees it under the condition: mono, model rate, noise, gain, clip to [-1, 1], fitted
      * window, channel.
      */
-    static float[] prepare(LabelsCsv.Row row, Path audioDir, Condition condition, int modelRate, int windowSamples) {
+    static float[] prepare(
+            LabelsCsv.Row row,
+            Path audioDir,
+            Condition condition,
+            int modelRate,
+            int windowSamples) {
         Path file = audioDir.resolve(row.file());
         float[] samples;
         try {
@@ -428,18 +577,23 @@ final class EvaluateCommand extends Subcommand {
                 samples = Resampler.offline(audio.sampleRate(), modelRate).process(samples);
             }
         } catch (Exception e) {
-            throw new IllegalStateException("clip " + file + " (labels line " + row.line() + "): "
-                    + Main.describe(e), e);
+            throw new IllegalStateException(
+                    "clip " + file + " (labels line " + row.line() + "): " + Main.describe(e), e);
         }
-        // Noise on the whole clip, then the gain and the clip to [-1, 1], then the window, then the line: the order
-        // models/train/train.py uses (noise, level, line). SNR is relative to the clip's power, so the gain only
+        // Noise on the whole clip, then the gain and the clip to [-1, 1], then the window, then the
+        // line: the order
+        // models/train/train.py uses (noise, level, line). SNR is relative to the clip's power, so
+        // the gain only
         // changes what clips.
         if (condition.snrDb() != null) {
             long noiseSeed = noiseSeed(condition.seed(), row.file());
-            samples = condition.noise() == null
-                    ? NoiseMixer.addWhiteNoise(samples, condition.snrDb(), noiseSeed)
-                    : NoiseMixer.addNoise(samples, condition.noise().segment(samples.length, noiseSeed),
-                            condition.snrDb());
+            samples =
+                    condition.noise() == null
+                            ? NoiseMixer.addWhiteNoise(samples, condition.snrDb(), noiseSeed)
+                            : NoiseMixer.addNoise(
+                                    samples,
+                                    condition.noise().segment(samples.length, noiseSeed),
+                                    condition.snrDb());
         }
         if (condition.gainDb() != null) {
             float gain = (float) Math.pow(10.0, condition.gainDb() / 20.0);
@@ -466,8 +620,8 @@ final class EvaluateCommand extends Subcommand {
         return hash;
     }
 
-    private static ObjectNode report(EmotionModel model, Condition condition, String split, Scores scores,
-                                     double seconds) {
+    private static ObjectNode report(
+            EmotionModel model, Condition condition, String split, Scores scores, double seconds) {
         ClassificationMetrics metrics = scores.overall();
         ObjectNode root = Json.MAPPER.createObjectNode();
         ObjectNode modelNode = root.putObject("model");
@@ -543,8 +697,12 @@ final class EvaluateCommand extends Subcommand {
             bin.put("bin_lower", Json.round(bins.lower(b), 4));
             bin.put("bin_upper", Json.round(bins.upper(b), 4));
             bin.put("count", bins.count(b));
-            putNullable(bin, "accuracy", bins.count(b) == 0 ? null : Json.round(bins.accuracy(b), 4));
-            putNullable(bin, "confidence", bins.count(b) == 0 ? null : Json.round(bins.confidence(b), 4));
+            putNullable(
+                    bin, "accuracy", bins.count(b) == 0 ? null : Json.round(bins.accuracy(b), 4));
+            putNullable(
+                    bin,
+                    "confidence",
+                    bins.count(b) == 0 ? null : Json.round(bins.confidence(b), 4));
         }
         root.put("seconds", Json.round(seconds, 2));
         return root;

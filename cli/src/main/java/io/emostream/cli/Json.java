@@ -10,8 +10,7 @@ final class Json {
 
     static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private Json() {
-    }
+    private Json() {}
 
     static double round(double value, int decimals) {
         double scale = Math.pow(10, decimals);

@@ -20,22 +20,32 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * Entry point of {@code ./emostream}: picocli parses the arguments of a subcommand and calls it. Exit codes: 0
  * success, 1 failure, 2 bad arguments (and a bare {@code ./emostream}, which prints the overview).
  */
-@Command(name = "./emostream", synopsisSubcommandLabel = "COMMAND",
+@Command(
+        name = "./emostream",
+        synopsisSubcommandLabel = "COMMAND",
         description = "Speech-emotion recognition for call audio.",
-        footer = "environment: EMOSTREAM_JAVA_OPTS adds JVM options; -Demostream.debug=true prints stack traces",
-        subcommands = {ClassifyCommand.class, EvaluateCommand.class, ProduceCommand.class, DemoCommand.class,
-            BenchCommand.class, HelpCommand.class})
+        footer =
+                "environment: EMOSTREAM_JAVA_OPTS adds JVM options; -Demostream.debug=true prints stack traces",
+        subcommands = {
+            ClassifyCommand.class,
+            EvaluateCommand.class,
+            ProduceCommand.class,
+            DemoCommand.class,
+            BenchCommand.class,
+            HelpCommand.class
+        })
 public final class Main implements Callable<Integer> {
 
     /** Width of the help text; the output examples in the commands' footers are laid out for it. */
     static final int HELP_WIDTH = 116;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true,
+    @Option(
+            names = {"-h", "--help"},
+            usageHelp = true,
             description = "show this help and exit (./emostream COMMAND --help: the command's)")
     boolean help;
 
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
     /** The default model: models/emotion-cnn.onnx under the {@link ProjectHome}. */
     public static Path defaultModel() {
@@ -54,7 +64,10 @@ public final class Main implements Callable<Integer> {
     public static int run(String[] args, PrintStream out, PrintStream err) {
         CommandLine cli = commandLine(out, err);
         if (args.length > 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
-            args = new String[] {"help", args[1]}; // ./emostream --help COMMAND: as ./emostream help COMMAND
+            args =
+                    new String[] {
+                        "help", args[1]
+                    }; // ./emostream --help COMMAND: as ./emostream help COMMAND
         }
         try {
             return cli.execute(args);
@@ -85,37 +98,51 @@ public final class Main implements Callable<Integer> {
             }
         }
         style(cli.getCommandSpec().usageMessage());
-        cli.getSubcommands().values().forEach(command -> style(command.getCommandSpec().usageMessage()));
+        cli.getSubcommands()
+                .values()
+                .forEach(command -> style(command.getCommandSpec().usageMessage()));
         cli.setUsageHelpWidth(HELP_WIDTH);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         cli.setParameterExceptionHandler((e, args) -> badArguments(e.getCommandLine(), e, err));
-        cli.setExecutionExceptionHandler((e, command, parsed) -> {
-            if (e instanceof UsageException) {
-                return badArguments(command, e, err);
-            }
-            err.println(prefix(command) + ": " + describe(e));
-            if (Boolean.getBoolean("emostream.debug")) {
-                e.printStackTrace(err);
-            }
-            return 1;
-        });
+        cli.setExecutionExceptionHandler(
+                (e, command, parsed) -> {
+                    if (e instanceof UsageException) {
+                        return badArguments(command, e, err);
+                    }
+                    err.println(prefix(command) + ": " + describe(e));
+                    if (Boolean.getBoolean("emostream.debug")) {
+                        e.printStackTrace(err);
+                    }
+                    return 1;
+                });
         return cli;
     }
 
     private static void style(UsageMessageSpec usage) {
-        usage.sortOptions(false).sortSynopsis(false).descriptionHeading("%n").parameterListHeading("%n")
-                .optionListHeading("%n").commandListHeading("%ncommands:%n")
+        usage.sortOptions(false)
+                .sortSynopsis(false)
+                .descriptionHeading("%n")
+                .parameterListHeading("%n")
+                .optionListHeading("%n")
+                .commandListHeading("%ncommands:%n")
                 .footerHeading(usage.footer().length == 0 ? "" : "%n");
     }
 
     private static int badArguments(CommandLine command, Exception e, PrintStream err) {
-        if (command.getParent() == null && e instanceof UnmatchedArgumentException unmatched
-                && !unmatched.getUnmatched().isEmpty() && !unmatched.getUnmatched().get(0).startsWith("-")) {
-            err.println("emostream: unknown command '" + unmatched.getUnmatched().get(0) + "'; commands: "
-                    + command.getSubcommands().keySet().stream().filter(name -> !name.equals("help"))
-                            .collect(Collectors.joining(", ")) + " (see ./emostream --help)");
+        if (command.getParent() == null
+                && e instanceof UnmatchedArgumentException unmatched
+                && !unmatched.getUnmatched().isEmpty()
+                && !unmatched.getUnmatched().get(0).startsWith("-")) {
+            err.println(
+                    "emostream: unknown command '"
+                            + unmatched.getUnmatched().get(0)
+                            + "'; commands: "
+                            + command.getSubcommands().keySet().stream()
+                                    .filter(name -> !name.equals("help"))
+                                    .collect(Collectors.joining(", "))
+                            + " (see ./emostream --help)");
             return 2;
         }
         err.println(prefix(command) + ": " + e.getMessage());

@@ -6,8 +6,11 @@ import picocli.CommandLine.Option;
 /** {@code --model PATH}, for the commands that load the model (a picocli mixin). */
 final class ModelOption {
 
-    @Option(names = "--model", paramLabel = "PATH",
-            description = "ONNX model (default: models/emotion-cnn.onnx in the emostream directory)")
+    @Option(
+            names = "--model",
+            paramLabel = "PATH",
+            description =
+                    "ONNX model (default: models/emotion-cnn.onnx in the emostream directory)")
     private Path model;
 
     /** The model given, or {@link Main#defaultModel()}. */

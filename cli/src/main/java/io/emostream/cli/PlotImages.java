@@ -11,8 +11,7 @@ import javax.imageio.ImageIO;
 /** What the evaluate plots share: text measured and centred, and the PNG written (parent directories created). */
 final class PlotImages {
 
-    private PlotImages() {
-    }
+    private PlotImages() {}
 
     static void writePng(BufferedImage image, Path png) throws IOException {
         Path parent = png.toAbsolutePath().getParent();

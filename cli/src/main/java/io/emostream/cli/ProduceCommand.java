@@ -8,8 +8,6 @@ import io.emostream.avro.SpeakerRole;
 import io.emostream.local.ApicurioRegistry;
 import io.emostream.local.CallAudioSender;
 import io.emostream.local.SampleEncodings;
-import org.apache.kafka.clients.producer.Producer;
-
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.kafka.clients.producer.Producer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
@@ -31,59 +30,91 @@ import picocli.CommandLine.TypeConversionException;
  * {@code --stereo-agent FILE} adds a second channel (customer = the files, agent = FILE) sent as one
  * interleaved stream.
  */
-@Command(name = "produce",
-        description = {"send WAV files as live call audio to Kafka",
+@Command(
+        name = "produce",
+        description = {
+            "send WAV files as live call audio to Kafka",
             "",
             "Sends WAV files as the audio of one call (AudioChunk records on Kafka, key = call id), concatenated, in "
-                + "real time unless --fast."})
+                    + "real time unless --fast."
+        })
 public final class ProduceCommand extends Subcommand {
 
     /** Kafka and the registry when neither the option nor the environment names them: a local stack. */
     static final String LOCAL_BOOTSTRAP = "localhost:9092";
+
     static final String LOCAL_REGISTRY = "http://localhost:8081" + ApicurioRegistry.CCOMPAT_PATH;
 
-    @Parameters(paramLabel = "FILE", arity = "1..*", description = "WAV files, sent one after the other")
+    @Parameters(
+            paramLabel = "FILE",
+            arity = "1..*",
+            description = "WAV files, sent one after the other")
     private List<Path> files;
 
     @Option(names = "--call-id", paramLabel = "ID", required = true, description = "call id")
     private String callId;
 
-    @Option(names = "--encoding", paramLabel = "E", defaultValue = "pcm16", converter = EncodingName.class,
+    @Option(
+            names = "--encoding",
+            paramLabel = "E",
+            defaultValue = "pcm16",
+            converter = EncodingName.class,
             description = "pcm16 | mulaw | alaw | float32 (default ${DEFAULT-VALUE})")
     private AudioEncoding encoding;
 
-    @Option(names = "--rate", paramLabel = "HZ", defaultValue = "16000", converter = Converters.PositiveInt.class,
-            description = "sample rate on the wire (default ${DEFAULT-VALUE}; 8000 is typical for mulaw/alaw)")
+    @Option(
+            names = "--rate",
+            paramLabel = "HZ",
+            defaultValue = "16000",
+            converter = Converters.PositiveInt.class,
+            description =
+                    "sample rate on the wire (default ${DEFAULT-VALUE}; 8000 is typical for mulaw/alaw)")
     private int rate;
 
-    @Option(names = "--speaker", paramLabel = "S", defaultValue = "customer",
-            description = "speaker of a mono stream: customer | agent | unknown (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--speaker",
+            paramLabel = "S",
+            defaultValue = "customer",
+            description =
+                    "speaker of a mono stream: customer | agent | unknown (default ${DEFAULT-VALUE})")
     private SpeakerRole speaker;
 
-    @Option(names = "--stereo-agent", paramLabel = "FILE",
+    @Option(
+            names = "--stereo-agent",
+            paramLabel = "FILE",
             description = "send 2 interleaved channels: customer = FILE..., agent = this file")
     private Path agentFile;
 
-    @Mixin
-    private ChunkOption chunk;
+    @Mixin private ChunkOption chunk;
 
     @Option(names = "--fast", description = "send as fast as possible instead of in real time")
     private boolean fast;
 
-    @Option(names = "--bootstrap", paramLabel = "HOST:PORT",
+    @Option(
+            names = "--bootstrap",
+            paramLabel = "HOST:PORT",
             defaultValue = "${env:KAFKA_BOOTSTRAP_SERVERS:-" + LOCAL_BOOTSTRAP + "}",
             description = "Kafka (default $KAFKA_BOOTSTRAP_SERVERS or " + LOCAL_BOOTSTRAP + ")")
     private String bootstrap;
 
-    @Option(names = "--registry", paramLabel = "URL", defaultValue = "${env:SCHEMA_REGISTRY_URL:-" + LOCAL_REGISTRY + "}",
-            description = "schema registry (default $SCHEMA_REGISTRY_URL or " + LOCAL_REGISTRY + ")")
+    @Option(
+            names = "--registry",
+            paramLabel = "URL",
+            defaultValue = "${env:SCHEMA_REGISTRY_URL:-" + LOCAL_REGISTRY + "}",
+            description =
+                    "schema registry (default $SCHEMA_REGISTRY_URL or " + LOCAL_REGISTRY + ")")
     private String registry;
 
-    @Option(names = "--topic", paramLabel = "NAME", defaultValue = "call-audio",
+    @Option(
+            names = "--topic",
+            paramLabel = "NAME",
+            defaultValue = "call-audio",
             description = "input topic (default ${DEFAULT-VALUE})")
     private String topic;
 
-    @Option(names = "--client-config", paramLabel = "FILE",
+    @Option(
+            names = "--client-config",
+            paramLabel = "FILE",
             description = "extra Kafka producer properties (e.g. security.protocol, sasl.*, ssl.*)")
     private Path clientConfig;
 
@@ -96,8 +127,9 @@ public final class ProduceCommand extends Subcommand {
                 case "float32", "float32le" -> AudioEncoding.FLOAT32LE;
                 case "mulaw", "ulaw", "pcmu" -> AudioEncoding.MULAW;
                 case "alaw", "pcma" -> AudioEncoding.ALAW;
-                default -> throw new TypeConversionException("must be pcm16, float32, mulaw or alaw, got '" + name
-                        + "'");
+                default ->
+                        throw new TypeConversionException(
+                                "must be pcm16, float32, mulaw or alaw, got '" + name + "'");
             };
         }
     }
@@ -118,16 +150,31 @@ public final class ProduceCommand extends Subcommand {
         if (agentFile != null) {
             float[] agent = readMono(agentFile, rate);
             int frames = Math.max(customer.length, agent.length);
-            stream = new CallAudioSender.CallStream(callId, List.of(SpeakerRole.CUSTOMER, SpeakerRole.AGENT), rate,
-                    encoding, new float[][] {java.util.Arrays.copyOf(customer, frames),
-                            java.util.Arrays.copyOf(agent, frames)});
+            stream =
+                    new CallAudioSender.CallStream(
+                            callId,
+                            List.of(SpeakerRole.CUSTOMER, SpeakerRole.AGENT),
+                            rate,
+                            encoding,
+                            new float[][] {
+                                java.util.Arrays.copyOf(customer, frames),
+                                java.util.Arrays.copyOf(agent, frames)
+                            });
         } else {
-            stream = new CallAudioSender.CallStream(callId, List.of(speaker), rate, encoding,
-                    new float[][] {customer});
+            stream =
+                    new CallAudioSender.CallStream(
+                            callId, List.of(speaker), rate, encoding, new float[][] {customer});
         }
 
-        out.printf("Producing call %s: %.1f s, %d channel(s), %s at %d Hz to %s on %s%s%n", callId,
-                stream.seconds(), stream.channels().length, encoding, rate, topic, bootstrap,
+        out.printf(
+                "Producing call %s: %.1f s, %d channel(s), %s at %d Hz to %s on %s%s%n",
+                callId,
+                stream.seconds(),
+                stream.channels().length,
+                encoding,
+                rate,
+                topic,
+                bootstrap,
                 fast ? " (fast)" : " (real time)");
         Map<String, Object> extra = new HashMap<>();
         if (clientConfig != null) {
@@ -137,9 +184,11 @@ public final class ProduceCommand extends Subcommand {
             }
             properties.forEach((key, value) -> extra.put(key.toString(), value));
         }
-        try (Producer<String, AudioChunk> producer = CallAudioSender.newProducer(bootstrap, registry, extra)) {
+        try (Producer<String, AudioChunk> producer =
+                CallAudioSender.newProducer(bootstrap, registry, extra)) {
             long chunks = new CallAudioSender(producer, topic, chunk, fast).send(stream);
-            out.printf("Sent %d chunks of call %s (last one with endOfStream=true)%n", chunks, callId);
+            out.printf(
+                    "Sent %d chunks of call %s (last one with endOfStream=true)%n", chunks, callId);
         }
         return 0;
     }

@@ -17,32 +17,42 @@ import java.util.Locale;
  */
 final class ReliabilityPlot {
 
-    private static final int SIZE = 480;   // the square plot area, pixels
+    private static final int SIZE = 480; // the square plot area, pixels
     private static final int LEFT = 90;
     private static final int TOP = 90;
     private static final int WIDTH = LEFT + SIZE + 50;
     private static final int HEIGHT = TOP + SIZE + 80;
 
-    private ReliabilityPlot() {
-    }
+    private ReliabilityPlot() {}
 
     /** The diagram's file beside a confusion-matrix PNG: {@code cm.png -> cm-reliability.png}. */
     static Path besides(Path confusionPng) {
         String name = confusionPng.getFileName().toString();
-        String stem = name.toLowerCase(Locale.ROOT).endsWith(".png") ? name.substring(0, name.length() - 4) : name;
+        String stem =
+                name.toLowerCase(Locale.ROOT).endsWith(".png")
+                        ? name.substring(0, name.length() - 4)
+                        : name;
         return confusionPng.resolveSibling(stem + "-reliability.png");
     }
 
     /** Writes the diagram; the image is {@value #WIDTH} pixels wide, or wider when a title needs it. */
-    static void write(Path png, ReliabilityBins bins, String title, String subtitle) throws IOException {
+    static void write(Path png, ReliabilityBins bins, String title, String subtitle)
+            throws IOException {
         Font titleFont = new Font(Font.SANS_SERIF, Font.BOLD, 17);
         Font subtitleFont = new Font(Font.SANS_SERIF, Font.PLAIN, 13);
-        int width = Math.max(WIDTH, Math.max(PlotImages.textWidth(titleFont, title), PlotImages.textWidth(subtitleFont, subtitle)) + 40);
+        int width =
+                Math.max(
+                        WIDTH,
+                        Math.max(
+                                        PlotImages.textWidth(titleFont, title),
+                                        PlotImages.textWidth(subtitleFont, subtitle))
+                                + 40);
         BufferedImage image = new BufferedImage(width, HEIGHT, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         try {
             g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+            g.setRenderingHint(
+                    RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
             g.setColor(Color.WHITE);
             g.fillRect(0, 0, width, HEIGHT);
             g.setColor(Color.BLACK);
@@ -64,15 +74,29 @@ final class ReliabilityPlot {
                 g.setColor(new Color(49, 130, 189));
                 g.fillRect(x0, accuracy, x1 - x0, y(0) - accuracy);
                 g.setColor(new Color(222, 45, 38, 110));
-                g.fillRect(x0, Math.min(accuracy, confidence), x1 - x0, Math.abs(confidence - accuracy));
+                g.fillRect(
+                        x0,
+                        Math.min(accuracy, confidence),
+                        x1 - x0,
+                        Math.abs(confidence - accuracy));
                 g.setColor(Color.WHITE);
                 g.drawRect(x0, accuracy, x1 - x0, y(0) - accuracy);
                 g.setColor(Color.DARK_GRAY);
-                PlotImages.centred(g, Integer.toString(bins.count(b)), (x0 + x1) / 2, Math.min(accuracy, confidence) - 4);
+                PlotImages.centred(
+                        g,
+                        Integer.toString(bins.count(b)),
+                        (x0 + x1) / 2,
+                        Math.min(accuracy, confidence) - 4);
             }
             g.setColor(Color.GRAY);
-            g.setStroke(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 5f},
-                    0f));
+            g.setStroke(
+                    new BasicStroke(
+                            1.5f,
+                            BasicStroke.CAP_BUTT,
+                            BasicStroke.JOIN_MITER,
+                            10f,
+                            new float[] {6f, 5f},
+                            0f));
             g.drawLine(x(0), y(0), x(1), y(1));
             g.setStroke(new BasicStroke(1f));
             g.setColor(Color.BLACK);
@@ -94,8 +118,11 @@ final class ReliabilityPlot {
             rotated.dispose();
             g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
             g.setColor(Color.DARK_GRAY);
-            PlotImages.centred(g, "blue: accuracy per bin (count above); red: gap to the bin's mean confidence; dashed: ideal",
-                    WIDTH / 2, HEIGHT - 14);
+            PlotImages.centred(
+                    g,
+                    "blue: accuracy per bin (count above); red: gap to the bin's mean confidence; dashed: ideal",
+                    WIDTH / 2,
+                    HEIGHT - 14);
         } finally {
             g.dispose();
         }

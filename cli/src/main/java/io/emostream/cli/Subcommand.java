@@ -12,7 +12,10 @@ import picocli.CommandLine.Option;
  */
 abstract class Subcommand implements Callable<Integer> {
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
+    @Option(
+            names = {"-h", "--help"},
+            usageHelp = true,
+            description = "show this help and exit")
     boolean help;
 
     private PrintStream out = System.out;

@@ -17,8 +17,19 @@ class BenchCommandIT {
 
     @Test
     void measuresEveryWindowOfTwoShortCalls() throws Exception {
-        CliRun run = CliRun.of("bench", "--calls", "2", "--duration", "6s", "--warmup", "0s", "--stagger", "1s",
-                "--model", "core/src/test/resources/model/emotion-test.onnx");
+        CliRun run =
+                CliRun.of(
+                        "bench",
+                        "--calls",
+                        "2",
+                        "--duration",
+                        "6s",
+                        "--warmup",
+                        "0s",
+                        "--stagger",
+                        "1s",
+                        "--model",
+                        "core/src/test/resources/model/emotion-test.onnx");
         assertEquals(0, run.exitCode(), run.err());
         JsonNode summary = new ObjectMapper().readTree(run.out());
 
@@ -28,14 +39,24 @@ class BenchCommandIT {
         assertTrue(summary.at("/endToEndLatencyMs/p99").asDouble() > 0, run.out());
         assertEquals(1000, summary.get("callStartsSpreadOverMs").asLong());
         assertEquals(0, summary.get("warmupSeconds").asLong());
-        assertEquals(2, summary.get("streamThreads").asInt(), "the service's default (application.properties)");
+        assertEquals(
+                2,
+                summary.get("streamThreads").asInt(),
+                "the service's default (application.properties)");
 
-        // the classifier runs on the stream thread, once per window with audio: its CPU is part of the thread's
+        // the classifier runs on the stream thread, once per window with audio: its CPU is part of
+        // the thread's
         assertTrue(summary.get("classifierCallsOnStreamThread").asLong() >= 6, run.out());
         assertTrue(summary.get("streamThreadCpuOverFrontEndAndModel").asDouble() >= 1.0, run.out());
         JsonNode parts = summary.get("coresUsedByPart");
-        for (String part : List.of("streamThreads", "streamsProducer", "loadGenerator", "broker", "benchMain",
-                "jvmAndNativeThreads")) {
+        for (String part :
+                List.of(
+                        "streamThreads",
+                        "streamsProducer",
+                        "loadGenerator",
+                        "broker",
+                        "benchMain",
+                        "jvmAndNativeThreads")) {
             assertTrue(parts.has(part), part + " missing in " + parts);
         }
         assertTrue(parts.get("streamThreads").asDouble() > 0, parts.toString());
@@ -44,14 +65,27 @@ class BenchCommandIT {
 
     @Test
     void measuresThePackagedServiceAllIn() throws Exception {
-        CliRun run = CliRun.of("bench", "--service-process", "--calls", "2", "--duration", "6s", "--warmup", "0s",
-                "--stagger", "1s", "--model", "core/src/test/resources/model/emotion-test.onnx");
+        CliRun run =
+                CliRun.of(
+                        "bench",
+                        "--service-process",
+                        "--calls",
+                        "2",
+                        "--duration",
+                        "6s",
+                        "--warmup",
+                        "0s",
+                        "--stagger",
+                        "1s",
+                        "--model",
+                        "core/src/test/resources/model/emotion-test.onnx");
         assertEquals(0, run.exitCode(), run.err());
         JsonNode summary = new ObjectMapper().readTree(run.out());
 
         assertEquals(6, summary.get("windows").asLong(), run.out());
         assertTrue(summary.get("serviceProcess").asBoolean(), run.out());
-        // the service process did the work: its CPU per window is at least what front end + model alone cost
+        // the service process did the work: its CPU per window is at least what front end + model
+        // alone cost
         assertTrue(summary.get("serviceCpuMsPerWindow").asDouble() > 0, run.out());
         assertTrue(summary.get("serviceCpuOverFrontEndAndModel").asDouble() >= 1.0, run.out());
         assertTrue(summary.get("callsPerServiceCore").asDouble() > 0, run.out());

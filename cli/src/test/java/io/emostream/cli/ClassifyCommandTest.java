@@ -18,8 +18,7 @@ class ClassifyCommandTest {
 
     private static final String MODEL = TestModels.path(TestModels.VALID).toString();
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     private static List<JsonNode> lines(CliRun run) throws Exception {
         List<JsonNode> nodes = new ArrayList<>();
@@ -41,15 +40,36 @@ class ClassifyCommandTest {
 
     @Test
     void oneJsonLinePerWindowWithOverlappingHop() throws Exception {
-        Path wav = TestSignals.writeWav(dir.resolve("seven.wav"), 16000, TestSignals.speechLike(7.0, 16000, 1));
-        CliRun run = CliRun.of("classify", wav.toString(), "--model", MODEL, "--window", "3s", "--hop", "1s");
+        Path wav =
+                TestSignals.writeWav(
+                        dir.resolve("seven.wav"), 16000, TestSignals.speechLike(7.0, 16000, 1));
+        CliRun run =
+                CliRun.of(
+                        "classify",
+                        wav.toString(),
+                        "--model",
+                        MODEL,
+                        "--window",
+                        "3s",
+                        "--hop",
+                        "1s");
         assertEquals(0, run.exitCode(), run.err());
         List<JsonNode> windows = lines(run);
         assertEquals(5, windows.size(), run.out());
         for (int i = 0; i < windows.size(); i++) {
             JsonNode w = windows.get(i);
-            assertEquals(List.of("file", "start", "end", "label", "confidence", "probabilities", "valence", "arousal",
-                    "speech_ratio"), fieldNames(w));
+            assertEquals(
+                    List.of(
+                            "file",
+                            "start",
+                            "end",
+                            "label",
+                            "confidence",
+                            "probabilities",
+                            "valence",
+                            "arousal",
+                            "speech_ratio"),
+                    fieldNames(w));
             assertEquals(wav.toString(), w.get("file").asText());
             assertEquals(i, w.get("start").asDouble(), 1e-9);
             assertEquals(i + 3, w.get("end").asDouble(), 1e-9);
@@ -59,26 +79,35 @@ class ClassifyCommandTest {
                     sum += p.asDouble();
                 }
                 assertEquals(1.0, sum, 1e-3);
-                assertEquals(List.of("angry", "happy", "neutral", "sad"), fieldNames(w.get("probabilities")));
+                assertEquals(
+                        List.of("angry", "happy", "neutral", "sad"),
+                        fieldNames(w.get("probabilities")));
             }
         }
     }
 
     @Test
     void defaultHopIsTheWindowAndALongTailIsPadded() throws Exception {
-        Path wav = TestSignals.writeWav(dir.resolve("eight.wav"), 8000, TestSignals.speechLike(8.0, 8000, 2));
+        Path wav =
+                TestSignals.writeWav(
+                        dir.resolve("eight.wav"), 8000, TestSignals.speechLike(8.0, 8000, 2));
         List<JsonNode> windows = lines(CliRun.of("classify", wav.toString(), "--model", MODEL));
         assertEquals(3, windows.size());
         assertEquals(6.0, windows.get(2).get("start").asDouble(), 1e-9);
         assertEquals(8.0, windows.get(2).get("end").asDouble(), 1e-9);
         // a 0.5-s tail is less than half a window: 3.5 s gives one window
-        Path shortTail = TestSignals.writeWav(dir.resolve("three.wav"), 8000, TestSignals.speechLike(3.5, 8000, 2));
-        assertEquals(1, lines(CliRun.of("classify", shortTail.toString(), "--model", MODEL)).size());
+        Path shortTail =
+                TestSignals.writeWav(
+                        dir.resolve("three.wav"), 8000, TestSignals.speechLike(3.5, 8000, 2));
+        assertEquals(
+                1, lines(CliRun.of("classify", shortTail.toString(), "--model", MODEL)).size());
     }
 
     @Test
     void clipShorterThanAWindowIsOnePaddedWindow() throws Exception {
-        Path wav = TestSignals.writeWav(dir.resolve("short.wav"), 48000, TestSignals.speechLike(2.0, 48000, 3));
+        Path wav =
+                TestSignals.writeWav(
+                        dir.resolve("short.wav"), 48000, TestSignals.speechLike(2.0, 48000, 3));
         List<JsonNode> windows = lines(CliRun.of("classify", wav.toString(), "--model", MODEL));
         assertEquals(1, windows.size());
         assertEquals(0.0, windows.get(0).get("start").asDouble(), 0);
@@ -88,7 +117,9 @@ class ClassifyCommandTest {
     @Test
     void stereoFileIsOneStreamPerChannel() throws Exception {
         float[] speech = TestSignals.speechLike(3.0, 16000, 4);
-        Path wav = TestSignals.writeWav(dir.resolve("call.wav"), 16000, speech, new float[speech.length]);
+        Path wav =
+                TestSignals.writeWav(
+                        dir.resolve("call.wav"), 16000, speech, new float[speech.length]);
         CliRun run = CliRun.of("classify", wav.toString(), "--model", MODEL, "--threads", "2");
         assertEquals(0, run.exitCode(), run.err());
         List<JsonNode> windows = lines(run);
@@ -104,16 +135,29 @@ class ClassifyCommandTest {
 
     @Test
     void threadsDoNotChangeTheOutput() throws Exception {
-        Path wav = TestSignals.writeWav(dir.resolve("long.wav"), 16000, TestSignals.speechLike(30.0, 16000, 5));
+        Path wav =
+                TestSignals.writeWav(
+                        dir.resolve("long.wav"), 16000, TestSignals.speechLike(30.0, 16000, 5));
         CliRun one = CliRun.of("classify", wav.toString(), "--model", MODEL, "--hop", "1s");
-        CliRun two = CliRun.of("classify", wav.toString(), "--model", MODEL, "--hop", "1s", "--threads", "2");
+        CliRun two =
+                CliRun.of(
+                        "classify",
+                        wav.toString(),
+                        "--model",
+                        MODEL,
+                        "--hop",
+                        "1s",
+                        "--threads",
+                        "2");
         assertEquals(28, lines(one).size());
         assertEquals(one.out(), two.out());
     }
 
     @Test
     void unreadableFileIsReportedAndTheOthersStillClassified() throws Exception {
-        Path good = TestSignals.writeWav(dir.resolve("good.wav"), 16000, TestSignals.speechLike(3.0, 16000, 6));
+        Path good =
+                TestSignals.writeWav(
+                        dir.resolve("good.wav"), 16000, TestSignals.speechLike(3.0, 16000, 6));
         Path missing = dir.resolve("missing.wav");
         CliRun run = CliRun.of("classify", missing.toString(), good.toString(), "--model", MODEL);
         assertEquals(1, run.exitCode());
@@ -128,9 +172,15 @@ class ClassifyCommandTest {
         assertTrue(noFiles.err().contains("Missing required parameter: 'FILE'"), noFiles.err());
         CliRun badWindow = CliRun.of("classify", "x.wav", "--window", "long");
         assertEquals(2, badWindow.exitCode());
-        assertTrue(badWindow.err().contains("Invalid value for option '--window': must be a positive duration such as "
-                + "3s, 1.5s or 500ms, got 'long'"), badWindow.err());
-        CliRun missingModel = CliRun.of("classify", "x.wav", "--model", dir.resolve("none.onnx").toString());
+        assertTrue(
+                badWindow
+                        .err()
+                        .contains(
+                                "Invalid value for option '--window': must be a positive duration such as "
+                                        + "3s, 1.5s or 500ms, got 'long'"),
+                badWindow.err());
+        CliRun missingModel =
+                CliRun.of("classify", "x.wav", "--model", dir.resolve("none.onnx").toString());
         assertEquals(1, missingModel.exitCode());
         assertTrue(missingModel.err().contains("none.onnx: not found"), missingModel.err());
         assertFalse(CliRun.of("classify", "--help").out().isBlank());

@@ -29,7 +29,10 @@ class ConvertersTest {
     @Test
     void zeroDurationsOnlyWhereZeroSwitchesSomethingOff() throws Exception {
         assertEquals(Duration.ZERO, new Converters.DurationOrZero().convert("0s"));
-        assertRejected(new Converters.DurationOrZero(), "-1s", "must be a duration such as 0s, 3s or 500ms, got '-1s'");
+        assertRejected(
+                new Converters.DurationOrZero(),
+                "-1s",
+                "must be a duration such as 0s, 3s or 500ms, got '-1s'");
         assertEquals(Duration.ofMillis(500), new Converters.PositiveDuration().convert("500ms"));
         assertRejected(new Converters.PositiveDuration(), "0", "must be a positive duration");
         assertRejected(new Converters.PositiveDuration(), "soon", "got 'soon'");
@@ -48,7 +51,8 @@ class ConvertersTest {
     }
 
     private static void assertRejected(ITypeConverter<?> converter, String text, String fragment) {
-        TypeConversionException e = assertThrows(TypeConversionException.class, () -> converter.convert(text));
+        TypeConversionException e =
+                assertThrows(TypeConversionException.class, () -> converter.convert(text));
         assertTrue(e.getMessage().contains(fragment), e.getMessage());
     }
 }

@@ -18,7 +18,8 @@ class MainTest {
             assertTrue(help.out().contains("  " + command + " "), help.out());
         }
         assertTrue(help.out().startsWith("Usage: ./emostream [-h] COMMAND"), help.out());
-        assertTrue(!help.out().contains("  help "), "the help command is not listed: " + help.out());
+        assertTrue(
+                !help.out().contains("  help "), "the help command is not listed: " + help.out());
         CliRun bare = CliRun.of();
         assertEquals(2, bare.exitCode());
         assertEquals(help.out(), bare.out());
@@ -50,11 +51,17 @@ class MainTest {
     void unknownCommandsAndOptionsAreNamed() {
         CliRun command = CliRun.of("frobnicate");
         assertEquals(2, command.exitCode());
-        assertTrue(command.err().contains("emostream: unknown command 'frobnicate'; commands: classify, evaluate, "
-                + "produce, demo, bench"), command.err());
+        assertTrue(
+                command.err()
+                        .contains(
+                                "emostream: unknown command 'frobnicate'; commands: classify, evaluate, "
+                                        + "produce, demo, bench"),
+                command.err());
         CliRun option = CliRun.of("classify", "x.wav", "--windw", "3s");
         assertEquals(2, option.exitCode());
-        assertTrue(option.err().contains("emostream classify: Unknown option: '--windw'"), option.err());
+        assertTrue(
+                option.err().contains("emostream classify: Unknown option: '--windw'"),
+                option.err());
         assertTrue(option.err().contains("--window"), "suggests the option meant: " + option.err());
         assertTrue(option.err().contains("see ./emostream classify --help"), option.err());
     }
@@ -63,20 +70,29 @@ class MainTest {
     void badValuesAreUsageErrorsNamingTheOption() {
         CliRun missing = CliRun.of("evaluate", "--labels");
         assertEquals(2, missing.exitCode());
-        assertTrue(missing.err().contains("Missing required parameter for option '--labels'"), missing.err());
+        assertTrue(
+                missing.err().contains("Missing required parameter for option '--labels'"),
+                missing.err());
         CliRun twice = CliRun.of("classify", "x.wav", "--window", "1s", "--window", "2s");
         assertEquals(2, twice.exitCode());
-        assertTrue(twice.err().contains("option '--window' (DUR) should be specified only once"), twice.err());
+        assertTrue(
+                twice.err().contains("option '--window' (DUR) should be specified only once"),
+                twice.err());
         CliRun flag = CliRun.of("produce", "--call-id", "c1", "--fast=yes", "a.wav");
         assertEquals(2, flag.exitCode());
         assertTrue(flag.err().contains("Invalid value for option '--fast'"), flag.err());
         CliRun rate = CliRun.of("produce", "--call-id", "c1", "--rate", "fast", "a.wav");
         assertEquals(2, rate.exitCode());
-        assertTrue(rate.err().contains("Invalid value for option '--rate': must be a whole number, got 'fast'"),
+        assertTrue(
+                rate.err()
+                        .contains(
+                                "Invalid value for option '--rate': must be a whole number, got 'fast'"),
                 rate.err());
         CliRun encoding = CliRun.of("produce", "--call-id", "c1", "--encoding", "gsm", "a.wav");
         assertEquals(2, encoding.exitCode());
-        assertTrue(encoding.err().contains("must be pcm16, float32, mulaw or alaw, got 'gsm'"), encoding.err());
+        assertTrue(
+                encoding.err().contains("must be pcm16, float32, mulaw or alaw, got 'gsm'"),
+                encoding.err());
         CliRun speaker = CliRun.of("produce", "--call-id", "c1", "--speaker", "boss", "a.wav");
         assertEquals(2, speaker.exitCode());
         assertTrue(speaker.err().contains("Invalid value for option '--speaker'"), speaker.err());
@@ -85,6 +101,8 @@ class MainTest {
         assertTrue(callId.err().contains("Missing required option: '--call-id=ID'"), callId.err());
         CliRun stagger = CliRun.of("bench", "--stagger", "-1s");
         assertEquals(2, stagger.exitCode());
-        assertTrue(stagger.err().contains("Invalid value for option '--stagger': must be a duration"), stagger.err());
+        assertTrue(
+                stagger.err().contains("Invalid value for option '--stagger': must be a duration"),
+                stagger.err());
     }
 }

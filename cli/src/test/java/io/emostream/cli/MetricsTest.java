@@ -11,7 +11,9 @@ class MetricsTest {
     /** true a: 3 a, 1 b; true b: 1 a, 2 b, 1 c; true c: 2 c. */
     private static ClassificationMetrics example() {
         ClassificationMetrics m = new ClassificationMetrics(List.of("a", "b", "c"));
-        int[][] pairs = {{0, 0}, {0, 0}, {0, 0}, {0, 1}, {1, 0}, {1, 1}, {1, 1}, {1, 2}, {2, 2}, {2, 2}};
+        int[][] pairs = {
+            {0, 0}, {0, 0}, {0, 0}, {0, 1}, {1, 0}, {1, 1}, {1, 1}, {1, 2}, {2, 2}, {2, 2}
+        };
         for (int[] pair : pairs) {
             m.add(pair[0], pair[1]);
         }
@@ -38,10 +40,10 @@ class MetricsTest {
         assertEquals(0.75, m.f1(0), 1e-12);
         assertEquals(2.0 / 3, m.precision(1), 1e-12);
         assertEquals(0.5, m.recall(1), 1e-12);
-        assertEquals(4.0 / 7, m.f1(1), 1e-12);        // 2 * (2/3 * 1/2) / (2/3 + 1/2)
+        assertEquals(4.0 / 7, m.f1(1), 1e-12); // 2 * (2/3 * 1/2) / (2/3 + 1/2)
         assertEquals(2.0 / 3, m.precision(2), 1e-12);
         assertEquals(1.0, m.recall(2), 1e-12);
-        assertEquals(0.8, m.f1(2), 1e-12);            // 2 * (2/3 * 1) / (2/3 + 1)
+        assertEquals(0.8, m.f1(2), 1e-12); // 2 * (2/3 * 1) / (2/3 + 1)
         assertEquals((0.75 + 4.0 / 7 + 0.8) / 3, m.macroF1(), 1e-12);
     }
 

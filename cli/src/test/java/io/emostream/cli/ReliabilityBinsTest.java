@@ -27,8 +27,13 @@ class ReliabilityBinsTest {
             assertEquals(expectedBin[i], bins.binOf(confidence[i]), "confidence " + confidence[i]);
             bins.add(confidence[i], correct[i]);
         }
-        // bin 0: 2 clips, accuracy 1/2, confidence 1/30; bin 7: 2, 1/2, 0.51; bin 13: 1, 1, 0.9; bin 14: 3, 2/3, 0.98
-        double expected = 2.0 / 8 * (0.5 - 1.0 / 30) + 2.0 / 8 * 0.01 + 1.0 / 8 * 0.1 + 3.0 / 8 * (0.98 - 2.0 / 3);
+        // bin 0: 2 clips, accuracy 1/2, confidence 1/30; bin 7: 2, 1/2, 0.51; bin 13: 1, 1, 0.9;
+        // bin 14: 3, 2/3, 0.98
+        double expected =
+                2.0 / 8 * (0.5 - 1.0 / 30)
+                        + 2.0 / 8 * 0.01
+                        + 1.0 / 8 * 0.1
+                        + 3.0 / 8 * (0.98 - 2.0 / 3);
         assertEquals(0.2491667, expected, 1e-7);
         assertEquals(expected, bins.ece(), 1e-12);
         assertEquals(8, bins.total());
@@ -59,9 +64,14 @@ class ReliabilityBinsTest {
             byLabel.put("a", q[0]);
             byLabel.put("b", q[1]);
             int best = q[0] >= q[1] ? 0 : 1;
-            analyses.add(new WindowAnalysis(new WindowResult(true, labels.get(best), q[best], byLabel, null, null, 1f),
-                    new SpeechDecision(1f, i != 1)));
-            rows.add(new LabelsCsv.Row(i + 2, i + ".wav", labels.get(truth[i]), null, i == 2 ? "y" : "x"));
+            analyses.add(
+                    new WindowAnalysis(
+                            new WindowResult(
+                                    true, labels.get(best), q[best], byLabel, null, null, 1f),
+                            new SpeechDecision(1f, i != 1)));
+            rows.add(
+                    new LabelsCsv.Row(
+                            i + 2, i + ".wav", labels.get(truth[i]), null, i == 2 ? "y" : "x"));
         }
         EvaluateCommand.Scores scores = EvaluateCommand.score(rows, truth, analyses, labels, 2.0);
         // calibrated: (0.9, 0.1) -> (0.75, 0.25) right; (0.36, 0.64) -> (0.6, 0.8)/1.4 wrong;
@@ -70,7 +80,7 @@ class ReliabilityBinsTest {
         assertEquals(((1 - 0.75) + (0.8 / 1.4) + (1 - q3)) / 3, scores.calibrated().ece(), 1e-6);
         assertEquals(((1 - 0.9) + 0.64 + (1 - 0.75)) / 3, scores.uncalibrated().ece(), 1e-6);
         assertEquals(0.33, scores.uncalibrated().ece(), 1e-6);
-        assertEquals(1, scores.calibrated().count(11));  // 0.75 in (11/15, 12/15]
+        assertEquals(1, scores.calibrated().count(11)); // 0.75 in (11/15, 12/15]
         assertEquals(1, scores.uncalibrated().count(13)); // 0.9 in (13/15, 14/15]
         assertEquals(2.0 / 3, scores.overall().accuracy(), 1e-12);
         assertEquals(1, scores.noSpeech());

@@ -44,8 +44,14 @@ public final class EmotionAnalyser implements WindowClassifier {
 
     private EmotionAnalyser(EmotionModel model, SpeechGateConfig gateConfig, boolean gateEnforced) {
         if (model.features().sampleRate() != SpeechGate.SAMPLE_RATE) {
-            throw new IllegalArgumentException("model " + model.modelId() + " expects " + model.features().sampleRate()
-                    + " Hz audio but the speech gate works at " + SpeechGate.SAMPLE_RATE + " Hz");
+            throw new IllegalArgumentException(
+                    "model "
+                            + model.modelId()
+                            + " expects "
+                            + model.features().sampleRate()
+                            + " Hz audio but the speech gate works at "
+                            + SpeechGate.SAMPLE_RATE
+                            + " Hz");
         }
         this.model = model;
         this.features = model.features();
@@ -118,7 +124,10 @@ public final class EmotionAnalyser implements WindowClassifier {
         }
         List<WindowAnalysis> analyses = new ArrayList<>(windows.size());
         for (int i = 0; i < windows.size(); i++) {
-            WindowResult result = results[i] != null ? results[i] : WindowResult.noSpeech(decisions[i].speechRatio());
+            WindowResult result =
+                    results[i] != null
+                            ? results[i]
+                            : WindowResult.noSpeech(decisions[i].speechRatio());
             analyses.add(new WindowAnalysis(result, decisions[i]));
         }
         return analyses;
@@ -129,7 +138,8 @@ public final class EmotionAnalyser implements WindowClassifier {
         if (sampleRate == modelRate) {
             return samples;
         }
-        return Resampler.of(sampleRate, modelRate).process(samples); // cached per rate pair, thread-safe
+        return Resampler.of(sampleRate, modelRate)
+                .process(samples); // cached per rate pair, thread-safe
     }
 
     /**
@@ -161,8 +171,14 @@ public final class EmotionAnalyser implements WindowClassifier {
             }
         }
         Circumplex.Point point = model.circumplex().locate(probabilities);
-        return new WindowResult(true, labels.get(best), probabilities[best], Collections.unmodifiableMap(byLabel),
-                point.valence(), point.arousal(), speechRatio);
+        return new WindowResult(
+                true,
+                labels.get(best),
+                probabilities[best],
+                Collections.unmodifiableMap(byLabel),
+                point.valence(),
+                point.arousal(),
+                speechRatio);
     }
 
     @Override

@@ -9,5 +9,4 @@ import io.emostream.dsp.SpeechGate.SpeechDecision;
  * @param result the window's result ({@link WindowResult#noSpeech} when the gate is enforced and rejected it)
  * @param gate   the speech gate's decision on the window's valid (unpadded) samples
  */
-public record WindowAnalysis(WindowResult result, SpeechDecision gate) {
-}
+public record WindowAnalysis(WindowResult result, SpeechDecision gate) {}

@@ -31,11 +31,12 @@ public record WindowPolicy(Duration window, Duration hop, Duration minLastWindow
         Objects.requireNonNull(hop, "hop");
         Objects.requireNonNull(minLastWindow, "minLastWindow");
         if (window.isNegative() || window.isZero() || hop.isNegative() || hop.isZero()) {
-            throw new IllegalArgumentException("window " + window + " and hop " + hop + " must be positive");
+            throw new IllegalArgumentException(
+                    "window " + window + " and hop " + hop + " must be positive");
         }
         if (minLastWindow.isNegative() || minLastWindow.compareTo(window) > 0) {
-            throw new IllegalArgumentException("minLastWindow " + minLastWindow + " must be between 0 and window "
-                    + window);
+            throw new IllegalArgumentException(
+                    "minLastWindow " + minLastWindow + " must be between 0 and window " + window);
         }
     }
 

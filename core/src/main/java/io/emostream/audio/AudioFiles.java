@@ -9,8 +9,7 @@ import java.nio.file.Path;
 /** Reads an audio file as WAV or FLAC, recognised by its magic bytes rather than its name. */
 public final class AudioFiles {
 
-    private AudioFiles() {
-    }
+    private AudioFiles() {}
 
     /** @throws AudioFormatException when the file is neither RIFF/WAVE nor FLAC, or is malformed */
     public static PcmAudio read(Path path) {
@@ -19,7 +18,8 @@ public final class AudioFiles {
         try (InputStream in = Files.newInputStream(path)) {
             n = in.readNBytes(magic, 0, 4);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read audio file " + path + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot read audio file " + path + ": " + e.getMessage(), e);
         }
         String head = n == 4 ? new String(magic, java.nio.charset.StandardCharsets.ISO_8859_1) : "";
         if (head.equals("RIFF")) {
@@ -28,8 +28,13 @@ public final class AudioFiles {
         if (head.equals("fLaC")) {
             return FlacReader.read(path);
         }
-        throw new AudioFormatException("audio file " + path.getFileName() + ": neither WAV (RIFF) nor FLAC (fLaC); "
-                + (n < 4 ? "only " + n + " bytes long" : "starts with bytes " + hex(magic)));
+        throw new AudioFormatException(
+                "audio file "
+                        + path.getFileName()
+                        + ": neither WAV (RIFF) nor FLAC (fLaC); "
+                        + (n < 4
+                                ? "only " + n + " bytes long"
+                                : "starts with bytes " + hex(magic)));
     }
 
     private static String hex(byte[] bytes) {

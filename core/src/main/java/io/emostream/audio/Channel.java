@@ -33,7 +33,8 @@ public enum Channel {
                 return channel;
             }
         }
-        throw new IllegalArgumentException("unknown channel '" + name + "' (one of " + choices() + ")");
+        throw new IllegalArgumentException(
+                "unknown channel '" + name + "' (one of " + choices() + ")");
     }
 
     /** The window as heard through this line: a new array of the same length ({@link #CLEAN}: a copy). */

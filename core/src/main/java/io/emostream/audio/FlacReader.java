@@ -17,8 +17,7 @@ import org.jflac.util.ByteData;
  */
 public final class FlacReader {
 
-    private FlacReader() {
-    }
+    private FlacReader() {}
 
     /** @throws AudioFormatException naming the file and the problem when it cannot be decoded */
     public static PcmAudio read(Path path) {
@@ -26,7 +25,8 @@ public final class FlacReader {
         try (InputStream in = Files.newInputStream(path)) {
             return decodeStream(in, where);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read FLAC file " + path + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot read FLAC file " + path + ": " + e.getMessage(), e);
         }
     }
 
@@ -54,28 +54,45 @@ public final class FlacReader {
         int channels = info.getChannels();
         int bits = info.getBitsPerSample();
         if (channels < 1 || info.getSampleRate() <= 0) {
-            throw new AudioFormatException(where + "invalid STREAMINFO: " + channels + " channels at "
-                    + info.getSampleRate() + " Hz");
+            throw new AudioFormatException(
+                    where
+                            + "invalid STREAMINFO: "
+                            + channels
+                            + " channels at "
+                            + info.getSampleRate()
+                            + " Hz");
         }
         if (bits != 8 && bits != 16 && bits != 24) {
-            throw new AudioFormatException(where + "unsupported bits per sample " + bits + " (supported: 8, 16, 24)");
+            throw new AudioFormatException(
+                    where + "unsupported bits per sample " + bits + " (supported: 8, 16, 24)");
         }
         byte[] pcm = collector.bytes.toByteArray();
         int bytesPerSample = bits / 8;
         int frames = pcm.length / (bytesPerSample * channels);
         if (info.getTotalSamples() > 0 && info.getTotalSamples() != frames) {
-            throw new AudioFormatException(where + "decoded " + frames + " samples per channel but STREAMINFO "
-                    + "declares " + info.getTotalSamples() + " (truncated?)");
+            throw new AudioFormatException(
+                    where
+                            + "decoded "
+                            + frames
+                            + " samples per channel but STREAMINFO "
+                            + "declares "
+                            + info.getTotalSamples()
+                            + " (truncated?)");
         }
         float[][] out = new float[channels][frames];
         int p = 0;
         for (int frame = 0; frame < frames; frame++) {
             for (int ch = 0; ch < channels; ch++, p += bytesPerSample) {
-                out[ch][frame] = switch (bits) {
-                    case 8 -> ((pcm[p] & 0xFF) - 128) / 128f; // jFLAC emits 8-bit samples offset by 128
-                    case 16 -> (short) ((pcm[p] & 0xFF) | pcm[p + 1] << 8) / 32768f;
-                    default -> ((pcm[p] & 0xFF) | (pcm[p + 1] & 0xFF) << 8 | pcm[p + 2] << 16) / 8388608f;
-                };
+                out[ch][frame] =
+                        switch (bits) {
+                            case 8 ->
+                                    ((pcm[p] & 0xFF) - 128)
+                                            / 128f; // jFLAC emits 8-bit samples offset by 128
+                            case 16 -> (short) ((pcm[p] & 0xFF) | pcm[p + 1] << 8) / 32768f;
+                            default ->
+                                    ((pcm[p] & 0xFF) | (pcm[p + 1] & 0xFF) << 8 | pcm[p + 2] << 16)
+                                            / 8388608f;
+                        };
             }
         }
         return new PcmAudio(info.getSampleRate(), out);

@@ -22,8 +22,7 @@ public final class G711 {
         }
     }
 
-    private G711() {
-    }
+    private G711() {}
 
     /** Encodes a signed 16-bit sample to a mu-law byte (as audioop.lin2ulaw). */
     public static byte linearToUlaw(short pcm) {

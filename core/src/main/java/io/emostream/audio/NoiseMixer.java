@@ -11,8 +11,7 @@ import java.util.SplittableRandom;
  */
 public final class NoiseMixer {
 
-    private NoiseMixer() {
-    }
+    private NoiseMixer() {}
 
     /** Returns {@code samples} plus noise; the input is not modified. */
     public static float[] addWhiteNoise(float[] samples, double snrDb, long seed) {
@@ -42,10 +41,14 @@ public final class NoiseMixer {
             throw new IllegalArgumentException("SNR must be finite, got " + snrDb);
         }
         if (noise.length != samples.length) {
-            throw new IllegalArgumentException("noise has " + noise.length + " samples, the clip " + samples.length);
+            throw new IllegalArgumentException(
+                    "noise has " + noise.length + " samples, the clip " + samples.length);
         }
         double noisePower = Math.max(meanPower(noise), 1e-12);
-        double scale = Math.sqrt(Math.max(meanPower(samples), 1e-12) / (noisePower * Math.pow(10.0, snrDb / 10.0)));
+        double scale =
+                Math.sqrt(
+                        Math.max(meanPower(samples), 1e-12)
+                                / (noisePower * Math.pow(10.0, snrDb / 10.0)));
         float[] out = new float[samples.length];
         for (int i = 0; i < samples.length; i++) {
             out[i] = (float) (samples[i] + noise[i] * scale);

@@ -19,8 +19,7 @@ import java.util.stream.Stream;
 public final class NoiseRecordings {
 
     /** One loaded recording. */
-    public record Recording(String name, float[] samples) {
-    }
+    public record Recording(String name, float[] samples) {}
 
     private final Path source;
     private final List<Recording> recordings;
@@ -41,12 +40,18 @@ public final class NoiseRecordings {
         List<Path> files = new ArrayList<>();
         if (Files.isDirectory(fileOrDirectory)) {
             try (Stream<Path> listing = Files.list(fileOrDirectory)) {
-                listing.filter(Files::isRegularFile).filter(NoiseRecordings::isAudioName).sorted().forEach(files::add);
+                listing.filter(Files::isRegularFile)
+                        .filter(NoiseRecordings::isAudioName)
+                        .sorted()
+                        .forEach(files::add);
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot list noise directory " + fileOrDirectory + ": " + e.getMessage(), e);
+                throw new UncheckedIOException(
+                        "cannot list noise directory " + fileOrDirectory + ": " + e.getMessage(),
+                        e);
             }
             if (files.isEmpty()) {
-                throw new IllegalArgumentException("noise directory " + fileOrDirectory + " has no .wav or .flac file");
+                throw new IllegalArgumentException(
+                        "noise directory " + fileOrDirectory + " has no .wav or .flac file");
             }
         } else if (Files.isRegularFile(fileOrDirectory)) {
             files.add(fileOrDirectory);

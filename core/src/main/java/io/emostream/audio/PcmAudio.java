@@ -19,8 +19,13 @@ public record PcmAudio(int sampleRate, float[][] channels) {
         }
         for (int ch = 1; ch < channels.length; ch++) {
             if (channels[ch].length != channels[0].length) {
-                throw new AudioFormatException("channel " + ch + " has " + channels[ch].length
-                        + " samples but channel 0 has " + channels[0].length);
+                throw new AudioFormatException(
+                        "channel "
+                                + ch
+                                + " has "
+                                + channels[ch].length
+                                + " samples but channel 0 has "
+                                + channels[0].length);
             }
         }
     }

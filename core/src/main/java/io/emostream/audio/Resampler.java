@@ -40,6 +40,7 @@ public final class Resampler {
 
     /** Rates accepted by {@link #of}. */
     public static final int MIN_RATE = 1000;
+
     public static final int MAX_RATE = 384_000;
 
     /** Output blocks per accumulation pass: accumulator and input rows stay in the L1 cache. */
@@ -47,11 +48,14 @@ public final class Resampler {
 
     /** Largest polyphase kernel built for one rate pair: every multiple of 50 Hz to 16 kHz fits. */
     public static final long MAX_KERNEL_BYTES = 1 << 20;
+
     /** Total size of the cached kernels; least recently used ones are dropped beyond it. */
     public static final long CACHE_BUDGET_BYTES = 8L << 20;
 
     /** LRU (access order), guarded by itself; {@link #cachedBytes} is the sum of its entries' {@link #bytes()}. */
-    private static final LinkedHashMap<Long, Resampler> CACHE = new LinkedHashMap<>(16, 0.75f, true);
+    private static final LinkedHashMap<Long, Resampler> CACHE =
+            new LinkedHashMap<>(16, 0.75f, true);
+
     private static long cachedBytes;
 
     /** Shortest input for which the FFT path is used (shorter ones are cheap either way). */
@@ -103,7 +107,8 @@ public final class Resampler {
             int first = -1;
             int count = 0;
             for (int k = lo; k <= hi; k++) {
-                float idx = (float) (k - width) / (float) orig; // torch.arange(-w, w + o) / o, float32
+                float idx =
+                        (float) (k - width) / (float) orig; // torch.arange(-w, w + o) / o, float32
                 float t = (phase + idx) * baseFreq32;
                 if (t <= -lpw || t >= lpw) {
                     continue; // clamped position: weight ~1e-13, omitted
@@ -112,7 +117,8 @@ public final class Resampler {
                     first = k;
                 }
                 double ratio = t / (double) lpw;
-                double window = besselI0(ResamplerSettings.BETA * Math.sqrt(1 - ratio * ratio)) / i0Beta;
+                double window =
+                        besselI0(ResamplerSettings.BETA * Math.sqrt(1 - ratio * ratio)) / i0Beta;
                 double x = t * pi32; // float32 product in torch
                 float xf = (float) x;
                 double sinc = xf == 0f ? 1.0 : Math.sin(xf) / xf;
@@ -121,10 +127,12 @@ public final class Resampler {
             }
             starts[j] = Math.max(first, 0);
             if (count > maxTaps) {
-                throw new IllegalStateException("resampler phase " + j + " needs " + count + " taps > " + maxTaps);
+                throw new IllegalStateException(
+                        "resampler phase " + j + " needs " + count + " taps > " + maxTaps);
             }
         }
-        // keep the bound-sized rows (a few trailing zeros each) rather than compacting: no second copy of a kernel
+        // keep the bound-sized rows (a few trailing zeros each) rather than compacting: no second
+        // copy of a kernel
         // that can reach tens of MB for rate pairs with a large reduced ratio
         tapsPerPhase = maxTaps;
         phaseStart = starts;
@@ -148,7 +156,8 @@ public final class Resampler {
                 return cached;
             }
         }
-        // Built outside the lock (up to ~1 MiB of taps): two threads may both build a new pair; one copy is kept.
+        // Built outside the lock (up to ~1 MiB of taps): two threads may both build a new pair; one
+        // copy is kept.
         Resampler built = new Resampler(fromRate, toRate);
         synchronized (CACHE) {
             Resampler raced = CACHE.get(key);
@@ -188,18 +197,29 @@ public final class Resampler {
         checkRate(toRate, "target");
         long kernel = kernelBytes(fromRate, toRate);
         if (kernel > maxKernelBytes) {
-            throw new IllegalArgumentException("resampling " + fromRate + " Hz to " + toRate + " Hz needs a filter of "
-                    + kernel + " bytes, more than the limit of " + maxKernelBytes + " bytes: the ratio of the two "
-                    + "rates does not reduce enough (their gcd is " + gcd(fromRate, toRate) + ")");
+            throw new IllegalArgumentException(
+                    "resampling "
+                            + fromRate
+                            + " Hz to "
+                            + toRate
+                            + " Hz needs a filter of "
+                            + kernel
+                            + " bytes, more than the limit of "
+                            + maxKernelBytes
+                            + " bytes: the ratio of the two "
+                            + "rates does not reduce enough (their gcd is "
+                            + gcd(fromRate, toRate)
+                            + ")");
         }
     }
 
-    private static final Map<Long, Resampler> OFFLINE = new LinkedHashMap<>(4, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Long, Resampler> eldest) {
-            return size() > 2;
-        }
-    };
+    private static final Map<Long, Resampler> OFFLINE =
+            new LinkedHashMap<>(4, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<Long, Resampler> eldest) {
+                    return size() > 2;
+                }
+            };
 
     /**
      * For offline tools reading files ({@code classify}, {@code evaluate}): {@link #of} where it accepts the pair,
@@ -218,7 +238,10 @@ public final class Resampler {
 
     /** Whether {@link #of} accepts this pair: both rates in range and a kernel of at most {@link #MAX_KERNEL_BYTES}. */
     public static boolean supports(int fromRate, int toRate) {
-        return fromRate >= MIN_RATE && fromRate <= MAX_RATE && toRate >= MIN_RATE && toRate <= MAX_RATE
+        return fromRate >= MIN_RATE
+                && fromRate <= MAX_RATE
+                && toRate >= MIN_RATE
+                && toRate <= MAX_RATE
                 && kernelBytes(fromRate, toRate) <= MAX_KERNEL_BYTES;
     }
 
@@ -229,7 +252,8 @@ public final class Resampler {
      */
     public static long kernelBytes(int fromRate, int toRate) {
         if (fromRate <= 0 || toRate <= 0) {
-            throw new IllegalArgumentException("rates must be positive: " + fromRate + ", " + toRate);
+            throw new IllegalArgumentException(
+                    "rates must be positive: " + fromRate + ", " + toRate);
         }
         if (fromRate == toRate) {
             return 0;
@@ -245,7 +269,9 @@ public final class Resampler {
     /** Heap held by this instance's kernels (the polyphase taps and, where used, the FFT spectra). */
     long bytes() {
         long fftBytes = fftKernel == null ? 0 : (long) next * fftKernel.size * Double.BYTES;
-        return (long) taps.length * Float.BYTES + (long) phaseStart.length * Integer.BYTES + fftBytes;
+        return (long) taps.length * Float.BYTES
+                + (long) phaseStart.length * Integer.BYTES
+                + fftBytes;
     }
 
     /** Sum of {@link #bytes()} over the cached resamplers (tests). */
@@ -298,10 +324,14 @@ public final class Resampler {
     /** The direct path of {@link #process}, also used by the tests to check the FFT path against it. */
     float[] direct(float[] input, float[] out) {
         int length = input.length;
-        // Output b*next + j reads input b*orig + phaseStart[j] - width + k for taps k. The zero-padded input is
-        // split into `orig` interleaved sub-sequences, so consecutive blocks b of one phase read consecutive
-        // elements of one sub-sequence per tap: each (phase, tap) pair is a contiguous multiply-add over up to
-        // CHUNK blocks. Each output still sums its taps in order k = 0, 1, ..., as torch's conv1d does.
+        // Output b*next + j reads input b*orig + phaseStart[j] - width + k for taps k. The
+        // zero-padded input is
+        // split into `orig` interleaved sub-sequences, so consecutive blocks b of one phase read
+        // consecutive
+        // elements of one sub-sequence per tap: each (phase, tap) pair is a contiguous multiply-add
+        // over up to
+        // CHUNK blocks. Each output still sums its taps in order k = 0, 1, ..., as torch's conv1d
+        // does.
         int blocks = (out.length + next - 1) / next;
         int lead = ((width + orig - 1) / orig + 1) * orig; // left zero padding, a multiple of orig
         int subLength = blocks + (lead + tapsPerPhase + orig + width) / orig + 2;
@@ -312,9 +342,13 @@ public final class Resampler {
         }
         float[] acc = new float[Math.min(blocks, CHUNK)];
         for (int j = 0; j < next; j++) {
-            int phaseBlocks = (out.length - j + next - 1) / next; // blocks b with b*next + j < out.length
+            int phaseBlocks =
+                    (out.length - j + next - 1) / next; // blocks b with b*next + j < out.length
             int kernelOffset = j * tapsPerPhase;
-            int base = phaseStart[j] - width + lead; // tap k reads sub[(base+k) % orig][b + (base+k) / orig]
+            int base =
+                    phaseStart[j]
+                            - width
+                            + lead; // tap k reads sub[(base+k) % orig][b + (base+k) / orig]
             for (int chunkStart = 0; chunkStart < phaseBlocks; chunkStart += CHUNK) {
                 int chunk = Math.min(CHUNK, phaseBlocks - chunkStart);
                 java.util.Arrays.fill(acc, 0, chunk, 0f);
@@ -366,7 +400,8 @@ public final class Resampler {
         private final int size;
         private final int offset; // min_j c_j
         private final int valid; // outputs per block: size - longest shifted kernel + 1
-        private final double[][] spectra; // per phase, FFT of the shifted kernel (JTransforms realForward layout)
+        private final double[][]
+                spectra; // per phase, FFT of the shifted kernel (JTransforms realForward layout)
         private final ThreadLocal<DoubleFFT_1D> fft;
 
         FftKernel() {
@@ -415,7 +450,10 @@ public final class Resampler {
                     segment[m] = i >= 0 && i < input.length ? input[(int) i] : 0.0;
                 }
                 transform.realForward(segment);
-                int firstT = (int) (((t0 + orig - 1) / orig) * orig); // first multiple of o at or after t0
+                int firstT =
+                        (int)
+                                (((t0 + orig - 1) / orig)
+                                        * orig); // first multiple of o at or after t0
                 for (int j = 0; j < next; j++) {
                     correlate(segment, spectra[j], product);
                     transform.realInverse(product, true);
@@ -461,8 +499,15 @@ public final class Resampler {
 
     private static void checkRate(int rate, String which) {
         if (rate < MIN_RATE || rate > MAX_RATE) {
-            throw new IllegalArgumentException(which + " sample rate " + rate + " Hz is outside " + MIN_RATE
-                    + ".." + MAX_RATE + " Hz");
+            throw new IllegalArgumentException(
+                    which
+                            + " sample rate "
+                            + rate
+                            + " Hz is outside "
+                            + MIN_RATE
+                            + ".."
+                            + MAX_RATE
+                            + " Hz");
         }
     }
 
@@ -477,6 +522,14 @@ public final class Resampler {
 
     @Override
     public String toString() {
-        return "Resampler[" + fromRate + " Hz -> " + toRate + " Hz, " + next + " phases x " + tapsPerPhase + " taps]";
+        return "Resampler["
+                + fromRate
+                + " Hz -> "
+                + toRate
+                + " Hz, "
+                + next
+                + " phases x "
+                + tapsPerPhase
+                + " taps]";
     }
 }

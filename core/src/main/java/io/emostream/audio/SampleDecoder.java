@@ -9,8 +9,7 @@ public final class SampleDecoder {
     /** Most channels accepted in one stream. */
     public static final int MAX_CHANNELS = 8;
 
-    private SampleDecoder() {
-    }
+    private SampleDecoder() {}
 
     /**
      * Decodes and deinterleaves {@code data}.
@@ -32,10 +31,12 @@ public final class SampleDecoder {
     }
 
     /** Decodes one channel (0-based) of interleaved {@code data}. */
-    public static float[] decodeChannel(byte[] data, SampleEncoding enc, int channels, int channel) {
+    public static float[] decodeChannel(
+            byte[] data, SampleEncoding enc, int channels, int channel) {
         int frames = frameCount(data, enc, channels);
         if (channel < 0 || channel >= channels) {
-            throw new AudioFormatException("channel " + channel + " does not exist in " + channels + "-channel audio");
+            throw new AudioFormatException(
+                    "channel " + channel + " does not exist in " + channels + "-channel audio");
         }
         int bps = enc.bytesPerSample();
         float[] out = new float[frames];
@@ -52,15 +53,23 @@ public final class SampleDecoder {
             throw new AudioFormatException("sample encoding is missing");
         }
         if (channels < 1 || channels > MAX_CHANNELS) {
-            throw new AudioFormatException("channel count " + channels + " is outside 1.." + MAX_CHANNELS);
+            throw new AudioFormatException(
+                    "channel count " + channels + " is outside 1.." + MAX_CHANNELS);
         }
         if (data == null) {
             throw new AudioFormatException("audio data is missing");
         }
         int frameBytes = channels * enc.bytesPerSample();
         if (data.length % frameBytes != 0) {
-            throw new AudioFormatException(data.length + " bytes of " + enc + " audio with " + channels
-                    + " channel(s) is not a whole number of " + frameBytes + "-byte frames");
+            throw new AudioFormatException(
+                    data.length
+                            + " bytes of "
+                            + enc
+                            + " audio with "
+                            + channels
+                            + " channel(s) is not a whole number of "
+                            + frameBytes
+                            + "-byte frames");
         }
         return data.length / frameBytes;
     }
@@ -69,15 +78,20 @@ public final class SampleDecoder {
         switch (enc) {
             case PCM16LE:
                 return (short) ((data[offset] & 0xFF) | (data[offset + 1] << 8)) / 32768f;
-            case FLOAT32LE: {
-                int bits = (data[offset] & 0xFF) | (data[offset + 1] & 0xFF) << 8
-                        | (data[offset + 2] & 0xFF) << 16 | (data[offset + 3] & 0xFF) << 24;
-                float value = Float.intBitsToFloat(bits);
-                if (!Float.isFinite(value)) {
-                    throw new NonFiniteSampleException("float32 sample at byte " + offset + " is " + value);
+            case FLOAT32LE:
+                {
+                    int bits =
+                            (data[offset] & 0xFF)
+                                    | (data[offset + 1] & 0xFF) << 8
+                                    | (data[offset + 2] & 0xFF) << 16
+                                    | (data[offset + 3] & 0xFF) << 24;
+                    float value = Float.intBitsToFloat(bits);
+                    if (!Float.isFinite(value)) {
+                        throw new NonFiniteSampleException(
+                                "float32 sample at byte " + offset + " is " + value);
+                    }
+                    return Math.max(-1f, Math.min(1f, value));
                 }
-                return Math.max(-1f, Math.min(1f, value));
-            }
             case MULAW:
                 return G711.ulawToLinear(data[offset]) / 32768f;
             case ALAW:

@@ -6,19 +6,28 @@ package io.emostream.audio;
  */
 public final class SampleEncoder {
 
-    private SampleEncoder() {
-    }
+    private SampleEncoder() {}
 
     public static byte[] encode(float[][] channels, SampleEncoding enc) {
-        if (channels == null || channels.length < 1 || channels.length > SampleDecoder.MAX_CHANNELS) {
-            throw new AudioFormatException("channel count " + (channels == null ? 0 : channels.length)
-                    + " is outside 1.." + SampleDecoder.MAX_CHANNELS);
+        if (channels == null
+                || channels.length < 1
+                || channels.length > SampleDecoder.MAX_CHANNELS) {
+            throw new AudioFormatException(
+                    "channel count "
+                            + (channels == null ? 0 : channels.length)
+                            + " is outside 1.."
+                            + SampleDecoder.MAX_CHANNELS);
         }
         int frames = channels[0].length;
         for (int ch = 1; ch < channels.length; ch++) {
             if (channels[ch].length != frames) {
-                throw new AudioFormatException("channel " + ch + " has " + channels[ch].length
-                        + " samples but channel 0 has " + frames);
+                throw new AudioFormatException(
+                        "channel "
+                                + ch
+                                + " has "
+                                + channels[ch].length
+                                + " samples but channel 0 has "
+                                + frames);
             }
         }
         int bps = enc.bytesPerSample();
@@ -28,20 +37,22 @@ public final class SampleEncoder {
             for (float[] channel : channels) {
                 float value = channel[frame];
                 switch (enc) {
-                    case PCM16LE: {
-                        short s = toPcm16(value);
-                        out[offset] = (byte) s;
-                        out[offset + 1] = (byte) (s >> 8);
-                        break;
-                    }
-                    case FLOAT32LE: {
-                        int bits = Float.floatToRawIntBits(value);
-                        out[offset] = (byte) bits;
-                        out[offset + 1] = (byte) (bits >> 8);
-                        out[offset + 2] = (byte) (bits >> 16);
-                        out[offset + 3] = (byte) (bits >> 24);
-                        break;
-                    }
+                    case PCM16LE:
+                        {
+                            short s = toPcm16(value);
+                            out[offset] = (byte) s;
+                            out[offset + 1] = (byte) (s >> 8);
+                            break;
+                        }
+                    case FLOAT32LE:
+                        {
+                            int bits = Float.floatToRawIntBits(value);
+                            out[offset] = (byte) bits;
+                            out[offset + 1] = (byte) (bits >> 8);
+                            out[offset + 2] = (byte) (bits >> 16);
+                            out[offset + 3] = (byte) (bits >> 24);
+                            break;
+                        }
                     case MULAW:
                         out[offset] = G711.linearToUlaw(toPcm16(value));
                         break;

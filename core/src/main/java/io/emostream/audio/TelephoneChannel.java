@@ -14,8 +14,7 @@ public final class TelephoneChannel {
     public static final int WIDE_RATE = 16000;
     public static final int NARROW_RATE = 8000;
 
-    private TelephoneChannel() {
-    }
+    private TelephoneChannel() {}
 
     /** The 8 kHz G.711 mu-law line: a new array of {@code samples16k.length} samples. */
     public static float[] apply(float[] samples16k) {
@@ -32,7 +31,10 @@ public final class TelephoneChannel {
             boolean mu = line == Channel.TELEPHONE;
             for (int i = 0; i < narrow.length; i++) {
                 short pcm = SampleEncoder.toPcm16(narrow[i]);
-                short decoded = mu ? G711.ulawToLinear(G711.linearToUlaw(pcm)) : G711.alawToLinear(G711.linearToAlaw(pcm));
+                short decoded =
+                        mu
+                                ? G711.ulawToLinear(G711.linearToUlaw(pcm))
+                                : G711.alawToLinear(G711.linearToAlaw(pcm));
                 narrow[i] = decoded / 32768f;
             }
         }

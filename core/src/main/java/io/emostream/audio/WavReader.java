@@ -19,8 +19,7 @@ public final class WavReader {
     private static final int FORMAT_MULAW = 7;
     private static final int FORMAT_EXTENSIBLE = 0xFFFE;
 
-    private WavReader() {
-    }
+    private WavReader() {}
 
     /** @throws AudioFormatException naming the file and the problem when it is not a readable WAV file */
     public static PcmAudio read(Path path) {
@@ -28,7 +27,8 @@ public final class WavReader {
         try {
             bytes = Files.readAllBytes(path);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read WAV file " + path + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot read WAV file " + path + ": " + e.getMessage(), e);
         }
         return parse(bytes, String.valueOf(path.getFileName()));
     }
@@ -37,11 +37,17 @@ public final class WavReader {
     public static PcmAudio parse(byte[] bytes, String name) {
         String where = "WAV file " + name + ": ";
         if (bytes.length < 12) {
-            throw new AudioFormatException(where + "only " + bytes.length + " bytes, too short for a RIFF header");
+            throw new AudioFormatException(
+                    where + "only " + bytes.length + " bytes, too short for a RIFF header");
         }
         if (!fourCc(bytes, 0).equals("RIFF") || !fourCc(bytes, 8).equals("WAVE")) {
-            throw new AudioFormatException(where + "not a RIFF/WAVE file (starts with '" + printable(bytes, 0)
-                    + "' ... '" + printable(bytes, 8) + "')");
+            throw new AudioFormatException(
+                    where
+                            + "not a RIFF/WAVE file (starts with '"
+                            + printable(bytes, 0)
+                            + "' ... '"
+                            + printable(bytes, 8)
+                            + "')");
         }
         Format format = null;
         int pos = 12;
@@ -52,8 +58,13 @@ public final class WavReader {
             long available = bytes.length - (long) body;
             if (id.equals("fmt ")) {
                 if (size > available) {
-                    throw new AudioFormatException(where + "fmt chunk declares " + size + " bytes but only "
-                            + available + " remain (truncated)");
+                    throw new AudioFormatException(
+                            where
+                                    + "fmt chunk declares "
+                                    + size
+                                    + " bytes but only "
+                                    + available
+                                    + " remain (truncated)");
                 }
                 format = parseFormat(bytes, body, (int) size, where);
             } else if (id.equals("data")) {
@@ -63,8 +74,13 @@ public final class WavReader {
                 if (size == 0xFFFFFFFFL) {
                     size = available; // streaming writers that never patched the size
                 } else if (size > available) {
-                    throw new AudioFormatException(where + "data chunk declares " + size + " bytes but only "
-                            + available + " remain (truncated)");
+                    throw new AudioFormatException(
+                            where
+                                    + "data chunk declares "
+                                    + size
+                                    + " bytes but only "
+                                    + available
+                                    + " remain (truncated)");
                 }
                 return decode(bytes, body, (int) size, format, where);
             }
@@ -74,15 +90,16 @@ public final class WavReader {
             }
             pos = (int) next;
         }
-        throw new AudioFormatException(where + (format == null ? "missing fmt chunk" : "missing data chunk"));
+        throw new AudioFormatException(
+                where + (format == null ? "missing fmt chunk" : "missing data chunk"));
     }
 
-    private record Format(int tag, int channels, int sampleRate, int blockAlign, int bits) {
-    }
+    private record Format(int tag, int channels, int sampleRate, int blockAlign, int bits) {}
 
     private static Format parseFormat(byte[] b, int at, int size, String where) {
         if (size < 16) {
-            throw new AudioFormatException(where + "fmt chunk has " + size + " bytes, needs at least 16");
+            throw new AudioFormatException(
+                    where + "fmt chunk has " + size + " bytes, needs at least 16");
         }
         int tag = u16(b, at);
         int channels = u16(b, at + 2);
@@ -91,8 +108,11 @@ public final class WavReader {
         int bits = u16(b, at + 14);
         if (tag == FORMAT_EXTENSIBLE) {
             if (size < 40) {
-                throw new AudioFormatException(where + "WAVE_FORMAT_EXTENSIBLE fmt chunk has " + size
-                        + " bytes, needs 40");
+                throw new AudioFormatException(
+                        where
+                                + "WAVE_FORMAT_EXTENSIBLE fmt chunk has "
+                                + size
+                                + " bytes, needs 40");
             }
             tag = u16(b, at + 24); // first two bytes of the sub-format GUID
         }
@@ -102,28 +122,48 @@ public final class WavReader {
         if (sampleRate == 0 || sampleRate > Integer.MAX_VALUE) {
             throw new AudioFormatException(where + "invalid sample rate " + sampleRate);
         }
-        boolean supported = switch (tag) {
-            case FORMAT_PCM -> bits == 8 || bits == 16 || bits == 24 || bits == 32;
-            case FORMAT_FLOAT -> bits == 32 || bits == 64;
-            case FORMAT_ALAW, FORMAT_MULAW -> bits == 8;
-            default -> false;
-        };
+        boolean supported =
+                switch (tag) {
+                    case FORMAT_PCM -> bits == 8 || bits == 16 || bits == 24 || bits == 32;
+                    case FORMAT_FLOAT -> bits == 32 || bits == 64;
+                    case FORMAT_ALAW, FORMAT_MULAW -> bits == 8;
+                    default -> false;
+                };
         if (!supported) {
-            throw new AudioFormatException(where + "unsupported format tag " + tag + " with " + bits
-                    + " bits per sample (supported: PCM 8/16/24/32, float 32/64, A-law/mu-law 8)");
+            throw new AudioFormatException(
+                    where
+                            + "unsupported format tag "
+                            + tag
+                            + " with "
+                            + bits
+                            + " bits per sample (supported: PCM 8/16/24/32, float 32/64, A-law/mu-law 8)");
         }
         int expectedAlign = channels * bits / 8;
         if (blockAlign != expectedAlign) {
-            throw new AudioFormatException(where + "block align " + blockAlign + " does not match " + channels
-                    + " channel(s) of " + bits + " bits (" + expectedAlign + ")");
+            throw new AudioFormatException(
+                    where
+                            + "block align "
+                            + blockAlign
+                            + " does not match "
+                            + channels
+                            + " channel(s) of "
+                            + bits
+                            + " bits ("
+                            + expectedAlign
+                            + ")");
         }
         return new Format(tag, channels, (int) sampleRate, blockAlign, bits);
     }
 
     private static PcmAudio decode(byte[] b, int at, int size, Format f, String where) {
         if (size % f.blockAlign() != 0) {
-            throw new AudioFormatException(where + "data chunk of " + size + " bytes is not a whole number of "
-                    + f.blockAlign() + "-byte frames");
+            throw new AudioFormatException(
+                    where
+                            + "data chunk of "
+                            + size
+                            + " bytes is not a whole number of "
+                            + f.blockAlign()
+                            + "-byte frames");
         }
         int frames = size / f.blockAlign();
         float[][] channels = new float[f.channels()][frames];
@@ -150,14 +190,19 @@ public final class WavReader {
                     default:
                         return (float) (s32(b, p) / 2147483648.0);
                 }
-            case FORMAT_FLOAT: {
-                double v = f.bits() == 32 ? Float.intBitsToFloat(s32(b, p))
-                        : Double.longBitsToDouble((s32(b, p) & 0xFFFFFFFFL) | ((long) s32(b, p + 4) << 32));
-                if (!Double.isFinite(v)) {
-                    throw new AudioFormatException(where + "non-finite float sample " + v);
+            case FORMAT_FLOAT:
+                {
+                    double v =
+                            f.bits() == 32
+                                    ? Float.intBitsToFloat(s32(b, p))
+                                    : Double.longBitsToDouble(
+                                            (s32(b, p) & 0xFFFFFFFFL)
+                                                    | ((long) s32(b, p + 4) << 32));
+                    if (!Double.isFinite(v)) {
+                        throw new AudioFormatException(where + "non-finite float sample " + v);
+                    }
+                    return (float) Math.max(-1.0, Math.min(1.0, v));
                 }
-                return (float) Math.max(-1.0, Math.min(1.0, v));
-            }
             case FORMAT_ALAW:
                 return G711.alawToLinear(b[p]) / 32768f;
             default:
@@ -183,7 +228,10 @@ public final class WavReader {
     }
 
     private static int s32(byte[] b, int at) {
-        return (b[at] & 0xFF) | (b[at + 1] & 0xFF) << 8 | (b[at + 2] & 0xFF) << 16 | (b[at + 3] & 0xFF) << 24;
+        return (b[at] & 0xFF)
+                | (b[at + 1] & 0xFF) << 8
+                | (b[at + 2] & 0xFF) << 16
+                | (b[at + 3] & 0xFF) << 24;
     }
 
     private static long u32(byte[] b, int at) {

@@ -10,8 +10,7 @@ import java.nio.file.Path;
 /** Writes {@link PcmAudio} as a canonical 44-byte-header WAV file: 16-bit PCM or 32-bit IEEE float. */
 public final class WavWriter {
 
-    private WavWriter() {
-    }
+    private WavWriter() {}
 
     /** Writes 16-bit PCM. */
     public static void write(Path path, PcmAudio audio) {
@@ -26,7 +25,8 @@ public final class WavWriter {
         try {
             Files.write(path, toBytes(audio, encoding));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write WAV file " + path + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot write WAV file " + path + ": " + e.getMessage(), e);
         }
     }
 
@@ -34,20 +34,28 @@ public final class WavWriter {
     public static byte[] toBytes(PcmAudio audio, SampleEncoding encoding) {
         SampleEncoding enc = encoding == null ? SampleEncoding.PCM16LE : encoding;
         byte[] data = SampleEncoder.encode(audio.channels(), enc);
-        int tag = switch (enc) {
-            case PCM16LE -> 1;
-            case FLOAT32LE -> 3;
-            case ALAW -> 6;
-            case MULAW -> 7;
-        };
+        int tag =
+                switch (enc) {
+                    case PCM16LE -> 1;
+                    case FLOAT32LE -> 3;
+                    case ALAW -> 6;
+                    case MULAW -> 7;
+                };
         int channels = audio.channelCount();
         int bits = enc.bytesPerSample() * 8;
         int blockAlign = channels * enc.bytesPerSample();
         int pad = data.length & 1;
         ByteBuffer out = ByteBuffer.allocate(44 + data.length + pad).order(ByteOrder.LITTLE_ENDIAN);
-        out.put(new byte[] {'R', 'I', 'F', 'F'}).putInt(36 + data.length + pad).put(new byte[] {'W', 'A', 'V', 'E'});
-        out.put(new byte[] {'f', 'm', 't', ' '}).putInt(16).putShort((short) tag).putShort((short) channels)
-                .putInt(audio.sampleRate()).putInt(audio.sampleRate() * blockAlign).putShort((short) blockAlign)
+        out.put(new byte[] {'R', 'I', 'F', 'F'})
+                .putInt(36 + data.length + pad)
+                .put(new byte[] {'W', 'A', 'V', 'E'});
+        out.put(new byte[] {'f', 'm', 't', ' '})
+                .putInt(16)
+                .putShort((short) tag)
+                .putShort((short) channels)
+                .putInt(audio.sampleRate())
+                .putInt(audio.sampleRate() * blockAlign)
+                .putShort((short) blockAlign)
                 .putShort((short) bits);
         out.put(new byte[] {'d', 'a', 't', 'a'}).putInt(data.length).put(data);
         return out.array();

@@ -31,11 +31,9 @@ public final class LabelsCsv {
      * @param split  null when the CSV has no split column
      * @param corpus null when the CSV has no corpus column
      */
-    public record Row(int line, String file, String emotion, String split, String corpus) {
-    }
+    public record Row(int line, String file, String emotion, String split, String corpus) {}
 
-    private LabelsCsv() {
-    }
+    private LabelsCsv() {}
 
     /**
      * Reads the rows that are not excluded and, when {@code split} is not null, belong to that split.
@@ -52,16 +50,18 @@ public final class LabelsCsv {
         try (CSVParser parser = CSVParser.parse(text, FORMAT)) {
             return rows(parser, csv, split);
         } catch (UncheckedIOException e) {
-            // Commons CSV's CSVException (an unterminated quote, text after a closing quote) names the line
-            throw new IllegalArgumentException("labels file " + csv + " is not valid CSV: "
-                    + e.getCause().getMessage(), e);
+            // Commons CSV's CSVException (an unterminated quote, text after a closing quote) names
+            // the line
+            throw new IllegalArgumentException(
+                    "labels file " + csv + " is not valid CSV: " + e.getCause().getMessage(), e);
         }
     }
 
     private static List<Row> rows(CSVParser parser, Path csv, String split) {
         var records = parser.iterator();
         if (!records.hasNext()) {
-            throw new IllegalArgumentException("labels file " + csv + " is empty (expected a header with file,emotion)");
+            throw new IllegalArgumentException(
+                    "labels file " + csv + " is empty (expected a header with file,emotion)");
         }
         List<String> header = records.next().toList();
         Map<String, Integer> columns = new HashMap<>();
@@ -70,13 +70,25 @@ public final class LabelsCsv {
         }
         for (String required : List.of("file", "emotion")) {
             if (!columns.containsKey(required)) {
-                throw new IllegalArgumentException("labels file " + csv + ": header " + header + " has no '" + required
-                        + "' column");
+                throw new IllegalArgumentException(
+                        "labels file "
+                                + csv
+                                + ": header "
+                                + header
+                                + " has no '"
+                                + required
+                                + "' column");
             }
         }
         if (split != null && !columns.containsKey("split")) {
-            throw new IllegalArgumentException("labels file " + csv + ": --split " + split
-                    + " given but the header " + header + " has no 'split' column");
+            throw new IllegalArgumentException(
+                    "labels file "
+                            + csv
+                            + ": --split "
+                            + split
+                            + " given but the header "
+                            + header
+                            + " has no 'split' column");
         }
         List<Row> rows = new ArrayList<>();
         while (records.hasNext()) {
@@ -86,8 +98,15 @@ public final class LabelsCsv {
                 continue; // a line of spaces
             }
             if (record.size() != header.size()) {
-                throw new IllegalArgumentException("labels file " + csv + " line " + line + ": " + record.size()
-                        + " fields, the header has " + header.size());
+                throw new IllegalArgumentException(
+                        "labels file "
+                                + csv
+                                + " line "
+                                + line
+                                + ": "
+                                + record.size()
+                                + " fields, the header has "
+                                + header.size());
             }
             String exclude = field(record, columns, "exclude");
             if (exclude != null && !exclude.isEmpty()) {
@@ -100,12 +119,17 @@ public final class LabelsCsv {
             String file = field(record, columns, "file");
             String emotion = field(record, columns, "emotion");
             if (file.isEmpty() || emotion.isEmpty()) {
-                throw new IllegalArgumentException("labels file " + csv + " line " + line + ": empty file or emotion");
+                throw new IllegalArgumentException(
+                        "labels file " + csv + " line " + line + ": empty file or emotion");
             }
             String corpus = field(record, columns, "corpus");
             if (corpus != null && corpus.isEmpty()) {
-                throw new IllegalArgumentException("labels file " + csv + " line " + line
-                        + ": empty corpus (the header has a corpus column, so every row needs one)");
+                throw new IllegalArgumentException(
+                        "labels file "
+                                + csv
+                                + " line "
+                                + line
+                                + ": empty corpus (the header has a corpus column, so every row needs one)");
             }
             rows.add(new Row(line, file, emotion, rowSplit, corpus));
         }

@@ -32,7 +32,8 @@ public final class LogMelSpectrogram {
     private final double[] spectrum; // power (or magnitude) per bin
     private final double logFloor;
     private final boolean magnitude;
-    // the sparse filterbank flattened: filter m covers bins melFirstBin[m] .. + melLength[m], weights from
+    // the sparse filterbank flattened: filter m covers bins melFirstBin[m] .. + melLength[m],
+    // weights from
     // melWeights[melOffset[m]]
     private final int[] melFirstBin;
     private final int[] melLength;
@@ -43,19 +44,28 @@ public final class LogMelSpectrogram {
         this.config = config;
         int nFft = config.nFft();
         int nFreqs = nFft / 2 + 1;
-        this.filterbank = new MelFilterbank(nFreqs, config.fMin(), config.fMax(), config.nMels(),
-                config.sampleRate(), config.melScale(), config.melNorm());
+        this.filterbank =
+                new MelFilterbank(
+                        nFreqs,
+                        config.fMin(),
+                        config.fMax(),
+                        config.nMels(),
+                        config.sampleRate(),
+                        config.melScale(),
+                        config.melNorm());
         this.fft = new DoubleFFT_1D(nFft);
         this.window = new double[nFft];
         int winLength = config.winLength();
         windowStart = (nFft - winLength) / 2; // torch.stft centres a shorter window in n_fft
         windowEnd = windowStart + winLength;
-        float[] hann = TorchFloat32.hannWindow(winLength); // periodic, bit-identical to torch.hann_window
+        float[] hann =
+                TorchFloat32.hannWindow(winLength); // periodic, bit-identical to torch.hann_window
         for (int i = 0; i < winLength; i++) {
             window[windowStart + i] = hann[i];
         }
         this.frame = new double[nFft];
-        this.paddedSignal = new double[config.windowSamples() + (config.center() ? 2 * (nFft / 2) : 0)];
+        this.paddedSignal =
+                new double[config.windowSamples() + (config.center() ? 2 * (nFft / 2) : 0)];
         this.spectrum = new double[nFreqs];
         this.logFloor = config.logFloor();
         this.magnitude = config.power() == 1.0;
@@ -93,12 +103,20 @@ public final class LogMelSpectrogram {
     public void compute(float[] samples, float[] out) {
         int length = config.windowSamples();
         if (samples.length != length) {
-            throw new IllegalArgumentException("log-mel input has " + samples.length + " samples, expected "
-                    + length + " (window_samples)");
+            throw new IllegalArgumentException(
+                    "log-mel input has "
+                            + samples.length
+                            + " samples, expected "
+                            + length
+                            + " (window_samples)");
         }
         if (out.length != config.featureSize()) {
-            throw new IllegalArgumentException("log-mel output has " + out.length + " floats, expected "
-                    + config.featureSize() + " (n_mels * frames)");
+            throw new IllegalArgumentException(
+                    "log-mel output has "
+                            + out.length
+                            + " floats, expected "
+                            + config.featureSize()
+                            + " (n_mels * frames)");
         }
         int nFft = config.nFft();
         int hop = config.hopLength();

@@ -10,21 +10,36 @@ final class MelFilterbank {
 
     final int nMels;
     final int nFreqs;
+
     /** First FFT bin of each filter. */
     final int[] firstBin;
+
     /** Weights of each filter, starting at {@link #firstBin}. */
     final double[][] weights;
 
-    MelFilterbank(int nFreqs, double fMin, double fMax, int nMels, int sampleRate, String melScale, String melNorm) {
+    MelFilterbank(
+            int nFreqs,
+            double fMin,
+            double fMax,
+            int nMels,
+            int sampleRate,
+            String melScale,
+            String melNorm) {
         this.nMels = nMels;
         this.nFreqs = nFreqs;
-        // torchaudio builds the bank in float32; the same float32 operations are repeated here because near the
-        // edges of a triangle the weights are differences of nearly equal frequencies, and their float32
+        // torchaudio builds the bank in float32; the same float32 operations are repeated here
+        // because near the
+        // edges of a triangle the weights are differences of nearly equal frequencies, and their
+        // float32
         // rounding is visible in bands far below the frame's loudest band.
-        // torchaudio: linspace(0, sample_rate // 2, n_freqs) and linspace(mel(f_min), mel(f_max), n_mels + 2)
+        // torchaudio: linspace(0, sample_rate // 2, n_freqs) and linspace(mel(f_min), mel(f_max),
+        // n_mels + 2)
         float[] allFreqs = TorchFloat32.linspace(0f, (float) (sampleRate / 2), nFreqs);
-        float[] melPts = TorchFloat32.linspace((float) hzToMel(fMin, melScale), (float) hzToMel(fMax, melScale),
-                nMels + 2);
+        float[] melPts =
+                TorchFloat32.linspace(
+                        (float) hzToMel(fMin, melScale),
+                        (float) hzToMel(fMax, melScale),
+                        nMels + 2);
         float[] fPts = new float[nMels + 2];
         for (int i = 0; i < fPts.length; i++) {
             fPts[i] = melToHz32(melPts[i], melScale);
@@ -51,7 +66,9 @@ final class MelFilterbank {
                     last = i;
                 }
             }
-            if (first < 0) { // an empty filter (too many mels for the FFT size) yields the log floor, as in torch
+            if (first
+                    < 0) { // an empty filter (too many mels for the FFT size) yields the log floor,
+                // as in torch
                 firstBin[m] = 0;
                 weights[m] = new double[0];
             } else {
@@ -70,7 +87,9 @@ final class MelFilterbank {
         float minLogHz = 1000.0f;
         float minLogMel = (float) (1000.0 / (200.0 / 3));
         float logStep = (float) (Math.log(6.4) / 27.0);
-        return mel >= minLogMel ? minLogHz * TorchFloat32.exp(logStep * (mel - minLogMel)) : 0f + fSp * mel;
+        return mel >= minLogMel
+                ? minLogHz * TorchFloat32.exp(logStep * (mel - minLogMel))
+                : 0f + fSp * mel;
     }
 
     /** torchaudio's _hz_to_mel (Python floats, i.e. float64). */

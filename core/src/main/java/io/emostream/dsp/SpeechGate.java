@@ -65,11 +65,15 @@ public final class SpeechGate {
 
     /** Input sample rate of {@link #assess}. */
     public static final int SAMPLE_RATE = 16000;
+
     private static final int DECIMATION = 4;
+
     /** How far a pitch peak must rise above the autocorrelation's lowest value at shorter lags. */
     static final double MIN_PROMINENCE = 0.3;
+
     /** Largest relative change of the pitch lag between neighbouring frames that still counts as continued. */
     static final double PITCH_CONTINUITY = 0.05;
+
     private static final long NO_PEAK = -1L;
 
     /**
@@ -93,17 +97,25 @@ public final class SpeechGate {
                 throw new IllegalArgumentException("speech gate frame and hop must be positive");
             }
             if (noisePercentile < 0 || noisePercentile > 100) {
-                throw new IllegalArgumentException("noise percentile must be in 0..100, got " + noisePercentile);
+                throw new IllegalArgumentException(
+                        "noise percentile must be in 0..100, got " + noisePercentile);
             }
-            if (!(minPitchHz > 0 && maxPitchHz > minPitchHz && maxPitchHz < SAMPLE_RATE / DECIMATION / 2.0)) {
-                throw new IllegalArgumentException("pitch range " + minPitchHz + ".." + maxPitchHz + " Hz is invalid");
+            if (!(minPitchHz > 0
+                    && maxPitchHz > minPitchHz
+                    && maxPitchHz < SAMPLE_RATE / DECIMATION / 2.0)) {
+                throw new IllegalArgumentException(
+                        "pitch range " + minPitchHz + ".." + maxPitchHz + " Hz is invalid");
             }
             if (!(minContinuedVoicing <= minVoicing)) {
-                throw new IllegalArgumentException("min continued voicing " + minContinuedVoicing
-                        + " must not exceed min voicing " + minVoicing);
+                throw new IllegalArgumentException(
+                        "min continued voicing "
+                                + minContinuedVoicing
+                                + " must not exceed min voicing "
+                                + minVoicing);
             }
             if (minSpeechRatio < 0 || minSpeechRatio > 1) {
-                throw new IllegalArgumentException("min speech ratio must be in 0..1, got " + minSpeechRatio);
+                throw new IllegalArgumentException(
+                        "min speech ratio must be in 0..1, got " + minSpeechRatio);
             }
         }
 
@@ -112,14 +124,34 @@ public final class SpeechGate {
          * 60-400 Hz, 0.1, 250 ms.
          */
         public static SpeechGateConfig defaults() {
-            return new SpeechGateConfig(Duration.ofMillis(25), Duration.ofMillis(20), -60, 10, 3, 0.5, 0.25, 60,
-                    400, 0.1, Duration.ofMillis(250));
+            return new SpeechGateConfig(
+                    Duration.ofMillis(25),
+                    Duration.ofMillis(20),
+                    -60,
+                    10,
+                    3,
+                    0.5,
+                    0.25,
+                    60,
+                    400,
+                    0.1,
+                    Duration.ofMillis(250));
         }
 
         /** This configuration with another minimum speech ratio (the one setting operators tune). */
         public SpeechGateConfig withMinSpeechRatio(double ratio) {
-            return new SpeechGateConfig(frame, hop, absoluteFloorDbfs, noisePercentile, noiseMarginDb, minVoicing,
-                    minContinuedVoicing, minPitchHz, maxPitchHz, ratio, minSpeech);
+            return new SpeechGateConfig(
+                    frame,
+                    hop,
+                    absoluteFloorDbfs,
+                    noisePercentile,
+                    noiseMarginDb,
+                    minVoicing,
+                    minContinuedVoicing,
+                    minPitchHz,
+                    maxPitchHz,
+                    ratio,
+                    minSpeech);
         }
     }
 
@@ -127,8 +159,7 @@ public final class SpeechGate {
      * @param speechRatio share of the valid frames judged to be speech, 0 to 1
      * @param speech      whether the window holds enough speech to classify
      */
-    public record SpeechDecision(float speechRatio, boolean speech) {
-    }
+    public record SpeechDecision(float speechRatio, boolean speech) {}
 
     private final SpeechGateConfig config;
     private final int frameLength;
@@ -152,7 +183,8 @@ public final class SpeechGate {
         minLag = Math.max(2, (int) Math.floor(decimatedRate / config.maxPitchHz()));
         maxLag = (int) Math.ceil(decimatedRate / config.minPitchHz());
         absoluteFloorEnergy = Math.pow(10, config.absoluteFloorDbfs() / 10); // mean square
-        minSpeechFrames = (int) Math.ceil(config.minSpeech().toNanos() / (double) config.hop().toNanos());
+        minSpeechFrames =
+                (int) Math.ceil(config.minSpeech().toNanos() / (double) config.hop().toNanos());
     }
 
     public SpeechGateConfig config() {
@@ -164,7 +196,8 @@ public final class SpeechGate {
      */
     public SpeechDecision assess(float[] samples16k, int validSamples) {
         if (validSamples < 0 || validSamples > samples16k.length) {
-            throw new IllegalArgumentException("valid samples " + validSamples + " outside 0.." + samples16k.length);
+            throw new IllegalArgumentException(
+                    "valid samples " + validSamples + " outside 0.." + samples16k.length);
         }
         if (validSamples < frameLength) {
             return new SpeechDecision(0f, false);
@@ -181,11 +214,15 @@ public final class SpeechGate {
         }
         double[] sorted = energy.clone();
         Arrays.sort(sorted);
-        double background = sorted[(int) Math.floor(config.noisePercentile() / 100.0 * (frames - 1))];
-        double threshold = Math.max(absoluteFloorEnergy,
-                Math.max(background, 1e-12) * Math.pow(10, config.noiseMarginDb() / 10));
+        double background =
+                sorted[(int) Math.floor(config.noisePercentile() / 100.0 * (frames - 1))];
+        double threshold =
+                Math.max(
+                        absoluteFloorEnergy,
+                        Math.max(background, 1e-12) * Math.pow(10, config.noiseMarginDb() / 10));
 
-        // Pitch peak per loud frame: its normalised autocorrelation (NaN: no peak, or not loud) and its lag.
+        // Pitch peak per loud frame: its normalised autocorrelation (NaN: no peak, or not loud) and
+        // its lag.
         float[] peak = new float[frames];
         int[] peakLag = new int[frames];
         Arrays.fill(peak, Float.NaN);
@@ -207,13 +244,17 @@ public final class SpeechGate {
         int speechFrames = 0;
         for (int f = 0; f < frames; f++) {
             if (peak[f] >= config.minVoicing()
-                    || peak[f] >= config.minContinuedVoicing() && (continues(peak, peakLag, f, f - 1)
-                            || continues(peak, peakLag, f, f + 1))) {
+                    || peak[f] >= config.minContinuedVoicing()
+                            && (continues(peak, peakLag, f, f - 1)
+                                    || continues(peak, peakLag, f, f + 1))) {
                 speechFrames++;
             }
         }
         float ratio = (float) speechFrames / frames;
-        boolean speech = ratio >= config.minSpeechRatio() && speechFrames >= minSpeechFrames && speechFrames > 0;
+        boolean speech =
+                ratio >= config.minSpeechRatio()
+                        && speechFrames >= minSpeechFrames
+                        && speechFrames > 0;
         return new SpeechDecision(ratio, speech);
     }
 
@@ -269,7 +310,8 @@ public final class SpeechGate {
         if (r0 <= 0) {
             return NO_PEAK;
         }
-        // Levinson-Durbin, order 2: removes the spectral tilt of coloured noise (pink, brown, rumble)
+        // Levinson-Durbin, order 2: removes the spectral tilt of coloured noise (pink, brown,
+        // rumble)
         double k1 = r1 / r0;
         double err1 = r0 * (1 - k1 * k1);
         double k2 = err1 > 0 ? (r2 - k1 * r1) / err1 : 0;
@@ -301,8 +343,12 @@ public final class SpeechGate {
             eLag += in * in - out * out;
             double r = dot(residual, 0, lag, n) / Math.sqrt(e0 * Math.max(eLag, 1e-30));
             int previousLag = lag - 1;
-            if (previousLag >= minLag && previous >= weakest && previous >= beforePrevious && previous >= r
-                    && previous - dip >= MIN_PROMINENCE && previous > best) {
+            if (previousLag >= minLag
+                    && previous >= weakest
+                    && previous >= beforePrevious
+                    && previous >= r
+                    && previous - dip >= MIN_PROMINENCE
+                    && previous > best) {
                 best = previous;
                 bestLag = previousLag;
                 if (best >= config.minVoicing()) {
@@ -315,7 +361,9 @@ public final class SpeechGate {
             beforePrevious = previous;
             previous = r;
         }
-        return bestLag == 0 ? NO_PEAK : ((long) bestLag << 32) | (Float.floatToRawIntBits((float) best) & 0xffffffffL);
+        return bestLag == 0
+                ? NO_PEAK
+                : ((long) bestLag << 32) | (Float.floatToRawIntBits((float) best) & 0xffffffffL);
     }
 
     private static double dot(float[] y, int a, int b, int n) {

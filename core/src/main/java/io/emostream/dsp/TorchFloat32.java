@@ -14,8 +14,7 @@ final class TorchFloat32 {
     private static final float PI_C2 = 1.9841872589410058936e-09f;
     private static final float ONE_OVER_PI = (float) (1 / Math.PI);
 
-    private TorchFloat32() {
-    }
+    private TorchFloat32() {}
 
     /**
      * torch.linspace: {@code start + step*i} (fused) for the first half and {@code end - step*(n-1-i)} (fused) for
@@ -44,8 +43,11 @@ final class TorchFloat32 {
         return out;
     }
 
-    private static float linspaceElement(float start, float end, float step, int steps, int halfway, int i) {
-        return i < halfway ? Math.fma(step, (float) i, start) : Math.fma(-step, (float) (steps - i - 1), end);
+    private static float linspaceElement(
+            float start, float end, float step, int steps, int halfway, int i) {
+        return i < halfway
+                ? Math.fma(step, (float) i, start)
+                : Math.fma(-step, (float) (steps - i - 1), end);
     }
 
     /** torch.exp on float32 (SLEEF expf_u10 with FMA); valid for |d| < 80. */

@@ -1,8 +1,8 @@
 package io.emostream.model;
 
-import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
 
 /**
  * Temperature scaling of a model's probabilities (metadata key {@code emostream.calibration}, JSON
@@ -27,7 +27,8 @@ public record Calibration(double temperature, String fittedOn) {
 
     public Calibration {
         if (!Double.isFinite(temperature) || !(temperature > 0)) {
-            throw new IllegalArgumentException("temperature must be finite and > 0, found " + temperature);
+            throw new IllegalArgumentException(
+                    "temperature must be finite and > 0, found " + temperature);
         }
     }
 
@@ -40,14 +41,16 @@ public record Calibration(double temperature, String fittedOn) {
             throw new IllegalArgumentException("not JSON: " + e.getMessage(), e);
         }
         if (root == null || !root.isObject()) {
-            throw new IllegalArgumentException("expected a JSON object {\"temperature\": T, ...}, found " + json);
+            throw new IllegalArgumentException(
+                    "expected a JSON object {\"temperature\": T, ...}, found " + json);
         }
         JsonNode t = root.get("temperature");
         if (t == null || !t.isNumber()) {
             throw new IllegalArgumentException("expected a numeric \"temperature\", found " + json);
         }
         JsonNode fitted = root.get("fitted_on");
-        return new Calibration(t.asDouble(), fitted == null || fitted.isNull() ? null : fitted.asText());
+        return new Calibration(
+                t.asDouble(), fitted == null || fitted.isNull() ? null : fitted.asText());
     }
 
     public boolean isIdentity() {
@@ -86,8 +89,7 @@ public record Calibration(double temperature, String fittedOn) {
     }
 
     /** A temperature fitted to labelled probabilities, with the mean negative log-likelihood before and after. */
-    public record Fit(double temperature, double nllAtOne, double nllFitted) {
-    }
+    public record Fit(double temperature, double nllAtOne, double nllFitted) {}
 
     /**
      * The temperature that minimises the mean negative log-likelihood of {@code truth} under the tempered
@@ -97,8 +99,12 @@ public record Calibration(double temperature, String fittedOn) {
      */
     public static Fit fit(List<float[]> probabilities, int[] truth) {
         if (probabilities.isEmpty() || probabilities.size() != truth.length) {
-            throw new IllegalArgumentException("need one truth index per row, got " + truth.length + " for "
-                    + probabilities.size() + " rows");
+            throw new IllegalArgumentException(
+                    "need one truth index per row, got "
+                            + truth.length
+                            + " for "
+                            + probabilities.size()
+                            + " rows");
         }
         double best = 1.0;
         double bestNll = Double.POSITIVE_INFINITY;

@@ -35,8 +35,7 @@ import java.util.Map;
 public final class Circumplex {
 
     /** A point on the circumplex. */
-    public record Point(float valence, float arousal) {
-    }
+    public record Point(float valence, float arousal) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<String, Point> DEFAULT_PLACEMENTS = defaultPlacements();
@@ -46,7 +45,8 @@ public final class Circumplex {
     private final float[] arousal;
     private final List<String> unplaced;
 
-    private Circumplex(List<String> labels, float[] valence, float[] arousal, List<String> unplaced) {
+    private Circumplex(
+            List<String> labels, float[] valence, float[] arousal, List<String> unplaced) {
         this.labels = labels;
         this.valence = valence;
         this.arousal = arousal;
@@ -91,8 +91,10 @@ public final class Circumplex {
      * @throws IllegalArgumentException when the override is malformed, out of range, or names an unknown label
      */
     public static Circumplex forLabels(List<String> labels, String overrideJson) {
-        Map<String, Point> overrides = overrideJson == null || overrideJson.isBlank()
-                ? Map.of() : parseOverride(overrideJson, labels);
+        Map<String, Point> overrides =
+                overrideJson == null || overrideJson.isBlank()
+                        ? Map.of()
+                        : parseOverride(overrideJson, labels);
         float[] v = new float[labels.size()];
         float[] a = new float[labels.size()];
         List<String> unplaced = new ArrayList<>();
@@ -117,11 +119,13 @@ public final class Circumplex {
         try {
             root = JSON.readTree(json);
         } catch (Exception e) {
-            throw new IllegalArgumentException("circumplex override is not valid JSON: " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "circumplex override is not valid JSON: " + e.getMessage(), e);
         }
         if (root == null || !root.isObject()) {
             throw new IllegalArgumentException(
-                    "circumplex override must be a JSON object {label: [valence, arousal]}, found " + json);
+                    "circumplex override must be a JSON object {label: [valence, arousal]}, found "
+                            + json);
         }
         Map<String, Point> points = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> entry : root.properties()) {
@@ -129,17 +133,32 @@ public final class Circumplex {
             JsonNode value = entry.getValue();
             if (!labels.contains(label)) {
                 throw new IllegalArgumentException(
-                        "circumplex override names label '" + label + "' which is not one of " + labels);
+                        "circumplex override names label '"
+                                + label
+                                + "' which is not one of "
+                                + labels);
             }
-            if (!value.isArray() || value.size() != 2 || !value.get(0).isNumber() || !value.get(1).isNumber()) {
-                throw new IllegalArgumentException("circumplex override for '" + label
-                        + "' must be [valence, arousal], found " + value);
+            if (!value.isArray()
+                    || value.size() != 2
+                    || !value.get(0).isNumber()
+                    || !value.get(1).isNumber()) {
+                throw new IllegalArgumentException(
+                        "circumplex override for '"
+                                + label
+                                + "' must be [valence, arousal], found "
+                                + value);
             }
             float v = value.get(0).floatValue();
             float a = value.get(1).floatValue();
             if (Math.abs(v) > 1f || Math.abs(a) > 1f) {
-                throw new IllegalArgumentException("circumplex override for '" + label
-                        + "' must lie within [-1, 1], found [" + v + ", " + a + "]");
+                throw new IllegalArgumentException(
+                        "circumplex override for '"
+                                + label
+                                + "' must lie within [-1, 1], found ["
+                                + v
+                                + ", "
+                                + a
+                                + "]");
             }
             points.put(label, new Point(v, a));
         }
@@ -159,7 +178,8 @@ public final class Circumplex {
     public Point placement(String label) {
         int i = labels.indexOf(label);
         if (i < 0) {
-            throw new IllegalArgumentException("unknown label '" + label + "', expected one of " + labels);
+            throw new IllegalArgumentException(
+                    "unknown label '" + label + "', expected one of " + labels);
         }
         return new Point(valence[i], arousal[i]);
     }
@@ -167,8 +187,13 @@ public final class Circumplex {
     /** The probability-weighted (valence, arousal) of a probability vector in label order. */
     public Point locate(float[] probabilities) {
         if (probabilities.length != labels.size()) {
-            throw new IllegalArgumentException("expected " + labels.size() + " probabilities (" + labels
-                    + "), got " + probabilities.length);
+            throw new IllegalArgumentException(
+                    "expected "
+                            + labels.size()
+                            + " probabilities ("
+                            + labels
+                            + "), got "
+                            + probabilities.length);
         }
         double v = 0;
         double a = 0;

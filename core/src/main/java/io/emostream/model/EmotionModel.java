@@ -59,9 +59,16 @@ public final class EmotionModel implements AutoCloseable {
     private final String modelVersion;
     private final int inputLength;
 
-    private EmotionModel(Path file, OrtEnvironment environment, OrtSession session, List<String> labels,
-                         FeatureConfig features, Normalisation normalisation, Circumplex circumplex,
-                         Calibration calibration, Map<String, String> metadata) {
+    private EmotionModel(
+            Path file,
+            OrtEnvironment environment,
+            OrtSession session,
+            List<String> labels,
+            FeatureConfig features,
+            Normalisation normalisation,
+            Circumplex circumplex,
+            Calibration calibration,
+            Map<String, String> metadata) {
         this.file = file;
         this.environment = environment;
         this.session = session;
@@ -85,7 +92,8 @@ public final class EmotionModel implements AutoCloseable {
     public static EmotionModel load(Path onnxFile, ModelOptions options) {
         Path file = onnxFile.toAbsolutePath().normalize();
         if (!Files.isRegularFile(file)) {
-            throw new ModelContractException("model file " + file + ": not found (train one, or pass --model)");
+            throw new ModelContractException(
+                    "model file " + file + ": not found (train one, or pass --model)");
         }
         OrtEnvironment environment = OrtEnvironment.getEnvironment();
         OrtSession session;
@@ -120,13 +128,19 @@ public final class EmotionModel implements AutoCloseable {
         for (String label : labelsText.split(",", -1)) {
             String trimmed = label.trim();
             if (trimmed.isEmpty()) {
-                throw new ModelContractException(where + "metadata " + LABELS_KEY
-                        + " has an empty label: '" + labelsText + "'");
+                throw new ModelContractException(
+                        where
+                                + "metadata "
+                                + LABELS_KEY
+                                + " has an empty label: '"
+                                + labelsText
+                                + "'");
             }
             labels.add(trimmed);
         }
         if (new HashSet<>(labels).size() != labels.size()) {
-            throw new ModelContractException(where + "metadata " + LABELS_KEY + " repeats a label: " + labels);
+            throw new ModelContractException(
+                    where + "metadata " + LABELS_KEY + " repeats a label: " + labels);
         }
 
         FeatureConfig features;
@@ -135,19 +149,26 @@ public final class EmotionModel implements AutoCloseable {
         } catch (ModelContractException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new ModelContractException(where + "metadata " + FEATURES_KEY + " does not parse: "
-                    + e.getMessage(), e);
+            throw new ModelContractException(
+                    where + "metadata " + FEATURES_KEY + " does not parse: " + e.getMessage(), e);
         }
 
         Normalisation normalisation;
         try {
             normalisation = Normalisation.fromJson(required(metadata, NORMALISATION_KEY, where));
         } catch (IllegalArgumentException e) {
-            throw new ModelContractException(where + "metadata " + NORMALISATION_KEY + ": " + e.getMessage(), e);
+            throw new ModelContractException(
+                    where + "metadata " + NORMALISATION_KEY + ": " + e.getMessage(), e);
         }
         if (normalisation.bands() != features.nMels()) {
-            throw new ModelContractException(where + "metadata " + NORMALISATION_KEY + " has "
-                    + normalisation.bands() + " bands, expected n_mels = " + features.nMels());
+            throw new ModelContractException(
+                    where
+                            + "metadata "
+                            + NORMALISATION_KEY
+                            + " has "
+                            + normalisation.bands()
+                            + " bands, expected n_mels = "
+                            + features.nMels());
         }
 
         checkInput(session, features, where);
@@ -157,81 +178,135 @@ public final class EmotionModel implements AutoCloseable {
         try {
             circumplex = Circumplex.forLabels(labels, metadata.get(CIRCUMPLEX_KEY));
         } catch (IllegalArgumentException e) {
-            throw new ModelContractException(where + "metadata " + CIRCUMPLEX_KEY + ": " + e.getMessage(), e);
+            throw new ModelContractException(
+                    where + "metadata " + CIRCUMPLEX_KEY + ": " + e.getMessage(), e);
         }
         if (!circumplex.unplacedLabels().isEmpty()) {
-            LOG.log(System.Logger.Level.WARNING, "{0}labels {1} have no circumplex placement; they count as "
-                    + "valence 0, arousal 0 (add metadata " + CIRCUMPLEX_KEY + " to place them)",
-                    where, circumplex.unplacedLabels());
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "{0}labels {1} have no circumplex placement; they count as "
+                            + "valence 0, arousal 0 (add metadata "
+                            + CIRCUMPLEX_KEY
+                            + " to place them)",
+                    where,
+                    circumplex.unplacedLabels());
         }
         Calibration calibration = Calibration.NONE;
         if (metadata.containsKey(CALIBRATION_KEY)) {
             try {
                 calibration = Calibration.fromJson(metadata.get(CALIBRATION_KEY));
             } catch (IllegalArgumentException e) {
-                throw new ModelContractException(where + "metadata " + CALIBRATION_KEY + ": " + e.getMessage(), e);
+                throw new ModelContractException(
+                        where + "metadata " + CALIBRATION_KEY + ": " + e.getMessage(), e);
             }
         }
-        return new EmotionModel(file, environment, session, List.copyOf(labels), features, normalisation,
-                circumplex, calibration, metadata);
+        return new EmotionModel(
+                file,
+                environment,
+                session,
+                List.copyOf(labels),
+                features,
+                normalisation,
+                circumplex,
+                calibration,
+                metadata);
     }
 
     private static String required(Map<String, String> metadata, String key, String where) {
         String value = metadata.get(key);
         if (value == null || value.isBlank()) {
-            throw new ModelContractException(where + "metadata key " + key + " is missing (found keys "
-                    + metadata.keySet().stream().sorted().toList() + ")");
+            throw new ModelContractException(
+                    where
+                            + "metadata key "
+                            + key
+                            + " is missing (found keys "
+                            + metadata.keySet().stream().sorted().toList()
+                            + ")");
         }
         return value;
     }
 
-    private static void checkInput(OrtSession session, FeatureConfig features, String where) throws OrtException {
+    private static void checkInput(OrtSession session, FeatureConfig features, String where)
+            throws OrtException {
         Map<String, NodeInfo> inputs = session.getInputInfo();
         NodeInfo input = inputs.get(INPUT);
         if (input == null || inputs.size() != 1) {
-            throw new ModelContractException(where + "expected exactly one input '" + INPUT + "', found inputs "
-                    + describe(inputs));
+            throw new ModelContractException(
+                    where
+                            + "expected exactly one input '"
+                            + INPUT
+                            + "', found inputs "
+                            + describe(inputs));
         }
         TensorInfo tensor = tensorInfo(input, where, "input");
         if (tensor.type != OnnxJavaType.FLOAT) {
-            throw new ModelContractException(where + "input '" + INPUT + "' must be float32, found "
-                    + tensor.onnxType);
+            throw new ModelContractException(
+                    where + "input '" + INPUT + "' must be float32, found " + tensor.onnxType);
         }
         long[] shape = tensor.getShape();
         long[] expected = {-1, 1, features.nMels(), features.frames()};
-        if (shape.length != 4 || shape[0] != -1 || shape[1] != 1 || shape[2] != features.nMels()
+        if (shape.length != 4
+                || shape[0] != -1
+                || shape[1] != 1
+                || shape[2] != features.nMels()
                 || shape[3] != features.frames()) {
-            throw new ModelContractException(where + "input '" + INPUT + "' must have shape [N, 1, "
-                    + features.nMels() + ", " + features.frames() + "] with dynamic N (" + Arrays.toString(expected)
-                    + ", n_mels and frames from " + FEATURES_KEY + "), found " + Arrays.toString(shape));
+            throw new ModelContractException(
+                    where
+                            + "input '"
+                            + INPUT
+                            + "' must have shape [N, 1, "
+                            + features.nMels()
+                            + ", "
+                            + features.frames()
+                            + "] with dynamic N ("
+                            + Arrays.toString(expected)
+                            + ", n_mels and frames from "
+                            + FEATURES_KEY
+                            + "), found "
+                            + Arrays.toString(shape));
         }
     }
 
-    private static void checkOutput(OrtSession session, List<String> labels, String where) throws OrtException {
+    private static void checkOutput(OrtSession session, List<String> labels, String where)
+            throws OrtException {
         Map<String, NodeInfo> outputs = session.getOutputInfo();
         NodeInfo output = outputs.get(OUTPUT);
         if (output == null) {
-            throw new ModelContractException(where + "expected output '" + OUTPUT + "', found outputs "
-                    + describe(outputs));
+            throw new ModelContractException(
+                    where + "expected output '" + OUTPUT + "', found outputs " + describe(outputs));
         }
         TensorInfo tensor = tensorInfo(output, where, "output");
         if (tensor.type != OnnxJavaType.FLOAT) {
-            throw new ModelContractException(where + "output '" + OUTPUT + "' must be float32, found "
-                    + tensor.onnxType);
+            throw new ModelContractException(
+                    where + "output '" + OUTPUT + "' must be float32, found " + tensor.onnxType);
         }
         long[] shape = tensor.getShape();
         // K may be symbolic (-1) in a hand-built graph; then predict() checks it per call
         if (shape.length != 2 || (shape[1] != -1 && shape[1] != labels.size())) {
-            throw new ModelContractException(where + "output '" + OUTPUT + "' must have shape [N, " + labels.size()
-                    + "] (one column per label in " + LABELS_KEY + " = " + labels + "), found "
-                    + Arrays.toString(shape));
+            throw new ModelContractException(
+                    where
+                            + "output '"
+                            + OUTPUT
+                            + "' must have shape [N, "
+                            + labels.size()
+                            + "] (one column per label in "
+                            + LABELS_KEY
+                            + " = "
+                            + labels
+                            + "), found "
+                            + Arrays.toString(shape));
         }
     }
 
     private static TensorInfo tensorInfo(NodeInfo node, String where, String kind) {
         if (!(node.getInfo() instanceof TensorInfo tensor)) {
-            throw new ModelContractException(where + kind + " '" + node.getName() + "' must be a tensor, found "
-                    + node.getInfo());
+            throw new ModelContractException(
+                    where
+                            + kind
+                            + " '"
+                            + node.getName()
+                            + "' must be a tensor, found "
+                            + node.getInfo());
         }
         return tensor;
     }
@@ -253,28 +328,52 @@ public final class EmotionModel implements AutoCloseable {
         if (batch == 0) {
             return new float[0][];
         }
-        FloatBuffer input = ByteBuffer.allocateDirect(Math.multiplyExact(batch, inputLength) * Float.BYTES)
-                .order(ByteOrder.nativeOrder()).asFloatBuffer();
+        FloatBuffer input =
+                ByteBuffer.allocateDirect(Math.multiplyExact(batch, inputLength) * Float.BYTES)
+                        .order(ByteOrder.nativeOrder())
+                        .asFloatBuffer();
         for (int i = 0; i < batch; i++) {
             float[] row = normalisedFeatures[i];
             if (row.length != inputLength) {
-                throw new IllegalArgumentException("item " + i + " has " + row.length + " values, expected "
-                        + features.nMels() + " bands x " + features.frames() + " frames = " + inputLength);
+                throw new IllegalArgumentException(
+                        "item "
+                                + i
+                                + " has "
+                                + row.length
+                                + " values, expected "
+                                + features.nMels()
+                                + " bands x "
+                                + features.frames()
+                                + " frames = "
+                                + inputLength);
             }
             input.put(row);
         }
         input.rewind();
         long[] shape = {batch, 1, features.nMels(), features.frames()};
         try (OnnxTensor tensor = OnnxTensor.createTensor(environment, input, shape);
-             OrtSession.Result result = session.run(Map.of(INPUT, tensor), Set.of(OUTPUT))) {
+                OrtSession.Result result = session.run(Map.of(INPUT, tensor), Set.of(OUTPUT))) {
             Optional<OnnxValue> value = result.get(OUTPUT);
             if (value.isEmpty() || !(value.get() instanceof OnnxTensor output)) {
-                throw new IllegalStateException("model " + file + " returned no tensor '" + OUTPUT + "'");
+                throw new IllegalStateException(
+                        "model " + file + " returned no tensor '" + OUTPUT + "'");
             }
             long[] outputShape = output.getInfo().getShape();
-            if (outputShape.length != 2 || outputShape[0] != batch || outputShape[1] != labels.size()) {
-                throw new IllegalStateException("model " + file + " returned '" + OUTPUT + "' of shape "
-                        + Arrays.toString(outputShape) + ", expected [" + batch + ", " + labels.size() + "]");
+            if (outputShape.length != 2
+                    || outputShape[0] != batch
+                    || outputShape[1] != labels.size()) {
+                throw new IllegalStateException(
+                        "model "
+                                + file
+                                + " returned '"
+                                + OUTPUT
+                                + "' of shape "
+                                + Arrays.toString(outputShape)
+                                + ", expected ["
+                                + batch
+                                + ", "
+                                + labels.size()
+                                + "]");
             }
             FloatBuffer flat = output.getFloatBuffer();
             float[][] probabilities = new float[batch][labels.size()];
@@ -286,7 +385,8 @@ public final class EmotionModel implements AutoCloseable {
             }
             return probabilities;
         } catch (OrtException e) {
-            throw new IllegalStateException("model " + file + ": inference failed: " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "model " + file + ": inference failed: " + e.getMessage(), e);
         }
     }
 
@@ -351,6 +451,14 @@ public final class EmotionModel implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "EmotionModel[" + modelId + " " + modelVersion + ", labels=" + labels + ", file=" + file + "]";
+        return "EmotionModel["
+                + modelId
+                + " "
+                + modelVersion
+                + ", labels="
+                + labels
+                + ", file="
+                + file
+                + "]";
     }
 }

@@ -10,7 +10,8 @@ public record ModelOptions(int intraOpThreads) {
 
     public ModelOptions {
         if (intraOpThreads < 1) {
-            throw new IllegalArgumentException("intraOpThreads must be at least 1, got " + intraOpThreads);
+            throw new IllegalArgumentException(
+                    "intraOpThreads must be at least 1, got " + intraOpThreads);
         }
     }
 

@@ -23,11 +23,15 @@ public final class Normalisation {
         }
         for (int band = 0; band < std.length; band++) {
             if (!Float.isFinite(mean[band])) {
-                throw new IllegalArgumentException("normalisation mean of band " + band + " is " + mean[band]);
+                throw new IllegalArgumentException(
+                        "normalisation mean of band " + band + " is " + mean[band]);
             }
             if (!(std[band] > 0f) || !Float.isFinite(std[band])) {
                 throw new IllegalArgumentException(
-                        "normalisation std of band " + band + " must be finite and > 0, found " + std[band]);
+                        "normalisation std of band "
+                                + band
+                                + " must be finite and > 0, found "
+                                + std[band]);
             }
         }
         this.mean = mean.clone();
@@ -48,7 +52,8 @@ public final class Normalisation {
         try {
             root = JSON.readTree(json);
         } catch (Exception e) {
-            throw new IllegalArgumentException("normalisation is not valid JSON: " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "normalisation is not valid JSON: " + e.getMessage(), e);
         }
         return new Normalisation(floats(root, "mean"), floats(root, "std"));
     }
@@ -84,8 +89,15 @@ public final class Normalisation {
     /** Normalises a row-major {@code [bands][frames]} log-mel spectrogram in place. */
     public void applyInPlace(float[] logMel, int frames) {
         if (logMel.length != mean.length * frames) {
-            throw new IllegalArgumentException("log-mel has " + logMel.length + " values, expected "
-                    + mean.length + " bands x " + frames + " frames = " + mean.length * frames);
+            throw new IllegalArgumentException(
+                    "log-mel has "
+                            + logMel.length
+                            + " values, expected "
+                            + mean.length
+                            + " bands x "
+                            + frames
+                            + " frames = "
+                            + mean.length * frames);
         }
         for (int band = 0; band < mean.length; band++) {
             float m = mean[band];
@@ -99,7 +111,10 @@ public final class Normalisation {
 
     @Override
     public String toString() {
-        return "Normalisation[bands=" + mean.length + ", mean[0..3]="
-                + Arrays.toString(Arrays.copyOf(mean, Math.min(3, mean.length))) + "]";
+        return "Normalisation[bands="
+                + mean.length
+                + ", mean[0..3]="
+                + Arrays.toString(Arrays.copyOf(mean, Math.min(3, mean.length)))
+                + "]";
     }
 }

@@ -7,5 +7,4 @@ package io.emostream.sequence;
  * @param sampleCount   samples of the chunk
  * @param captureTimeMs capture time of its first sample, epoch milliseconds
  */
-public record ChunkHeader(long sampleCount, long captureTimeMs) {
-}
+public record ChunkHeader(long sampleCount, long captureTimeMs) {}

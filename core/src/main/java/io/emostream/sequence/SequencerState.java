@@ -68,7 +68,23 @@ public record SequencerState(
 
     /** A stream that has seen no chunk yet. */
     public static SequencerState start(int sampleRate, long nowMs) {
-        return new SequencerState(sampleRate, nowMs, 0, -1, List.of(), -1, 0, 0, -1, 0, -1, -1, 0, 0, 0, 0,
+        return new SequencerState(
+                sampleRate,
+                nowMs,
+                0,
+                -1,
+                List.of(),
+                -1,
+                0,
+                0,
+                -1,
+                0,
+                -1,
+                -1,
+                0,
+                0,
+                0,
+                0,
                 List.of());
     }
 

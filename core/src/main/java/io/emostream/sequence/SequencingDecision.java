@@ -16,8 +16,12 @@ import java.util.Objects;
  * @param windows   windows of the contiguous audio that are ready, in order of their index
  * @param end       why the stream ended in this step, or null if it goes on
  */
-public record SequencingDecision(Verdict verdict, List<Long> discarded, List<GapFill> gapFills,
-        List<WindowRange> windows, EndCause end) {
+public record SequencingDecision(
+        Verdict verdict,
+        List<Long> discarded,
+        List<GapFill> gapFills,
+        List<WindowRange> windows,
+        EndCause end) {
 
     /** What became of the chunk of a step. */
     public enum Verdict {
@@ -70,7 +74,8 @@ public record SequencingDecision(Verdict verdict, List<Long> discarded, List<Gap
      * @param captureTimeMs capture time the silence starts at
      * @param durationMs    {@code samples} in milliseconds, as counted in {@code gapFillMs}
      */
-    public record GapFill(long fromSequence, long toSequence, long samples, long captureTimeMs, long durationMs) {
+    public record GapFill(
+            long fromSequence, long toSequence, long samples, long captureTimeMs, long durationMs) {
 
         /** How many chunks the silence stands in for. */
         public long missingChunks() {
@@ -88,8 +93,8 @@ public record SequencingDecision(Verdict verdict, List<Long> discarded, List<Gap
      * @param retainFrom  first sample a later window still needs: audio that ends at or before it can be released
      * @param trailing    whether this is the last, partial window of an ended stream
      */
-    public record WindowRange(long index, long startSample, long endSample, long retainFrom, boolean trailing) {
-    }
+    public record WindowRange(
+            long index, long startSample, long endSample, long retainFrom, boolean trailing) {}
 
     public SequencingDecision {
         Objects.requireNonNull(verdict, "verdict");

@@ -13,7 +13,10 @@ import java.util.Objects;
  * @param inactivityTimeout      wall-clock time without a chunk after which the stream is ended; also the most
  *                               silence one gap is filled with, since a live stream cannot really have lost more
  */
-public record SequencingRules(WindowPolicy windows, int reorderBufferMaxChunks, Duration gapWait,
+public record SequencingRules(
+        WindowPolicy windows,
+        int reorderBufferMaxChunks,
+        Duration gapWait,
         Duration inactivityTimeout) {
 
     public SequencingRules {
@@ -21,12 +24,19 @@ public record SequencingRules(WindowPolicy windows, int reorderBufferMaxChunks, 
         Objects.requireNonNull(gapWait, "gapWait");
         Objects.requireNonNull(inactivityTimeout, "inactivityTimeout");
         if (reorderBufferMaxChunks < 1) {
-            throw new IllegalArgumentException("reorderBufferMaxChunks must be at least 1, was "
-                    + reorderBufferMaxChunks);
+            throw new IllegalArgumentException(
+                    "reorderBufferMaxChunks must be at least 1, was " + reorderBufferMaxChunks);
         }
-        if (gapWait.isNegative() || gapWait.isZero() || inactivityTimeout.isNegative() || inactivityTimeout.isZero()) {
-            throw new IllegalArgumentException("gapWait " + gapWait + " and inactivityTimeout " + inactivityTimeout
-                    + " must be positive");
+        if (gapWait.isNegative()
+                || gapWait.isZero()
+                || inactivityTimeout.isNegative()
+                || inactivityTimeout.isZero()) {
+            throw new IllegalArgumentException(
+                    "gapWait "
+                            + gapWait
+                            + " and inactivityTimeout "
+                            + inactivityTimeout
+                            + " must be positive");
         }
     }
 }

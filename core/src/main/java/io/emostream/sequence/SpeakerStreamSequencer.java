@@ -76,9 +76,12 @@ public final class SpeakerStreamSequencer {
     private long lateChunks;
     private final Deque<FilledRange> filledRanges;
     private boolean ended;
+
     /** The chunk of the current {@link #accept} step, not stored by the caller yet; null outside it. */
     private ChunkHeader arriving;
+
     private long arrivingSequence;
+
     /** What the current step asks of the caller. */
     private Step step;
 
@@ -95,7 +98,8 @@ public final class SpeakerStreamSequencer {
     }
 
     /** Resumes a stream at {@code state} ({@link SequencerState#start} for a new one). */
-    public SpeakerStreamSequencer(SequencingRules rules, SequencerState state, BufferedChunks buffered) {
+    public SpeakerStreamSequencer(
+            SequencingRules rules, SequencerState state, BufferedChunks buffered) {
         this.rules = Objects.requireNonNull(rules, "rules");
         this.buffered = Objects.requireNonNull(buffered, "buffered");
         sampleRate = state.sampleRate();
@@ -121,9 +125,24 @@ public final class SpeakerStreamSequencer {
 
     /** The state to persist; after the end, the state as the stream ended (the caller keeps a marker instead). */
     public SequencerState state() {
-        return new SequencerState(sampleRate, lastActivityMs, nextSequence, endSequence, List.copyOf(pending),
-                gapOpenSinceMs, contiguousSamples, windowIndex, lastWindowEndSample, lastChunkSamples,
-                firstCaptureMs, nextCaptureMs, gaps, gapFillMs, duplicates, lateChunks, List.copyOf(filledRanges));
+        return new SequencerState(
+                sampleRate,
+                lastActivityMs,
+                nextSequence,
+                endSequence,
+                List.copyOf(pending),
+                gapOpenSinceMs,
+                contiguousSamples,
+                windowIndex,
+                lastWindowEndSample,
+                lastChunkSamples,
+                firstCaptureMs,
+                nextCaptureMs,
+                gaps,
+                gapFillMs,
+                duplicates,
+                lateChunks,
+                List.copyOf(filledRanges));
     }
 
     /** Whether the stream has ended: it takes no further step. */
@@ -138,9 +157,11 @@ public final class SpeakerStreamSequencer {
      * @throws IllegalArgumentException if {@code sequence} is outside 0 to {@code Long.MAX_VALUE - 1}
      * @throws IllegalStateException    if the stream has ended
      */
-    public SequencingDecision accept(long sequence, ChunkHeader chunk, boolean endOfStream, long nowMs) {
+    public SequencingDecision accept(
+            long sequence, ChunkHeader chunk, boolean endOfStream, long nowMs) {
         if (sequence < 0 || sequence == Long.MAX_VALUE) {
-            throw new IllegalArgumentException("sequence " + sequence + " is outside 0.." + (Long.MAX_VALUE - 1));
+            throw new IllegalArgumentException(
+                    "sequence " + sequence + " is outside 0.." + (Long.MAX_VALUE - 1));
         }
         Objects.requireNonNull(chunk, "chunk");
         beginStep();
@@ -226,8 +247,7 @@ public final class SpeakerStreamSequencer {
                     advance(nowMs);
                 }
                 case INACTIVE -> end(EndCause.INACTIVITY, nowMs);
-                case NOTHING -> {
-                }
+                case NOTHING -> {}
             }
             return step.decision(Verdict.NO_CHUNK);
         } finally {
@@ -247,7 +267,9 @@ public final class SpeakerStreamSequencer {
     }
 
     private ChunkHeader header(long sequence) {
-        return arriving != null && sequence == arrivingSequence ? arriving : buffered.header(sequence);
+        return arriving != null && sequence == arrivingSequence
+                ? arriving
+                : buffered.header(sequence);
     }
 
     /** Appends audio to the contiguous audio; {@code next} is the sequence that follows it. */
@@ -276,14 +298,18 @@ public final class SpeakerStreamSequencer {
         long missing = firstPending - nextSequence;
         long maxSilence = WindowPolicy.samplesOf(rules.inactivityTimeout(), sampleRate);
         long perChunk = lastChunkSamples;
-        long silentSamples = perChunk == 0 ? 0 : missing > maxSilence / perChunk ? maxSilence : missing * perChunk;
+        long silentSamples =
+                perChunk == 0
+                        ? 0
+                        : missing > maxSilence / perChunk ? maxSilence : missing * perChunk;
         long captureTimeMs = nextCaptureMs;
         if (captureTimeMs < 0) {
             // Gap at the very start: the silence ends where the first buffered chunk begins.
             captureTimeMs = header(firstPending).captureTimeMs() - samplesToMs(silentSamples);
         }
         long durationMs = samplesToMs(silentSamples);
-        step.gapFills.add(new GapFill(nextSequence, firstPending, silentSamples, captureTimeMs, durationMs));
+        step.gapFills.add(
+                new GapFill(nextSequence, firstPending, silentSamples, captureTimeMs, durationMs));
         filledRanges.addLast(new FilledRange(nextSequence, firstPending));
         while (filledRanges.size() > MAX_FILLED_RANGES) {
             filledRanges.removeFirst();
@@ -319,7 +345,8 @@ public final class SpeakerStreamSequencer {
         }
         cutFullWindows();
         long start = windowIndex * hopSamples;
-        if (rules.windows().lastWindowDue(contiguousSamples, start, lastWindowEndSample, sampleRate)) {
+        if (rules.windows()
+                .lastWindowDue(contiguousSamples, start, lastWindowEndSample, sampleRate)) {
             cut(start, contiguousSamples, true);
         }
         ended = true;
@@ -327,7 +354,8 @@ public final class SpeakerStreamSequencer {
     }
 
     private void cut(long start, long end, boolean trailing) {
-        step.windows.add(new WindowRange(windowIndex, start, end, (windowIndex + 1) * hopSamples, trailing));
+        step.windows.add(
+                new WindowRange(windowIndex, start, end, (windowIndex + 1) * hopSamples, trailing));
         windowIndex++;
         lastWindowEndSample = end;
     }

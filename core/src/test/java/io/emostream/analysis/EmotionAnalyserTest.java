@@ -46,7 +46,10 @@ class EmotionAnalyserTest {
     private static void assertWellFormedSpeechResult(WindowResult result) {
         assertTrue(result.speech(), "expected speech, got " + result);
         assertTrue(LABELS.contains(result.label()), result.label());
-        assertEquals(LABELS, new ArrayList<>(result.probabilities().keySet()), "probabilities in label order");
+        assertEquals(
+                LABELS,
+                new ArrayList<>(result.probabilities().keySet()),
+                "probabilities in label order");
         double sum = 0;
         float max = 0;
         for (float p : result.probabilities().values()) {
@@ -98,7 +101,8 @@ class EmotionAnalyserTest {
         WindowResult paddedResult = analyser.bypassingGate().classify(padded, 16000);
         assertArrayEquals(probabilities(paddedResult), probabilities(shortResult), 0f);
         // the gate judges only the second of real audio, not the padding
-        assertTrue(shortResult.speechRatio() > paddedResult.speechRatio(),
+        assertTrue(
+                shortResult.speechRatio() > paddedResult.speechRatio(),
                 shortResult.speechRatio() + " vs " + paddedResult.speechRatio());
     }
 
@@ -106,26 +110,34 @@ class EmotionAnalyserTest {
     void longClipIsCentreCropped() {
         float[] fiveSeconds = TestSignals.speechLike(5.0, 16000, 4);
         float[] centre = Arrays.copyOfRange(fiveSeconds, 16000, 64000);
-        assertArrayEquals(probabilities(analyser.classify(centre, 16000)),
-                probabilities(analyser.classify(fiveSeconds, 16000)), 0f);
+        assertArrayEquals(
+                probabilities(analyser.classify(centre, 16000)),
+                probabilities(analyser.classify(fiveSeconds, 16000)),
+                0f);
         assertArrayEquals(centre, EmotionAnalyser.fitToWindow(fiveSeconds, 48000), 0f);
     }
 
     @Test
     void chordsLandOnTheLabelTheTestModelWasBuiltFor() {
-        // End-to-end check of log-mel + normalisation + model against tools/make_test_models.py, which asserts
+        // End-to-end check of log-mel + normalisation + model against tools/make_test_models.py,
+        // which asserts
         // the same labels with the Python front end.
         EmotionAnalyser ungated = analyser.bypassingGate();
         for (int k = 0; k < LABELS.size(); k++) {
             WindowResult result = ungated.classify(TestSignals.chordOf(k, 3.0, 16000), 16000);
-            assertEquals(LABELS.get(k), result.label(), "chord of " + LABELS.get(k) + ": " + result);
+            assertEquals(
+                    LABELS.get(k), result.label(), "chord of " + LABELS.get(k) + ": " + result);
         }
     }
 
     @Test
     void batchEqualsSinglesAndKeepsOrder() {
-        List<float[]> windows = List.of(TestSignals.speechLike(3.0, 16000, 5), new float[48000],
-                TestSignals.speechLike(2.0, 16000, 6), TestSignals.speechLike(3.5, 16000, 7));
+        List<float[]> windows =
+                List.of(
+                        TestSignals.speechLike(3.0, 16000, 5),
+                        new float[48000],
+                        TestSignals.speechLike(2.0, 16000, 6),
+                        TestSignals.speechLike(3.5, 16000, 7));
         List<WindowResult> batch = analyser.classifyBatch(windows, 16000);
         assertEquals(windows.size(), batch.size());
         for (int i = 0; i < windows.size(); i++) {
@@ -141,25 +153,31 @@ class EmotionAnalyserTest {
 
     @Test
     void bypassingTheGateClassifiesSilenceButReportsTheGatesVerdict() {
-        List<WindowAnalysis> analyses = analyser.bypassingGate().analyseBatch(List.of(new float[48000]), 16000);
+        List<WindowAnalysis> analyses =
+                analyser.bypassingGate().analyseBatch(List.of(new float[48000]), 16000);
         WindowAnalysis silence = analyses.get(0);
         assertFalse(silence.gate().speech());
         assertWellFormedModelResult(silence.result());
-        // all bands at the log floor: tools/make_test_models.py's reference gives neutral for this input
+        // all bands at the log floor: tools/make_test_models.py's reference gives neutral for this
+        // input
         assertEquals("neutral", silence.result().label());
     }
 
     private static void assertWellFormedModelResult(WindowResult result) {
         assertTrue(result.speech());
         assertEquals(LABELS, new ArrayList<>(result.probabilities().keySet()));
-        assertEquals(1.0, result.probabilities().values().stream().mapToDouble(Float::doubleValue).sum(), 1e-5);
+        assertEquals(
+                1.0,
+                result.probabilities().values().stream().mapToDouble(Float::doubleValue).sum(),
+                1e-5);
     }
 
     @Test
     void concurrentClassificationMatchesSequential() throws Exception {
         float[] window = TestSignals.speechLike(3.0, 8000, 8);
         float[] expected = probabilities(analyser.classify(window, 8000));
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+        java.util.concurrent.ExecutorService pool =
+                java.util.concurrent.Executors.newFixedThreadPool(3);
         try {
             List<java.util.concurrent.Future<WindowResult>> futures = new ArrayList<>();
             for (int i = 0; i < 9; i++) {

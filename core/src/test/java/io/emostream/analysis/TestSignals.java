@@ -15,12 +15,11 @@ public final class TestSignals {
     public static final double[][] CHORDS = {
         {4000, 7500}, // angry
         {1800, 3400}, // happy
-        {850, 1600},  // neutral
-        {100, 700},   // sad
+        {850, 1600}, // neutral
+        {100, 700}, // sad
     };
 
-    private TestSignals() {
-    }
+    private TestSignals() {}
 
     /** Eight tones of amplitude 0.05, geometrically spaced from low to high Hz. */
     public static float[] chord(double low, double high, double seconds, int sampleRate) {
@@ -56,10 +55,14 @@ public final class TestSignals {
             double voiced = 0;
             for (int h = 1; h * f0 < Math.min(3500, sampleRate / 2.0 - 200); h++) {
                 double f = h * f0;
-                double formants = 1 + 2 * Math.exp(-Math.pow((f - 600) / 200, 2)) + Math.exp(-Math.pow((f - 1800) / 300, 2));
+                double formants =
+                        1
+                                + 2 * Math.exp(-Math.pow((f - 600) / 200, 2))
+                                + Math.exp(-Math.pow((f - 1800) / 300, 2));
                 voiced += Math.sin(h * phase) * formants / h;
             }
-            double syllable = Math.max(0, Math.sin(2 * Math.PI * 4 * t)); // 4 Hz syllable rate, gaps between
+            double syllable =
+                    Math.max(0, Math.sin(2 * Math.PI * 4 * t)); // 4 Hz syllable rate, gaps between
             out[i] = (float) (0.08 * voiced * syllable + 0.002 * random.nextGaussian());
         }
         return out;
@@ -71,8 +74,13 @@ public final class TestSignals {
         int dataBytes = frames * channels.length * 2;
         ByteBuffer buffer = ByteBuffer.allocate(44 + dataBytes).order(ByteOrder.LITTLE_ENDIAN);
         buffer.put("RIFF".getBytes()).putInt(36 + dataBytes).put("WAVE".getBytes());
-        buffer.put("fmt ".getBytes()).putInt(16).putShort((short) 1).putShort((short) channels.length)
-                .putInt(sampleRate).putInt(sampleRate * channels.length * 2).putShort((short) (channels.length * 2))
+        buffer.put("fmt ".getBytes())
+                .putInt(16)
+                .putShort((short) 1)
+                .putShort((short) channels.length)
+                .putInt(sampleRate)
+                .putInt(sampleRate * channels.length * 2)
+                .putShort((short) (channels.length * 2))
                 .putShort((short) 16);
         buffer.put("data".getBytes()).putInt(dataBytes);
         for (int i = 0; i < frames; i++) {

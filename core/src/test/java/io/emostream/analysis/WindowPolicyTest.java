@@ -13,22 +13,29 @@ import org.junit.jupiter.api.Test;
 class WindowPolicyTest {
 
     private static WindowPolicy policy(long window, long hop, long minLast) {
-        return new WindowPolicy(Duration.ofSeconds(window), Duration.ofSeconds(hop), Duration.ofSeconds(minLast));
+        return new WindowPolicy(
+                Duration.ofSeconds(window), Duration.ofSeconds(hop), Duration.ofSeconds(minLast));
     }
 
     @Test
     void fullWindowsThenOneTailWindowWithAtLeastMinLastWindowOfNewAudio() {
         WindowPolicy p = policy(3, 3, 1);
-        assertEquals(List.of(0L, 3L), p.starts(6, 1));       // exact fit, no tail
-        assertEquals(List.of(0L, 3L, 6L), p.starts(7, 1));   // tail of 1 s = min-last-window: padded window
+        assertEquals(List.of(0L, 3L), p.starts(6, 1)); // exact fit, no tail
+        assertEquals(
+                List.of(0L, 3L, 6L),
+                p.starts(7, 1)); // tail of 1 s = min-last-window: padded window
         assertEquals(List.of(0L, 3L), policy(3, 3, 2).starts(7, 1)); // tail of 1 s < 2 s: skipped
-        assertEquals(List.of(0L), p.starts(2, 1));            // shorter than a window, longer than min-last-window
+        assertEquals(
+                List.of(0L), p.starts(2, 1)); // shorter than a window, longer than min-last-window
         assertEquals(List.of(0L), p.starts(1, 1));
         assertEquals(List.of(), p.starts(0, 1));
         // Overlapping windows: only audio no earlier window covered counts.
         assertEquals(List.of(0L, 3L, 6L, 9L), policy(6, 3, 1).starts(15, 1));
-        assertEquals(List.of(0L, 3L, 6L, 9L, 12L), policy(6, 3, 1).starts(16, 1)); // 16 - 15 = 1 new second
-        assertEquals(List.of(0L, 3L, 6L), policy(6, 3, 2).starts(13, 1));     // 13 - 12 = 1 < 2: skipped
+        assertEquals(
+                List.of(0L, 3L, 6L, 9L, 12L),
+                policy(6, 3, 1).starts(16, 1)); // 16 - 15 = 1 new second
+        assertEquals(
+                List.of(0L, 3L, 6L), policy(6, 3, 2).starts(13, 1)); // 13 - 12 = 1 < 2: skipped
         assertEquals(List.of(0L, 1L, 2L, 3L, 4L), policy(3, 1, 1).starts(7, 1));
     }
 
@@ -41,8 +48,9 @@ class WindowPolicyTest {
         assertFalse(defaults.lastWindowDue(15999, 0, -1, 16000));
         assertTrue(defaults.lastWindowDue(16000, 0, -1, 16000));
         // A window shorter than the default minimum takes the window as its minimum.
-        assertEquals(Duration.ofMillis(500), WindowPolicy.of(Duration.ofMillis(500), Duration.ofMillis(500))
-                .minLastWindow());
+        assertEquals(
+                Duration.ofMillis(500),
+                WindowPolicy.of(Duration.ofMillis(500), Duration.ofMillis(500)).minLastWindow());
     }
 
     @Test
@@ -59,15 +67,20 @@ class WindowPolicyTest {
                             long end = starts.get(i) + window;
                             boolean last = i == starts.size() - 1;
                             if (!last || end <= length) {
-                                assertTrue(end <= length, "a full window fits: " + p + " " + length);
+                                assertTrue(
+                                        end <= length, "a full window fits: " + p + " " + length);
                             } else {
-                                assertTrue(length - Math.max(starts.get(i), covered) >= Math.max(1, min),
+                                assertTrue(
+                                        length - Math.max(starts.get(i), covered)
+                                                >= Math.max(1, min),
                                         "tail has enough new audio: " + p + " " + length);
                             }
                             covered = Math.min(end, length);
                         }
-                        // What is left uncovered is less than min-last-window (at least one sample).
-                        assertTrue(length - covered < Math.max(1, min),
+                        // What is left uncovered is less than min-last-window (at least one
+                        // sample).
+                        assertTrue(
+                                length - covered < Math.max(1, min),
                                 "no tail left behind: " + p + " " + length + " " + starts);
                     }
                 }

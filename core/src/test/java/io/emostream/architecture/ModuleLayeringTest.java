@@ -29,18 +29,22 @@ import org.w3c.dom.NodeList;
 class ModuleLayeringTest {
 
     /** Every module and the emostream modules it may depend on, outside test scope and in test scope. */
-    static final Map<String, Allowed> LAYERS = Map.of(
-            "core", new Allowed(Set.of(), Set.of()),
-            "wire", new Allowed(Set.of(), Set.of()),
-            "devstack", new Allowed(Set.of("core", "wire"), Set.of("core", "wire")),
-            "service", new Allowed(Set.of("core", "wire"), Set.of("core", "wire", "devstack")),
-            "cli", new Allowed(Set.of("core", "wire", "devstack", "service"), Set.of("core")),
-            "benchmarks", new Allowed(Set.of("core"), Set.of()));
+    static final Map<String, Allowed> LAYERS =
+            Map.of(
+                    "core", new Allowed(Set.of(), Set.of()),
+                    "wire", new Allowed(Set.of(), Set.of()),
+                    "devstack", new Allowed(Set.of("core", "wire"), Set.of("core", "wire")),
+                    "service",
+                            new Allowed(Set.of("core", "wire"), Set.of("core", "wire", "devstack")),
+                    "cli",
+                            new Allowed(
+                                    Set.of("core", "wire", "devstack", "service"), Set.of("core")),
+                    "benchmarks", new Allowed(Set.of("core"), Set.of()));
 
-    record Allowed(Set<String> main, Set<String> test) {
-    }
+    record Allowed(Set<String> main, Set<String> test) {}
 
-    private static final Pattern FORBIDDEN = Pattern.compile("\\b(org\\.apache\\.kafka|io\\.quarkus)\\.");
+    private static final Pattern FORBIDDEN =
+            Pattern.compile("\\b(org\\.apache\\.kafka|io\\.quarkus)\\.");
 
     @Test
     void everyModuleDependsOnlyOnTheModulesItMay() throws Exception {
@@ -50,7 +54,10 @@ class ModuleLayeringTest {
         for (int i = 0; i < listed.getLength(); i++) {
             modules.add(listed.item(i).getTextContent().trim());
         }
-        assertEquals(new TreeSet<>(LAYERS.keySet()), modules, "each module of pom.xml has a row in LAYERS");
+        assertEquals(
+                new TreeSet<>(LAYERS.keySet()),
+                modules,
+                "each module of pom.xml has a row in LAYERS");
         Map<String, String> offences = new TreeMap<>();
         for (String module : modules) {
             NodeList deps = pom(Path.of(module, "pom.xml")).getElementsByTagName("dependency");
@@ -91,8 +98,11 @@ class ModuleLayeringTest {
 
     @Test
     void coreClassPathHasNeitherKafkaNorQuarkus() {
-        assertThrows(ClassNotFoundException.class, () -> Class.forName("org.apache.kafka.common.KafkaException"));
-        assertThrows(ClassNotFoundException.class, () -> Class.forName("io.quarkus.runtime.Quarkus"));
+        assertThrows(
+                ClassNotFoundException.class,
+                () -> Class.forName("org.apache.kafka.common.KafkaException"));
+        assertThrows(
+                ClassNotFoundException.class, () -> Class.forName("io.quarkus.runtime.Quarkus"));
     }
 
     @Test
@@ -102,7 +112,10 @@ class ModuleLayeringTest {
     }
 
     private static Element pom(Path file) throws Exception {
-        return DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(file.toFile()).getDocumentElement();
+        return DocumentBuilderFactory.newInstance()
+                .newDocumentBuilder()
+                .parse(file.toFile())
+                .getDocumentElement();
     }
 
     private static String text(Element parent, String tag) {

@@ -32,9 +32,12 @@ class AudioParsersFuzzTest {
                     assertTrue(Float.isFinite(sample), "decoded samples are finite");
                 }
             }
-            assertTrue(samples * encoding.bytesPerSample() <= bytes.length, "no more samples than bytes allow");
+            assertTrue(
+                    samples * encoding.bytesPerSample() <= bytes.length,
+                    "no more samples than bytes allow");
         } catch (IllegalArgumentException expected) {
-            // AudioFormatException (partial frame, non-finite float) or a bad channel count: a clear error
+            // AudioFormatException (partial frame, non-finite float) or a bad channel count: a
+            // clear error
         }
     }
 
@@ -42,7 +45,9 @@ class AudioParsersFuzzTest {
     void wavReader(byte[] bytes) {
         try {
             PcmAudio audio = WavReader.parse(bytes, "fuzz.wav");
-            assertTrue((long) audio.frames() * audio.channelCount() <= bytes.length, "bounded by the input");
+            assertTrue(
+                    (long) audio.frames() * audio.channelCount() <= bytes.length,
+                    "bounded by the input");
         } catch (AudioFormatException expected) {
             // a clear error naming what is wrong
         }

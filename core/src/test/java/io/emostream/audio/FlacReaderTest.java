@@ -21,12 +21,12 @@ class FlacReaderTest {
 
     static final Path CREMA_D = Path.of("/work/shared/data/crema-d/audio");
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     @Test
     void tinyFixtureDecodesToTheSamplesOfItsWavOriginal() {
-        // tone_stereo.flac was encoded by the flac CLI from tone_stereo.wav (tools/make_golden_fixtures.py)
+        // tone_stereo.flac was encoded by the flac CLI from tone_stereo.wav
+        // (tools/make_golden_fixtures.py)
         PcmAudio flac = FlacReader.read(GoldenFixtures.path("tone_stereo.flac"));
         PcmAudio wav = WavReader.read(GoldenFixtures.path("tone_stereo.wav"));
         assertEquals(22050, flac.sampleRate());
@@ -34,7 +34,8 @@ class FlacReaderTest {
         assertEquals(4410, flac.frames());
         assertArrayEquals(wav.channels()[0], flac.channels()[0]);
         assertArrayEquals(wav.channels()[1], flac.channels()[1]);
-        assertEquals(flac.frames(), AudioFiles.read(GoldenFixtures.path("tone_stereo.flac")).frames());
+        assertEquals(
+                flac.frames(), AudioFiles.read(GoldenFixtures.path("tone_stereo.flac")).frames());
     }
 
     @Test
@@ -42,7 +43,8 @@ class FlacReaderTest {
         byte[] bytes = Files.readAllBytes(GoldenFixtures.path("tone_stereo.flac"));
         Path truncated = dir.resolve("cut.flac");
         Files.write(truncated, Arrays.copyOf(bytes, bytes.length / 2));
-        AudioFormatException e = assertThrows(AudioFormatException.class, () -> FlacReader.read(truncated));
+        AudioFormatException e =
+                assertThrows(AudioFormatException.class, () -> FlacReader.read(truncated));
         assertTrue(e.getMessage().startsWith("FLAC file cut.flac: "), e.getMessage());
         Path garbage = dir.resolve("garbage.flac");
         Files.write(garbage, new byte[] {'f', 'L', 'a', 'C', 1, 2, 3});
@@ -61,8 +63,19 @@ class FlacReaderTest {
         Assumptions.assumeFalse(files.isEmpty(), "no FLAC files in " + CREMA_D);
         for (Path file : files) {
             PcmAudio audio = FlacReader.read(file);
-            Process sox = new ProcessBuilder("sox", file.toString(), "-t", "raw", "-e", "signed", "-b", "16", "-")
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            Process sox =
+                    new ProcessBuilder(
+                                    "sox",
+                                    file.toString(),
+                                    "-t",
+                                    "raw",
+                                    "-e",
+                                    "signed",
+                                    "-b",
+                                    "16",
+                                    "-")
+                            .redirectError(ProcessBuilder.Redirect.DISCARD)
+                            .start();
             byte[] raw;
             try (InputStream in = sox.getInputStream()) {
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -70,9 +83,11 @@ class FlacReaderTest {
                 raw = out.toByteArray();
             }
             assertEquals(0, sox.waitFor(), "sox exit for " + file);
-            float[][] expected = SampleDecoder.decode(raw, SampleEncoding.PCM16LE, audio.channelCount());
+            float[][] expected =
+                    SampleDecoder.decode(raw, SampleEncoding.PCM16LE, audio.channelCount());
             for (int ch = 0; ch < audio.channelCount(); ch++) {
-                assertArrayEquals(expected[ch], audio.channels()[ch], file.getFileName() + " channel " + ch);
+                assertArrayEquals(
+                        expected[ch], audio.channels()[ch], file.getFileName() + " channel " + ch);
             }
         }
     }

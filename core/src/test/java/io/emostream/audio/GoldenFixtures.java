@@ -15,8 +15,7 @@ public final class GoldenFixtures {
 
     private static JsonNode manifest;
 
-    private GoldenFixtures() {
-    }
+    private GoldenFixtures() {}
 
     public static synchronized JsonNode manifest() {
         if (manifest == null) {
@@ -64,8 +63,10 @@ public final class GoldenFixtures {
     private static InputStream open(String name) {
         InputStream in = GoldenFixtures.class.getResourceAsStream("/golden/" + name);
         if (in == null) {
-            throw new IllegalStateException("missing golden fixture " + name
-                    + "; regenerate with /usr/bin/python3 tools/make_golden_fixtures.py");
+            throw new IllegalStateException(
+                    "missing golden fixture "
+                            + name
+                            + "; regenerate with /usr/bin/python3 tools/make_golden_fixtures.py");
         }
         return in;
     }

@@ -30,8 +30,12 @@ class NoiseMixerTest {
     @Test
     void sameSeedSameNoiseOtherSeedOtherNoise() {
         float[] signal = ResamplerTest.tone(440, 16000, 1000);
-        assertArrayEquals(NoiseMixer.addWhiteNoise(signal, 10, 7), NoiseMixer.addWhiteNoise(signal, 10, 7));
-        assertFalse(Arrays.equals(NoiseMixer.addWhiteNoise(signal, 10, 7), NoiseMixer.addWhiteNoise(signal, 10, 8)));
+        assertArrayEquals(
+                NoiseMixer.addWhiteNoise(signal, 10, 7), NoiseMixer.addWhiteNoise(signal, 10, 7));
+        assertFalse(
+                Arrays.equals(
+                        NoiseMixer.addWhiteNoise(signal, 10, 7),
+                        NoiseMixer.addWhiteNoise(signal, 10, 8)));
     }
 
     @Test
@@ -42,6 +46,8 @@ class NoiseMixerTest {
             power += (double) v * v;
         }
         assertEquals(1e-12, power / noisy.length, 2e-13); // features.py clamps the power at 1e-12
-        assertThrows(IllegalArgumentException.class, () -> NoiseMixer.addWhiteNoise(new float[1], Double.NaN, 1));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> NoiseMixer.addWhiteNoise(new float[1], Double.NaN, 1));
     }
 }

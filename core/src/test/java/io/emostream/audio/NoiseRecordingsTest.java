@@ -16,8 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class NoiseRecordingsTest {
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     /** A ramp of distinct 16-bit values, so a segment's position in the recording can be read off its samples. */
     private static float[] ramp(int n) {
@@ -38,9 +37,13 @@ class NoiseRecordingsTest {
         Files.createDirectories(dir.resolve("sub"));
         TestSignals.writeWav(dir.resolve("sub/ignored.wav"), 16000, ramp(10));
         NoiseRecordings noise = NoiseRecordings.load(dir, 16000);
-        List<String> names = noise.recordings().stream().map(NoiseRecordings.Recording::name).toList();
+        List<String> names =
+                noise.recordings().stream().map(NoiseRecordings.Recording::name).toList();
         assertEquals(List.of("a_8k.WAV", "b_stereo.wav"), names);
-        assertEquals(16000, noise.recordings().get(0).samples().length, "1 s at 8 kHz resampled to 16 kHz");
+        assertEquals(
+                16000,
+                noise.recordings().get(0).samples().length,
+                "1 s at 8 kHz resampled to 16 kHz");
         float[] mono = noise.recordings().get(1).samples();
         assertEquals(1000, mono.length);
         assertEquals(left[10] / 2, mono[10], 1e-7f); // the mean of the two channels
@@ -50,8 +53,9 @@ class NoiseRecordingsTest {
     @Test
     void segmentsAreSeededContiguousOrLooped() throws Exception {
         float[] recording = ramp(500);
-        NoiseRecordings noise = NoiseRecordings.load(TestSignals.writeWav(dir.resolve("r.wav"), 16000, recording),
-                16000);
+        NoiseRecordings noise =
+                NoiseRecordings.load(
+                        TestSignals.writeWav(dir.resolve("r.wav"), 16000, recording), 16000);
         float[] stored = noise.recordings().get(0).samples();
         float[] a = noise.segment(200, 42);
         assertArrayEquals(a, noise.segment(200, 42), "same seed, same segment");
@@ -69,13 +73,17 @@ class NoiseRecordingsTest {
 
     @Test
     void missingAndEmptySourcesAreNamed() throws Exception {
-        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
-                () -> NoiseRecordings.load(dir.resolve("nope"), 16000));
-        assertTrue(missing.getMessage().contains("noise path " + dir.resolve("nope") + " not found"),
+        IllegalArgumentException missing =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> NoiseRecordings.load(dir.resolve("nope"), 16000));
+        assertTrue(
+                missing.getMessage().contains("noise path " + dir.resolve("nope") + " not found"),
                 missing.getMessage());
         Files.writeString(dir.resolve("notes.txt"), "x");
-        IllegalArgumentException empty = assertThrows(IllegalArgumentException.class,
-                () -> NoiseRecordings.load(dir, 16000));
+        IllegalArgumentException empty =
+                assertThrows(
+                        IllegalArgumentException.class, () -> NoiseRecordings.load(dir, 16000));
         assertTrue(empty.getMessage().contains("has no .wav or .flac file"), empty.getMessage());
     }
 
@@ -92,11 +100,14 @@ class NoiseRecordingsTest {
             for (int i = 0; i < clip.length; i++) {
                 added[i] = mixed[i] - clip[i];
             }
-            double measured = 10 * Math.log10(NoiseMixer.meanPower(clip) / NoiseMixer.meanPower(added));
+            double measured =
+                    10 * Math.log10(NoiseMixer.meanPower(clip) / NoiseMixer.meanPower(added));
             assertEquals(snr, measured, 1e-3, "SNR " + snr);
             double scale = added[100] / noise[100];
-            assertEquals(scale, added[5000] / noise[5000], 1e-3 * scale, "the noise is only scaled");
+            assertEquals(
+                    scale, added[5000] / noise[5000], 1e-3 * scale, "the noise is only scaled");
         }
-        assertThrows(IllegalArgumentException.class, () -> NoiseMixer.addNoise(clip, new float[3], 10));
+        assertThrows(
+                IllegalArgumentException.class, () -> NoiseMixer.addNoise(clip, new float[3], 10));
     }
 }

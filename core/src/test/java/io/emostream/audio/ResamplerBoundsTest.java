@@ -20,7 +20,9 @@ class ResamplerBoundsTest {
         for (int rate : new int[] {8000, 11_025, 22_050, 44_100, 48_000, 95_950}) {
             Resampler r = Resampler.of(rate, 16_000);
             long taps = Resampler.kernelBytes(rate, 16_000);
-            assertTrue(r.bytes() >= taps && r.bytes() <= taps + 2 * taps + (1 << 20), rate + ": " + r.bytes());
+            assertTrue(
+                    r.bytes() >= taps && r.bytes() <= taps + 2 * taps + (1 << 20),
+                    rate + ": " + r.bytes());
         }
     }
 
@@ -28,7 +30,8 @@ class ResamplerBoundsTest {
     void ratesWhoseKernelIsTooLargeAreRefused() {
         assertTrue(!Resampler.supports(95_999, 16_000));
         assertTrue(!Resampler.supports(8_001, 16_000));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Resampler.of(95_999, 16_000));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> Resampler.of(95_999, 16_000));
         assertTrue(e.getMessage().contains("52416000 bytes"), e.getMessage());
     }
 
@@ -44,7 +47,8 @@ class ResamplerBoundsTest {
 
     @Test
     void theCacheStaysWithinItsBudgetWhateverRatesArrive() {
-        // Forty distinct accepted rates with kernels near the per-pair limit (~1 MiB each: 40 MiB unbounded).
+        // Forty distinct accepted rates with kernels near the per-pair limit (~1 MiB each: 40 MiB
+        // unbounded).
         int built = 0;
         for (int rate = 95_950; built < 40; rate -= 100) {
             if (Resampler.kernelBytes(rate, 16_000) < 500_000) {
@@ -52,28 +56,39 @@ class ResamplerBoundsTest {
             }
             Resampler.of(rate, 16_000);
             built++;
-            assertTrue(Resampler.cachedBytes() <= Resampler.CACHE_BUDGET_BYTES, Resampler.cachedBytes() + " bytes");
+            assertTrue(
+                    Resampler.cachedBytes() <= Resampler.CACHE_BUDGET_BYTES,
+                    Resampler.cachedBytes() + " bytes");
         }
-        assertTrue(Resampler.cachedPairs() < 40, "older kernels were evicted: " + Resampler.cachedPairs());
-        // The most recent pair is still cached (same instance), an evicted one is rebuilt on demand.
+        assertTrue(
+                Resampler.cachedPairs() < 40,
+                "older kernels were evicted: " + Resampler.cachedPairs());
+        // The most recent pair is still cached (same instance), an evicted one is rebuilt on
+        // demand.
         Resampler again = Resampler.of(48_000, 16_000);
         assertTrue(again == Resampler.of(48_000, 16_000));
         float[] out = Resampler.of(95_950, 16_000).process(new float[9595]);
         assertEquals(1600, out.length);
     }
+
     @Test
     void offlineToolsResampleRatesTheServiceRefusesAndBuildTheirFilterOnce() {
         assertFalse(Resampler.supports(24_414, 16_000), "TESS's rate is refused by the service");
         Resampler first = Resampler.offline(24_414, 16_000);
         assertSame(first, Resampler.offline(24_414, 16_000), "kept for the next clip");
-        assertSame(Resampler.of(48_000, 16_000), Resampler.offline(48_000, 16_000), "a supported pair is the cached one");
+        assertSame(
+                Resampler.of(48_000, 16_000),
+                Resampler.offline(48_000, 16_000),
+                "a supported pair is the cached one");
         float[] tone = new float[24_414];
         for (int i = 0; i < tone.length; i++) {
             tone[i] = (float) Math.sin(2 * Math.PI * 440 * i / 24_414.0);
         }
         float[] out = first.process(tone);
         assertEquals(16_000, out.length, 1);
-        for (int i = 2_000; i < 14_000; i++) { // away from the edges: the same 440 Hz tone at 16 kHz
+        for (int i = 2_000;
+                i < 14_000;
+                i++) { // away from the edges: the same 440 Hz tone at 16 kHz
             assertEquals(Math.sin(2 * Math.PI * 440 * i / 16_000.0), out[i], 1e-3, "sample " + i);
         }
     }

@@ -26,7 +26,8 @@ class ResamplerTest {
             float[] actual = resampler.process(input);
             assertEquals(expected.length, actual.length, entry.get("name").asText() + " length");
             double diff = GoldenFixtures.maxAbsDiff(expected, actual);
-            System.out.printf("resampler %s: max abs diff %.3g%n", entry.get("name").asText(), diff);
+            System.out.printf(
+                    "resampler %s: max abs diff %.3g%n", entry.get("name").asText(), diff);
             assertTrue(diff <= TOLERANCE, entry.get("name").asText() + ": max abs diff " + diff);
             checked++;
         }
@@ -45,32 +46,57 @@ class ResamplerTest {
             float[] expected = GoldenFixtures.floats(entry.get("expected").asText());
             assertEquals(expected.length, actual.length, entry.get("name").asText() + " length");
             double diff = GoldenFixtures.maxAbsDiff(expected, actual);
-            System.out.printf("resampler (FFT) %s: max abs diff %.3g%n", entry.get("name").asText(), diff);
+            System.out.printf(
+                    "resampler (FFT) %s: max abs diff %.3g%n", entry.get("name").asText(), diff);
             assertTrue(diff <= TOLERANCE, entry.get("name").asText() + ": max abs diff " + diff);
             checked++;
         }
-        assertTrue(checked >= 3, "fixtures checked with the FFT path: " + checked); // 48k, 8k->16k, 16k->8k, 96k
+        assertTrue(
+                checked >= 3,
+                "fixtures checked with the FFT path: " + checked); // 48k, 8k->16k, 16k->8k, 96k
     }
 
     /** Parameter sweep: both paths on long seeded signals (noise plus tones) at every rate pair the FFT path takes. */
     @Test
     void fftAndDirectPathsAgreeOnLongInputs() {
-        int[][] pairs = {{8000, 16000}, {16000, 8000}, {48000, 16000}, {32000, 16000}, {24000, 16000},
-                {96000, 16000}, {12000, 16000}, {16000, 48000}};
+        int[][] pairs = {
+            {8000, 16000},
+            {16000, 8000},
+            {48000, 16000},
+            {32000, 16000},
+            {24000, 16000},
+            {96000, 16000},
+            {12000, 16000},
+            {16000, 48000}
+        };
         java.util.Random random = new java.util.Random(20261130);
         for (int[] pair : pairs) {
             Resampler resampler = resampler(pair[0], pair[1]);
             for (int length : new int[] {Resampler.FFT_MIN_INPUT, 3 * pair[0] + 17, 5 * pair[0]}) {
                 float[] input = new float[length];
                 for (int i = 0; i < length; i++) {
-                    input[i] = (float) (0.3 * random.nextGaussian() + 0.4 * Math.sin(2 * Math.PI * 440.0 * i / pair[0]));
+                    input[i] =
+                            (float)
+                                    (0.3 * random.nextGaussian()
+                                            + 0.4 * Math.sin(2 * Math.PI * 440.0 * i / pair[0]));
                 }
-                assertTrue(resampler.usesFft(length), pair[0] + " -> " + pair[1] + " should take the FFT path");
+                assertTrue(
+                        resampler.usesFft(length),
+                        pair[0] + " -> " + pair[1] + " should take the FFT path");
                 float[] fft = resampler.process(input);
                 float[] direct = resampler.direct(input, new float[resampler.outputLength(length)]);
                 double diff = GoldenFixtures.maxAbsDiff(direct, fft);
-                // the direct path sums ~140-800 float32 products per sample; the FFT path is float64 throughout
-                assertTrue(diff <= TOLERANCE, pair[0] + " -> " + pair[1] + ", " + length + " samples: max abs diff " + diff);
+                // the direct path sums ~140-800 float32 products per sample; the FFT path is
+                // float64 throughout
+                assertTrue(
+                        diff <= TOLERANCE,
+                        pair[0]
+                                + " -> "
+                                + pair[1]
+                                + ", "
+                                + length
+                                + " samples: max abs diff "
+                                + diff);
             }
         }
         assertTrue(!resampler(44100, 16000).usesFft(1 << 20), "441/160: direct path only");
@@ -101,19 +127,34 @@ class ResamplerTest {
 
     @Test
     void everyRateFrom8kTo96kReachesSixteenKilohertzWithTheToneIntact() {
-        // a spread of awkward rates (primes, 24414, CD, DAT, ...) both ways; the tone must keep its level
-        int[] rates = {8000, 8001, 11025, 12000, 22050, 24000, 24414, 32000, 44100, 47999, 48000, 88200, 96000};
+        // a spread of awkward rates (primes, 24414, CD, DAT, ...) both ways; the tone must keep its
+        // level
+        int[] rates = {
+            8000, 8001, 11025, 12000, 22050, 24000, 24414, 32000, 44100, 47999, 48000, 88200, 96000
+        };
         for (int rate : rates) {
             float[] in = tone(440, rate, rate / 2);
             float[] out = resampler(rate, 16000).process(in);
-            assertEquals((int) Math.ceil(16000.0 * in.length / rate), out.length, "length for " + rate);
+            assertEquals(
+                    (int) Math.ceil(16000.0 * in.length / rate), out.length, "length for " + rate);
             double ratio = rms(out, out.length / 4) / rms(in, in.length / 4);
             assertEquals(1.0, ratio, 1e-3, "level after " + rate + " -> 16000");
             float[] back = resampler(16000, rate).process(out);
-            assertEquals(1.0, rms(back, back.length / 4) / rms(in, in.length / 4), 1e-3, "16000 -> " + rate);
+            assertEquals(
+                    1.0,
+                    rms(back, back.length / 4) / rms(in, in.length / 4),
+                    1e-3,
+                    "16000 -> " + rate);
             float[] narrow = resampler(rate, 8000).process(in);
-            assertEquals((int) Math.ceil(8000.0 * in.length / rate), narrow.length, "length for " + rate + " -> 8000");
-            assertEquals(1.0, rms(narrow, narrow.length / 4) / rms(in, in.length / 4), 1e-3, rate + " -> 8000");
+            assertEquals(
+                    (int) Math.ceil(8000.0 * in.length / rate),
+                    narrow.length,
+                    "length for " + rate + " -> 8000");
+            assertEquals(
+                    1.0,
+                    rms(narrow, narrow.length / 4) / rms(in, in.length / 4),
+                    1e-3,
+                    rate + " -> 8000");
         }
     }
 
@@ -126,10 +167,12 @@ class ResamplerTest {
         try {
             Future<?>[] futures = new Future<?>[8];
             for (int i = 0; i < futures.length; i++) {
-                futures[i] = pool.submit(() -> {
-                    float[] out = Resampler.of(44100, 16000).process(input);
-                    assertEquals(0.0, GoldenFixtures.maxAbsDiff(reference, out));
-                });
+                futures[i] =
+                        pool.submit(
+                                () -> {
+                                    float[] out = Resampler.of(44100, 16000).process(input);
+                                    assertEquals(0.0, GoldenFixtures.maxAbsDiff(reference, out));
+                                });
             }
             for (Future<?> f : futures) {
                 f.get();
@@ -145,7 +188,8 @@ class ResamplerTest {
         float[] out = resampler(16000, 16000).process(in);
         assertEquals(0.0, GoldenFixtures.maxAbsDiff(in, out));
         assertTrue(in != out);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Resampler.of(0, 16000));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> Resampler.of(0, 16000));
         assertTrue(e.getMessage().contains("0 Hz"), e.getMessage());
     }
 

@@ -23,15 +23,25 @@ class SampleDecoderTest {
         assertEquals(2, SampleEncoding.PCM16LE.bytesPerSample());
         assertEquals(4, SampleEncoding.FLOAT32LE.bytesPerSample());
         assertEquals(1, SampleEncoding.MULAW.bytesPerSample());
-        AudioFormatException e = assertThrows(AudioFormatException.class, () -> SampleEncoding.parse("opus"));
-        assertTrue(e.getMessage().contains("'opus'") && e.getMessage().contains("PCM16LE")
-                && e.getMessage().contains("ulaw"), e.getMessage());
+        AudioFormatException e =
+                assertThrows(AudioFormatException.class, () -> SampleEncoding.parse("opus"));
+        assertTrue(
+                e.getMessage().contains("'opus'")
+                        && e.getMessage().contains("PCM16LE")
+                        && e.getMessage().contains("ulaw"),
+                e.getMessage());
     }
 
     @Test
     void decodesPcm16StereoIntoChannels() {
-        byte[] data = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN)
-                .putShort((short) 16384).putShort((short) -32768).putShort((short) 1).putShort((short) 32767).array();
+        byte[] data =
+                ByteBuffer.allocate(8)
+                        .order(ByteOrder.LITTLE_ENDIAN)
+                        .putShort((short) 16384)
+                        .putShort((short) -32768)
+                        .putShort((short) 1)
+                        .putShort((short) 32767)
+                        .array();
         float[][] ch = SampleDecoder.decode(data, SampleEncoding.PCM16LE, 2);
         assertArrayEquals(new float[] {0.5f, 1f / 32768}, ch[0]);
         assertArrayEquals(new float[] {-1f, 32767f / 32768}, ch[1]);
@@ -40,29 +50,49 @@ class SampleDecoderTest {
 
     @Test
     void decodesFloat32ClampingOutOfRangeAndRejectingNaN() {
-        byte[] data = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN)
-                .putFloat(0.25f).putFloat(-1.5f).putFloat(2f).array();
-        assertArrayEquals(new float[] {0.25f, -1f, 1f}, SampleDecoder.decode(data, SampleEncoding.FLOAT32LE, 1)[0]);
-        byte[] nan = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(Float.NaN).array();
-        AudioFormatException e = assertThrows(AudioFormatException.class,
-                () -> SampleDecoder.decode(nan, SampleEncoding.FLOAT32LE, 1));
+        byte[] data =
+                ByteBuffer.allocate(12)
+                        .order(ByteOrder.LITTLE_ENDIAN)
+                        .putFloat(0.25f)
+                        .putFloat(-1.5f)
+                        .putFloat(2f)
+                        .array();
+        assertArrayEquals(
+                new float[] {0.25f, -1f, 1f},
+                SampleDecoder.decode(data, SampleEncoding.FLOAT32LE, 1)[0]);
+        byte[] nan =
+                ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(Float.NaN).array();
+        AudioFormatException e =
+                assertThrows(
+                        AudioFormatException.class,
+                        () -> SampleDecoder.decode(nan, SampleEncoding.FLOAT32LE, 1));
         assertTrue(e.getMessage().contains("NaN"), e.getMessage());
     }
 
     @Test
     void decodesKnownG711Values() {
         // ITU-T G.711 / audioop.ulaw2lin and alaw2lin
-        float[] mu = SampleDecoder.decode(new byte[] {0x00, 0x7F, (byte) 0x80, (byte) 0xFF, 0x01},
-                SampleEncoding.MULAW, 1)[0];
-        assertArrayEquals(new float[] {-32124 / 32768f, 0f, 32124 / 32768f, 0f, -31100 / 32768f}, mu);
-        float[] a = SampleDecoder.decode(new byte[] {0x55, (byte) 0xD5, 0x00, (byte) 0x80, 0x7F},
-                SampleEncoding.ALAW, 1)[0];
-        assertArrayEquals(new float[] {-8 / 32768f, 8 / 32768f, -5504 / 32768f, 5504 / 32768f, -848 / 32768f}, a);
+        float[] mu =
+                SampleDecoder.decode(
+                        new byte[] {0x00, 0x7F, (byte) 0x80, (byte) 0xFF, 0x01},
+                        SampleEncoding.MULAW,
+                        1)[0];
+        assertArrayEquals(
+                new float[] {-32124 / 32768f, 0f, 32124 / 32768f, 0f, -31100 / 32768f}, mu);
+        float[] a =
+                SampleDecoder.decode(
+                        new byte[] {0x55, (byte) 0xD5, 0x00, (byte) 0x80, 0x7F},
+                        SampleEncoding.ALAW,
+                        1)[0];
+        assertArrayEquals(
+                new float[] {-8 / 32768f, 8 / 32768f, -5504 / 32768f, 5504 / 32768f, -848 / 32768f},
+                a);
     }
 
     @Test
     void g711MatchesPythonAudioopExactly() {
-        // CRC32 of audioop.lin2ulaw / lin2alaw over every int16 value (-32768..32767, LE order) and of
+        // CRC32 of audioop.lin2ulaw / lin2alaw over every int16 value (-32768..32767, LE order) and
+        // of
         // audioop.ulaw2lin / alaw2lin over every code 0..255 (int16 LE), computed with CPython 3.11
         byte[] mu = new byte[65536];
         byte[] a = new byte[65536];
@@ -94,14 +124,19 @@ class SampleDecoderTest {
         float[][] channels = {{0.5f, -0.25f, 0f, 0.999f}, {-0.5f, 0.125f, -1f, 0.01f}};
         for (SampleEncoding enc : SampleEncoding.values()) {
             float[][] back = SampleDecoder.decode(SampleEncoder.encode(channels, enc), enc, 2);
-            double tolerance = switch (enc) {
-                case FLOAT32LE -> 0;
-                case PCM16LE -> 1.0 / 32768;
-                default -> 0.03; // companding step near full scale
-            };
+            double tolerance =
+                    switch (enc) {
+                        case FLOAT32LE -> 0;
+                        case PCM16LE -> 1.0 / 32768;
+                        default -> 0.03; // companding step near full scale
+                    };
             for (int ch = 0; ch < 2; ch++) {
                 for (int i = 0; i < 4; i++) {
-                    assertEquals(channels[ch][i], back[ch][i], tolerance, enc + " ch" + ch + "[" + i + "]");
+                    assertEquals(
+                            channels[ch][i],
+                            back[ch][i],
+                            tolerance,
+                            enc + " ch" + ch + "[" + i + "]");
                 }
             }
         }
@@ -109,30 +144,50 @@ class SampleDecoderTest {
 
     @Test
     void rejectsPartialFramesAndBadChannelCounts() {
-        AudioFormatException e = assertThrows(AudioFormatException.class,
-                () -> SampleDecoder.decode(new byte[3], SampleEncoding.PCM16LE, 1));
-        assertTrue(e.getMessage().contains("3 bytes") && e.getMessage().contains("2-byte frames"), e.getMessage());
-        e = assertThrows(AudioFormatException.class, () -> SampleDecoder.decode(new byte[6], SampleEncoding.PCM16LE, 2));
+        AudioFormatException e =
+                assertThrows(
+                        AudioFormatException.class,
+                        () -> SampleDecoder.decode(new byte[3], SampleEncoding.PCM16LE, 1));
+        assertTrue(
+                e.getMessage().contains("3 bytes") && e.getMessage().contains("2-byte frames"),
+                e.getMessage());
+        e =
+                assertThrows(
+                        AudioFormatException.class,
+                        () -> SampleDecoder.decode(new byte[6], SampleEncoding.PCM16LE, 2));
         assertTrue(e.getMessage().contains("4-byte frames"), e.getMessage());
-        e = assertThrows(AudioFormatException.class, () -> SampleDecoder.decode(new byte[9], SampleEncoding.MULAW, 2));
+        e =
+                assertThrows(
+                        AudioFormatException.class,
+                        () -> SampleDecoder.decode(new byte[9], SampleEncoding.MULAW, 2));
         assertTrue(e.getMessage().contains("9 bytes"), e.getMessage());
-        e = assertThrows(AudioFormatException.class, () -> SampleDecoder.decode(new byte[8], SampleEncoding.MULAW, 0));
+        e =
+                assertThrows(
+                        AudioFormatException.class,
+                        () -> SampleDecoder.decode(new byte[8], SampleEncoding.MULAW, 0));
         assertTrue(e.getMessage().contains("channel count 0"), e.getMessage());
-        e = assertThrows(AudioFormatException.class, () -> SampleDecoder.decode(new byte[9], SampleEncoding.MULAW, 9));
+        e =
+                assertThrows(
+                        AudioFormatException.class,
+                        () -> SampleDecoder.decode(new byte[9], SampleEncoding.MULAW, 9));
         assertTrue(e.getMessage().contains("channel count 9"), e.getMessage());
-        e = assertThrows(AudioFormatException.class,
-                () -> SampleDecoder.decodeChannel(new byte[4], SampleEncoding.MULAW, 2, 2));
+        e =
+                assertThrows(
+                        AudioFormatException.class,
+                        () -> SampleDecoder.decodeChannel(new byte[4], SampleEncoding.MULAW, 2, 2));
         assertTrue(e.getMessage().contains("channel 2"), e.getMessage());
         assertEquals(0, SampleDecoder.decode(new byte[0], SampleEncoding.FLOAT32LE, 2)[1].length);
     }
 
     @Test
     void pcmAudioMonoAndDuration() {
-        PcmAudio audio = new PcmAudio(8000, new float[][] {{1f, 0f, 0.5f, 0f}, {0f, 0f, -0.5f, 1f}});
+        PcmAudio audio =
+                new PcmAudio(8000, new float[][] {{1f, 0f, 0.5f, 0f}, {0f, 0f, -0.5f, 1f}});
         assertArrayEquals(new float[] {0.5f, 0f, 0f, 0.5f}, audio.mono());
         assertEquals(4, audio.frames());
         assertEquals(java.time.Duration.ofMillis(0).plusNanos(500_000), audio.duration());
-        assertThrows(AudioFormatException.class, () -> new PcmAudio(8000, new float[][] {{1f}, {}}));
+        assertThrows(
+                AudioFormatException.class, () -> new PcmAudio(8000, new float[][] {{1f}, {}}));
     }
 
     private static long crc(byte[] bytes) {

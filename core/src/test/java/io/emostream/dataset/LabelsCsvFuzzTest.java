@@ -36,7 +36,8 @@ class LabelsCsvFuzzTest {
                 assertFalse(row.emotion().isBlank(), row.toString());
             }
         } catch (IllegalArgumentException expected) {
-            // a clear error naming the file and line (malformed UTF-8 is one: MalformedInputException is an IOException)
+            // a clear error naming the file and line (malformed UTF-8 is one:
+            // MalformedInputException is an IOException)
         } catch (java.nio.charset.CharacterCodingException expected) {
             // not UTF-8 text
         }

@@ -43,8 +43,10 @@ class FeatureConfigTest {
     void toJsonRoundTrips() throws IOException {
         FeatureConfig c = FeatureConfig.fromJson(sharedJson());
         assertEquals(c, FeatureConfig.fromJson(c.toJson()));
-        String htk = sharedJson().replace("\"mel_scale\": \"slaney\"", "\"mel_scale\": \"htk\"")
-                .replace("\"mel_norm\": \"slaney\"", "\"mel_norm\": null");
+        String htk =
+                sharedJson()
+                        .replace("\"mel_scale\": \"slaney\"", "\"mel_scale\": \"htk\"")
+                        .replace("\"mel_norm\": \"slaney\"", "\"mel_norm\": null");
         FeatureConfig h = FeatureConfig.fromJson(htk);
         assertEquals("none", h.melNorm());
         assertEquals(h, FeatureConfig.fromJson(h.toJson()));
@@ -54,18 +56,27 @@ class FeatureConfigTest {
     void rejectsUnsupportedValuesWithAClearMessage() throws IOException {
         String json = sharedJson();
         assertRejected(json.replace("\"hann\"", "\"hamming\""), "unsupported window 'hamming'");
-        assertRejected(json.replace("\"mel_scale\": \"slaney\"", "\"mel_scale\": \"bark\""),
+        assertRejected(
+                json.replace("\"mel_scale\": \"slaney\"", "\"mel_scale\": \"bark\""),
                 "unsupported mel_scale 'bark'");
-        assertRejected(json.replace("\"mel_norm\": \"slaney\"", "\"mel_norm\": \"l2\""), "unsupported mel_norm 'l2'");
-        assertRejected(json.replace("\"reflect\"", "\"replicate\""), "unsupported pad_mode 'replicate'");
-        assertRejected(json.replace("\"frames\": 188", "\"frames\": 187"), "frames 187 is inconsistent");
+        assertRejected(
+                json.replace("\"mel_norm\": \"slaney\"", "\"mel_norm\": \"l2\""),
+                "unsupported mel_norm 'l2'");
+        assertRejected(
+                json.replace("\"reflect\"", "\"replicate\""), "unsupported pad_mode 'replicate'");
+        assertRejected(
+                json.replace("\"frames\": 188", "\"frames\": 187"), "frames 187 is inconsistent");
         assertRejected(json.replace("\"power\": 2.0", "\"power\": 3.0"), "unsupported power 3.0");
         assertRejected(json.replace("\"f_max\": 8000.0", "\"f_max\": 9000.0"), "f_max 9000.0");
-        assertRejected(json.replace("\"win_length\": 1024", "\"win_length\": 2048"), "win_length 2048");
-        assertRejected(json.replace("\"n_fft\": 1024", "\"n_fft\": 1024.5"), "'n_fft' must be an integer");
-        assertRejected(json.replace("\"log\": \"10*log10(max(x, floor))\"", "\"log\": \"ln(x)\""),
+        assertRejected(
+                json.replace("\"win_length\": 1024", "\"win_length\": 2048"), "win_length 2048");
+        assertRejected(
+                json.replace("\"n_fft\": 1024", "\"n_fft\": 1024.5"), "'n_fft' must be an integer");
+        assertRejected(
+                json.replace("\"log\": \"10*log10(max(x, floor))\"", "\"log\": \"ln(x)\""),
                 "unsupported log 'ln(x)'");
-        assertRejected(json.replace("\"frames\": 188", "\"frames\": 188, \"dither\": 0.1"),
+        assertRejected(
+                json.replace("\"frames\": 188", "\"frames\": 188, \"dither\": 0.1"),
                 "unknown key(s) [dither]");
         assertRejected(json.replace("\"n_mels\": 80,", ""), "missing key 'n_mels'");
         assertRejected("{\"sample_rate\": ", "end-of-input");
@@ -79,11 +90,14 @@ class FeatureConfigTest {
         assertEquals(188, FeatureConfig.expectedFrames(48000, 1024, 256, true));
         assertEquals(184, FeatureConfig.expectedFrames(48000, 1024, 256, false));
         assertEquals(101, FeatureConfig.expectedFrames(16000, 400, 160, true));
-        assertEquals(100, FeatureConfig.expectedFrames(16000, 401, 160, true)); // odd n_fft pads 200 per side
+        assertEquals(
+                100,
+                FeatureConfig.expectedFrames(16000, 401, 160, true)); // odd n_fft pads 200 per side
     }
 
     private static void assertRejected(String json, String expectedFragment) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FeatureConfig.fromJson(json));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> FeatureConfig.fromJson(json));
         assertTrue(e.getMessage().contains(expectedFragment), "message: " + e.getMessage());
     }
 }

@@ -35,14 +35,19 @@ class LogMelSpectrogramTest {
             FeatureConfig config = FeatureConfig.fromJson(entry.get("config").toString());
             float[] actual = new LogMelSpectrogram(config).compute(GoldenFixtures.input(entry));
             float[] expected32 = GoldenFixtures.floats(entry.get("expected").asText());
-            float[] expected64 = entry.has("expected64")
-                    ? GoldenFixtures.floats(entry.get("expected64").asText()) : expected32;
-            assertEquals(entry.get("n_mels").asInt() * entry.get("frames").asInt(), actual.length, name);
+            float[] expected64 =
+                    entry.has("expected64")
+                            ? GoldenFixtures.floats(entry.get("expected64").asText())
+                            : expected32;
+            assertEquals(
+                    entry.get("n_mels").asInt() * entry.get("frames").asInt(), actual.length, name);
             double torchGap = entry.get("float32_vs_float64_max_db").asDouble();
             double diff32 = GoldenFixtures.maxAbsDiff(expected32, actual);
             double diff64 = GoldenFixtures.maxAbsDiff(expected64, actual);
-            System.out.printf("log-mel %-18s max |Java - torch float64| %.1e dB; |Java - torch float32| %.1e dB "
-                    + "(torch float32 vs float64: %.1e dB)%n", name, diff64, diff32, torchGap);
+            System.out.printf(
+                    "log-mel %-18s max |Java - torch float64| %.1e dB; |Java - torch float32| %.1e dB "
+                            + "(torch float32 vs float64: %.1e dB)%n",
+                    name, diff64, diff32, torchGap);
             if (diff64 > TOLERANCE_DB) {
                 failures.add(name + ": vs float64 torchaudio " + diff64 + " dB");
             }
@@ -57,7 +62,8 @@ class LogMelSpectrogramTest {
 
     @Test
     void silenceIsTheLogFloorEverywhere() throws IOException {
-        FeatureConfig config = FeatureConfig.fromJson(Files.readString(Path.of("models", "features.json")));
+        FeatureConfig config =
+                FeatureConfig.fromJson(Files.readString(Path.of("models", "features.json")));
         float[] out = new LogMelSpectrogram(config).compute(new float[config.windowSamples()]);
         assertEquals(80 * 188, out.length);
         for (float v : out) {
@@ -80,7 +86,8 @@ class LogMelSpectrogramTest {
 
     @Test
     void toneLandsInTheMelBandThatCoversItsFrequency() throws IOException {
-        FeatureConfig config = FeatureConfig.fromJson(Files.readString(Path.of("models", "features.json")));
+        FeatureConfig config =
+                FeatureConfig.fromJson(Files.readString(Path.of("models", "features.json")));
         float[] tone = new float[config.windowSamples()];
         for (int i = 0; i < tone.length; i++) {
             tone[i] = (float) (0.5 * Math.sin(2 * Math.PI * 1000 * i / config.sampleRate()));
@@ -93,32 +100,52 @@ class LogMelSpectrogramTest {
                 loudest = m;
             }
         }
-        double lowHz = MelFilterbank.melToHz(MelFilterbank.hzToMel(0, "slaney")
-                + (MelFilterbank.hzToMel(8000, "slaney")) * loudest / (config.nMels() + 1), "slaney");
-        double highHz = MelFilterbank.melToHz(MelFilterbank.hzToMel(8000, "slaney") * (loudest + 2)
-                / (config.nMels() + 1), "slaney");
-        assertTrue(lowHz < 1000 && 1000 < highHz, "band " + loudest + " covers " + lowHz + ".." + highHz);
+        double lowHz =
+                MelFilterbank.melToHz(
+                        MelFilterbank.hzToMel(0, "slaney")
+                                + (MelFilterbank.hzToMel(8000, "slaney"))
+                                        * loudest
+                                        / (config.nMels() + 1),
+                        "slaney");
+        double highHz =
+                MelFilterbank.melToHz(
+                        MelFilterbank.hzToMel(8000, "slaney")
+                                * (loudest + 2)
+                                / (config.nMels() + 1),
+                        "slaney");
+        assertTrue(
+                lowHz < 1000 && 1000 < highHz,
+                "band " + loudest + " covers " + lowHz + ".." + highHz);
     }
 
     @Test
     void rejectsInputAndOutputOfTheWrongLength() throws IOException {
-        FeatureConfig config = FeatureConfig.fromJson(Files.readString(Path.of("models", "features.json")));
+        FeatureConfig config =
+                FeatureConfig.fromJson(Files.readString(Path.of("models", "features.json")));
         LogMelSpectrogram mel = new LogMelSpectrogram(config);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> mel.compute(new float[100]));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> mel.compute(new float[100]));
         assertTrue(e.getMessage().contains("100 samples, expected 48000"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> mel.compute(new float[48000], new float[5]));
+        e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> mel.compute(new float[48000], new float[5]));
         assertTrue(e.getMessage().contains("expected 15040"), e.getMessage());
     }
 
     @Test
     void slaneyFilterbankMatchesKnownTorchaudioWeights() {
-        // torchaudio.functional.melscale_fbanks(513, 0, 8000, 80, 16000, "slaney", "slaney")[bin, mel]
+        // torchaudio.functional.melscale_fbanks(513, 0, 8000, 80, 16000, "slaney", "slaney")[bin,
+        // mel]
         MelFilterbank fb = new MelFilterbank(513, 0, 8000, 80, 16000, "slaney", "slaney");
         assertEquals(0.0, fb.weight(0, 0), 0);
         assertTrue(fb.weights[0].length > 0 && fb.weights[79].length > 0);
         double area = 0;
         for (int bin = 0; bin < 513; bin++) {
-            area += fb.weight(40, bin) * 8000.0 / 512; // Slaney normalisation: each filter integrates to ~1
+            area +=
+                    fb.weight(40, bin)
+                            * 8000.0
+                            / 512; // Slaney normalisation: each filter integrates to ~1
         }
         assertEquals(1.0, area, 0.05);
     }

@@ -38,20 +38,38 @@ class SpeechGateTest {
 
     @Test
     void pinkAndBrownNoiseAtAnyLevelIsNotSpeech() {
-        // brown noise's frame energies wander by several dB, so it passes the level tests; voicing must reject it
+        // brown noise's frame energies wander by several dB, so it passes the level tests; voicing
+        // must reject it
         for (long seed = 1; seed <= 8; seed++) {
             for (double dbfs : new double[] {-60, -40, -20, -6}) {
-                SpeechGate.SpeechDecision pink = gate.assess(scaleToDbfs(pinkNoise(WINDOW, seed), dbfs), WINDOW);
-                assertFalse(pink.speech(), "pink noise (seed " + seed + ") at " + dbfs + " dBFS: " + pink);
-                SpeechGate.SpeechDecision brown = gate.assess(scaleToDbfs(brownNoise(WINDOW, seed), dbfs), WINDOW);
-                assertFalse(brown.speech(), "brown noise (seed " + seed + ") at " + dbfs + " dBFS: " + brown);
-                assertTrue(brown.speechRatio() < 0.08f, "brown noise (seed " + seed + ") at " + dbfs + " dBFS: "
-                        + brown + " is close to the speech ratio threshold");
+                SpeechGate.SpeechDecision pink =
+                        gate.assess(scaleToDbfs(pinkNoise(WINDOW, seed), dbfs), WINDOW);
+                assertFalse(
+                        pink.speech(),
+                        "pink noise (seed " + seed + ") at " + dbfs + " dBFS: " + pink);
+                SpeechGate.SpeechDecision brown =
+                        gate.assess(scaleToDbfs(brownNoise(WINDOW, seed), dbfs), WINDOW);
+                assertFalse(
+                        brown.speech(),
+                        "brown noise (seed " + seed + ") at " + dbfs + " dBFS: " + brown);
+                assertTrue(
+                        brown.speechRatio() < 0.08f,
+                        "brown noise (seed "
+                                + seed
+                                + ") at "
+                                + dbfs
+                                + " dBFS: "
+                                + brown
+                                + " is close to the speech ratio threshold");
             }
         }
-        SpeechGate.SpeechDecision narrowBrown = gate.assess(
-                io.emostream.audio.TelephoneChannel.apply(scaleToDbfs(brownNoise(WINDOW, 3), -30)), WINDOW);
-        assertFalse(narrowBrown.speech(), "brown noise through the telephone channel: " + narrowBrown);
+        SpeechGate.SpeechDecision narrowBrown =
+                gate.assess(
+                        io.emostream.audio.TelephoneChannel.apply(
+                                scaleToDbfs(brownNoise(WINDOW, 3), -30)),
+                        WINDOW);
+        assertFalse(
+                narrowBrown.speech(), "brown noise through the telephone channel: " + narrowBrown);
     }
 
     @Test
@@ -60,8 +78,11 @@ class SpeechGateTest {
             float[] hum = new float[WINDOW];
             for (int i = 0; i < hum.length; i++) {
                 double t = (double) i / RATE;
-                hum[i] = (float) (Math.sin(2 * Math.PI * mains * t) + 0.5 * Math.sin(2 * Math.PI * 3 * mains * t)
-                        + 0.2 * Math.sin(2 * Math.PI * 5 * mains * t));
+                hum[i] =
+                        (float)
+                                (Math.sin(2 * Math.PI * mains * t)
+                                        + 0.5 * Math.sin(2 * Math.PI * 3 * mains * t)
+                                        + 0.2 * Math.sin(2 * Math.PI * 5 * mains * t));
             }
             for (double dbfs : new double[] {-55, -40, -25}) {
                 SpeechGate.SpeechDecision d = gate.assess(scaleToDbfs(hum, dbfs), WINDOW);
@@ -72,14 +93,16 @@ class SpeechGateTest {
 
     @Test
     void noiseBurstAfterSilenceIsNotSpeech() {
-        // the adaptive floor is the silence, so the burst passes the level tests; voicing must reject it
+        // the adaptive floor is the silence, so the burst passes the level tests; voicing must
+        // reject it
         float[] x = new float[WINDOW];
         float[] burst = scaleToDbfs(whiteNoise(WINDOW / 2, 3), -20);
         System.arraycopy(burst, 0, x, WINDOW / 2, burst.length);
         SpeechGate.SpeechDecision d = gate.assess(x, WINDOW);
         assertFalse(d.speech(), "white noise burst: " + d);
         float[] pinkBurst = new float[WINDOW];
-        System.arraycopy(scaleToDbfs(pinkNoise(WINDOW / 2, 4), -20), 0, pinkBurst, WINDOW / 2, WINDOW / 2);
+        System.arraycopy(
+                scaleToDbfs(pinkNoise(WINDOW / 2, 4), -20), 0, pinkBurst, WINDOW / 2, WINDOW / 2);
         assertFalse(gate.assess(pinkBurst, WINDOW).speech(), "pink noise burst");
     }
 
@@ -89,9 +112,11 @@ class SpeechGateTest {
         SpeechGate.SpeechDecision clean = gate.assess(speech, WINDOW);
         System.out.println("espeak speech: " + clean);
         assertTrue(clean.speech(), "espeak speech: " + clean);
-        assertTrue(gate.assess(scale(speech, 0.05f), WINDOW).speech(), "espeak speech 26 dB quieter");
+        assertTrue(
+                gate.assess(scale(speech, 0.05f), WINDOW).speech(), "espeak speech 26 dB quieter");
         for (long seed = 1; seed <= 3; seed++) {
-            SpeechGate.SpeechDecision noisy = gate.assess(NoiseMixer.addWhiteNoise(speech, 10, seed), WINDOW);
+            SpeechGate.SpeechDecision noisy =
+                    gate.assess(NoiseMixer.addWhiteNoise(speech, 10, seed), WINDOW);
             System.out.println("espeak speech + white noise at 10 dB SNR: " + noisy);
             assertTrue(noisy.speech(), "espeak + noise at 10 dB SNR: " + noisy);
         }
@@ -99,47 +124,86 @@ class SpeechGateTest {
 
     @Test
     void quietSpeechAtMinus45DbfsIsSpeech() {
-        // contact-centre gain varies; a soft speaker on a low-gain line is still a customer to classify
+        // contact-centre gain varies; a soft speaker on a low-gain line is still a customer to
+        // classify
         float[] quiet = scaleToDbfs(espeakWindow(), -45);
         SpeechGate.SpeechDecision clean = gate.assess(quiet, WINDOW);
         System.out.println("espeak speech at -45 dBFS RMS: " + clean);
         assertTrue(clean.speech(), "espeak speech at -45 dBFS RMS: " + clean);
         float[] loud = espeakWindow();
-        assertTrue(clean.speechRatio() >= 0.9f * gate.assess(loud, WINDOW).speechRatio(),
+        assertTrue(
+                clean.speechRatio() >= 0.9f * gate.assess(loud, WINDOW).speechRatio(),
                 "quiet speech should keep nearly all its speech frames: " + clean);
-        SpeechGate.SpeechDecision narrow = gate.assess(io.emostream.audio.TelephoneChannel.apply(quiet), WINDOW);
-        assertTrue(narrow.speech(), "espeak speech at -45 dBFS RMS through the telephone channel: " + narrow);
+        SpeechGate.SpeechDecision narrow =
+                gate.assess(io.emostream.audio.TelephoneChannel.apply(quiet), WINDOW);
+        assertTrue(
+                narrow.speech(),
+                "espeak speech at -45 dBFS RMS through the telephone channel: " + narrow);
     }
 
     @Test
     void breathyLowVoicingSpeechIsSpeechByPitchContinuity() {
-        // strong aspiration on the glottal source and 10 dB of background: few frames reach a pitch peak of 0.5,
+        // strong aspiration on the glottal source and 10 dB of background: few frames reach a pitch
+        // peak of 0.5,
         // but their weaker peaks stay at the same lag from frame to frame
         SpeechGate.SpeechGateConfig d = SpeechGate.SpeechGateConfig.defaults();
-        SpeechGate withoutContinuity = new SpeechGate(new SpeechGate.SpeechGateConfig(d.frame(), d.hop(),
-                d.absoluteFloorDbfs(), d.noisePercentile(), d.noiseMarginDb(), d.minVoicing(), d.minVoicing(),
-                d.minPitchHz(), d.maxPitchHz(), d.minSpeechRatio(), d.minSpeech()));
+        SpeechGate withoutContinuity =
+                new SpeechGate(
+                        new SpeechGate.SpeechGateConfig(
+                                d.frame(),
+                                d.hop(),
+                                d.absoluteFloorDbfs(),
+                                d.noisePercentile(),
+                                d.noiseMarginDb(),
+                                d.minVoicing(),
+                                d.minVoicing(),
+                                d.minPitchHz(),
+                                d.maxPitchHz(),
+                                d.minSpeechRatio(),
+                                d.minSpeech()));
         for (long seed = 1; seed <= 3; seed++) {
-            float[] breathy = NoiseMixer.addWhiteNoise(scaleToDbfs(syntheticVoice(WINDOW, seed, 1.0), -45), 10,
-                    seed + 100);
+            float[] breathy =
+                    NoiseMixer.addWhiteNoise(
+                            scaleToDbfs(syntheticVoice(WINDOW, seed, 1.0), -45), 10, seed + 100);
             SpeechGate.SpeechDecision d1 = gate.assess(breathy, WINDOW);
-            System.out.println("breathy synthetic voice at -45 dBFS, 10 dB SNR (seed " + seed + "): " + d1);
+            System.out.println(
+                    "breathy synthetic voice at -45 dBFS, 10 dB SNR (seed " + seed + "): " + d1);
             assertTrue(d1.speech(), "breathy voice (seed " + seed + "): " + d1);
             SpeechGate.SpeechDecision strict = withoutContinuity.assess(breathy, WINDOW);
-            assertTrue(strict.speechRatio() < d1.speechRatio() / 2, "continuity should more than double the voiced "
-                    + "frames of a breathy voice: " + strict + " vs " + d1);
-            SpeechGate.SpeechDecision narrow = gate.assess(io.emostream.audio.TelephoneChannel.apply(breathy), WINDOW);
-            assertTrue(narrow.speech(), "breathy voice (seed " + seed + ") through the telephone channel: " + narrow);
+            assertTrue(
+                    strict.speechRatio() < d1.speechRatio() / 2,
+                    "continuity should more than double the voiced "
+                            + "frames of a breathy voice: "
+                            + strict
+                            + " vs "
+                            + d1);
+            SpeechGate.SpeechDecision narrow =
+                    gate.assess(io.emostream.audio.TelephoneChannel.apply(breathy), WINDOW);
+            assertTrue(
+                    narrow.speech(),
+                    "breathy voice (seed " + seed + ") through the telephone channel: " + narrow);
         }
     }
 
     @Test
     void continuedVoicingAboveMinVoicingIsRejected() {
         SpeechGate.SpeechGateConfig d = SpeechGate.SpeechGateConfig.defaults();
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new SpeechGate.SpeechGateConfig(d.frame(), d.hop(), d.absoluteFloorDbfs(), d.noisePercentile(),
-                        d.noiseMarginDb(), 0.4, 0.6, d.minPitchHz(), d.maxPitchHz(), d.minSpeechRatio(),
-                        d.minSpeech()));
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () ->
+                                new SpeechGate.SpeechGateConfig(
+                                        d.frame(),
+                                        d.hop(),
+                                        d.absoluteFloorDbfs(),
+                                        d.noisePercentile(),
+                                        d.noiseMarginDb(),
+                                        0.4,
+                                        0.6,
+                                        d.minPitchHz(),
+                                        d.maxPitchHz(),
+                                        d.minSpeechRatio(),
+                                        d.minSpeech()));
         assertTrue(e.getMessage().contains("0.6"), e.getMessage());
     }
 
@@ -149,7 +213,9 @@ class SpeechGateTest {
         SpeechGate.SpeechDecision d = gate.assess(narrow, WINDOW);
         assertTrue(d.speech(), "espeak through the G.711 telephone channel: " + d);
         float[] voice = io.emostream.audio.TelephoneChannel.apply(syntheticVoice(WINDOW, 5));
-        assertTrue(gate.assess(voice, WINDOW).speech(), "synthetic voice through the telephone channel");
+        assertTrue(
+                gate.assess(voice, WINDOW).speech(),
+                "synthetic voice through the telephone channel");
     }
 
     @Test
@@ -158,7 +224,8 @@ class SpeechGateTest {
         SpeechGate.SpeechDecision clean = gate.assess(voiced, WINDOW);
         System.out.println("synthetic voice: " + clean);
         assertTrue(clean.speech(), "synthetic voice: " + clean);
-        SpeechGate.SpeechDecision noisy = gate.assess(NoiseMixer.addWhiteNoise(voiced, 10, 9), WINDOW);
+        SpeechGate.SpeechDecision noisy =
+                gate.assess(NoiseMixer.addWhiteNoise(voiced, 10, 9), WINDOW);
         System.out.println("synthetic voice + white noise at 10 dB SNR: " + noisy);
         assertTrue(noisy.speech(), "synthetic voice + noise: " + noisy);
         float[] withPink = voiced.clone();
@@ -166,7 +233,9 @@ class SpeechGateTest {
         for (int i = 0; i < withPink.length; i++) {
             withPink[i] += pink[i];
         }
-        assertTrue(gate.assess(withPink, WINDOW).speech(), "synthetic voice + pink noise at 10 dB SNR");
+        assertTrue(
+                gate.assess(withPink, WINDOW).speech(),
+                "synthetic voice + pink noise at 10 dB SNR");
     }
 
     @Test
@@ -195,7 +264,9 @@ class SpeechGateTest {
         }
         double ms = (System.nanoTime() - start) / 1e6 / runs;
         System.out.printf("speech gate: %.3f ms per 3-s window (wall clock, shared machine)%n", ms);
-        assertTrue(ms < 5, "speech gate took " + ms + " ms per window"); // JMH: FrontEndBenchmark.speechGate
+        assertTrue(
+                ms < 5,
+                "speech gate took " + ms + " ms per window"); // JMH: FrontEndBenchmark.speechGate
     }
 
     static float[] espeakWindow() {
@@ -220,14 +291,21 @@ class SpeechGateTest {
         double phase = 0;
         for (int i = 0; i < n; i++) {
             double t = (double) i / RATE;
-            double f0 = 150 + 60 * Math.sin(2 * Math.PI * 0.6 * t) + 10 * Math.sin(2 * Math.PI * 5.3 * t);
+            double f0 =
+                    150
+                            + 60 * Math.sin(2 * Math.PI * 0.6 * t)
+                            + 10 * Math.sin(2 * Math.PI * 5.3 * t);
             phase += f0 / RATE;
             double p = phase - Math.floor(phase);
-            source[i] = p < 0.4 ? 0.5 * (1 - Math.cos(Math.PI * p / 0.4)) : p < 0.6 ? Math.cos(Math.PI * (p - 0.4) / 0.4)
-                    : 0;
+            source[i] =
+                    p < 0.4
+                            ? 0.5 * (1 - Math.cos(Math.PI * p / 0.4))
+                            : p < 0.6 ? Math.cos(Math.PI * (p - 0.4) / 0.4) : 0;
             source[i] += aspiration * random.nextGaussian();
         }
-        double[][] vowels = {{730, 1090, 2440}, {270, 2290, 3010}, {570, 840, 2410}, {660, 1720, 2410}};
+        double[][] vowels = {
+            {730, 1090, 2440}, {270, 2290, 3010}, {570, 840, 2410}, {660, 1720, 2410}
+        };
         double[] out = new double[n];
         double[][] state = new double[3][2];
         for (int i = 0; i < n; i++) {

@@ -1,6 +1,5 @@
 package io.emostream.model;
 
-import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class CalibrationTest {
@@ -66,24 +66,38 @@ class CalibrationTest {
 
     @Test
     void parsesTheMetadataJsonAndRejectsBadTemperatures() {
-        Calibration c = Calibration.fromJson("{\"temperature\": 1.35, \"fitted_on\": \"val clean\"}");
+        Calibration c =
+                Calibration.fromJson("{\"temperature\": 1.35, \"fitted_on\": \"val clean\"}");
         assertEquals(1.35, c.temperature(), 0);
         assertEquals("val clean", c.fittedOn());
         assertNull(Calibration.fromJson("{\"temperature\": 2}").fittedOn());
-        for (String bad : new String[] {"{\"temperature\": 0}", "{\"temperature\": -1}", "{\"temperature\": \"2\"}",
-            "{}", "[2]", "not json", "{\"temperature\": 1e400}"}) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Calibration.fromJson(bad),
-                    bad);
-            assertTrue(e.getMessage().contains("temperature") || e.getMessage().contains("JSON"), e.getMessage());
+        for (String bad :
+                new String[] {
+                    "{\"temperature\": 0}",
+                    "{\"temperature\": -1}",
+                    "{\"temperature\": \"2\"}",
+                    "{}",
+                    "[2]",
+                    "not json",
+                    "{\"temperature\": 1e400}"
+                }) {
+            IllegalArgumentException e =
+                    assertThrows(
+                            IllegalArgumentException.class, () -> Calibration.fromJson(bad), bad);
+            assertTrue(
+                    e.getMessage().contains("temperature") || e.getMessage().contains("JSON"),
+                    e.getMessage());
         }
         assertThrows(IllegalArgumentException.class, () -> new Calibration(Double.NaN, null));
-        assertThrows(IllegalArgumentException.class, () -> new Calibration(Double.POSITIVE_INFINITY, null));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new Calibration(Double.POSITIVE_INFINITY, null));
     }
-
 
     @Test
     void fitRecoversTheTemperatureOfOverconfidentProbabilities() {
-        // Labels drawn from calibrated rows q; the model reports q sharpened by T = 2 (i.e. tempered by 1/2).
+        // Labels drawn from calibrated rows q; the model reports q sharpened by T = 2 (i.e.
+        // tempered by 1/2).
         java.util.Random random = new java.util.Random(11);
         List<float[]> reported = new java.util.ArrayList<>();
         int[] truth = new int[4000];

@@ -39,8 +39,10 @@ class CircumplexTest {
 
     @Test
     void metadataOverrideReplacesAndAddsPlacements() {
-        Circumplex c = Circumplex.forLabels(List.of("angry", "contempt"),
-                "{\"contempt\": [-0.5, 0.1], \"angry\": [-0.9, 0.9]}");
+        Circumplex c =
+                Circumplex.forLabels(
+                        List.of("angry", "contempt"),
+                        "{\"contempt\": [-0.5, 0.1], \"angry\": [-0.9, 0.9]}");
         assertEquals(new Circumplex.Point(-0.5f, 0.1f), c.placement("contempt"));
         assertEquals(new Circumplex.Point(-0.9f, 0.9f), c.placement("angry"));
         assertTrue(c.unplacedLabels().isEmpty());
@@ -48,16 +50,25 @@ class CircumplexTest {
 
     @Test
     void malformedOverridesAreRejectedWithTheReason() {
-        IllegalArgumentException range = assertThrows(IllegalArgumentException.class,
-                () -> Circumplex.forLabels(LABELS, "{\"sad\": [-1.5, 0]}"));
+        IllegalArgumentException range =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> Circumplex.forLabels(LABELS, "{\"sad\": [-1.5, 0]}"));
         assertTrue(range.getMessage().contains("within [-1, 1]"), range.getMessage());
-        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
-                () -> Circumplex.forLabels(LABELS, "{\"bored\": [0, 0]}"));
-        assertTrue(unknown.getMessage().contains("'bored' which is not one of"), unknown.getMessage());
-        IllegalArgumentException shape = assertThrows(IllegalArgumentException.class,
-                () -> Circumplex.forLabels(LABELS, "{\"sad\": [0.1]}"));
+        IllegalArgumentException unknown =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> Circumplex.forLabels(LABELS, "{\"bored\": [0, 0]}"));
+        assertTrue(
+                unknown.getMessage().contains("'bored' which is not one of"), unknown.getMessage());
+        IllegalArgumentException shape =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> Circumplex.forLabels(LABELS, "{\"sad\": [0.1]}"));
         assertTrue(shape.getMessage().contains("must be [valence, arousal]"), shape.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> Circumplex.forLabels(LABELS).locate(new float[3]));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Circumplex.forLabels(LABELS).locate(new float[3]));
     }
 
     @Test

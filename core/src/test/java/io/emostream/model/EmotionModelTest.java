@@ -38,8 +38,9 @@ class EmotionModelTest {
         float[] x = new float[BANDS * FRAMES];
         for (int b = 0; b < BANDS; b++) {
             for (int t = 0; t < FRAMES; t++) {
-                double v = Math.sin(0.013 * b * t + 0.7 * item + 0.1 * b) * (1.0 + 0.02 * b)
-                        + 0.3 * Math.cos(1.3 * item + b);
+                double v =
+                        Math.sin(0.013 * b * t + 0.7 * item + 0.1 * b) * (1.0 + 0.02 * b)
+                                + 0.3 * Math.cos(1.3 * item + b);
                 x[b * FRAMES + t] = (float) v;
             }
         }
@@ -48,8 +49,9 @@ class EmotionModelTest {
 
     @Test
     void predictMatchesNumpyReferenceOfTheScript() throws Exception {
-        JsonNode reference = new ObjectMapper().readTree(
-                Files.readString(TestModels.path("predict-reference.json")));
+        JsonNode reference =
+                new ObjectMapper()
+                        .readTree(Files.readString(TestModels.path("predict-reference.json")));
         int batch = reference.get("batch").asInt();
         float[][] inputs = new float[batch][];
         for (int i = 0; i < batch; i++) {
@@ -61,15 +63,21 @@ class EmotionModelTest {
             JsonNode expected = reference.get("probabilities").get(i);
             assertEquals(4, probabilities[i].length);
             for (int k = 0; k < 4; k++) {
-                assertEquals(expected.get(k).doubleValue(), probabilities[i][k], 2e-6, "item " + i + " class " + k);
+                assertEquals(
+                        expected.get(k).doubleValue(),
+                        probabilities[i][k],
+                        2e-6,
+                        "item " + i + " class " + k);
             }
         }
     }
 
     @Test
     void constantInputGivesSoftmaxOfBandSumsPlusBias() {
-        // With every normalised value equal to c, each class logit is c * sum(W[:,k]) + b[k]. For c = 0 only the
-        // biases (0.05, -0.05, 0.1, -0.1) remain: an analytic expectation independent of the fixture file.
+        // With every normalised value equal to c, each class logit is c * sum(W[:,k]) + b[k]. For c
+        // = 0 only the
+        // biases (0.05, -0.05, 0.1, -0.1) remain: an analytic expectation independent of the
+        // fixture file.
         float[][] probabilities = model.predict(new float[][] {new float[BANDS * FRAMES]});
         double[] bias = {0.05, -0.05, 0.1, -0.1};
         double sum = 0;
@@ -83,7 +91,9 @@ class EmotionModelTest {
 
     @Test
     void batchEqualsSingles() {
-        float[][] inputs = {referenceInput(0), referenceInput(1), referenceInput(2), referenceInput(5)};
+        float[][] inputs = {
+            referenceInput(0), referenceInput(1), referenceInput(2), referenceInput(5)
+        };
         float[][] batch = model.predict(inputs);
         for (int i = 0; i < inputs.length; i++) {
             float[] single = model.predict(new float[][] {inputs[i]})[0];
@@ -111,19 +121,27 @@ class EmotionModelTest {
 
     @Test
     void wrongRowLengthIsRejected() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> model.predict(new float[][] {new float[BANDS * FRAMES], new float[10]}));
-        assertTrue(e.getMessage().contains("item 1 has 10 values, expected 80 bands x 188 frames = 15040"),
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () ->
+                                model.predict(
+                                        new float[][] {new float[BANDS * FRAMES], new float[10]}));
+        assertTrue(
+                e.getMessage()
+                        .contains("item 1 has 10 values, expected 80 bands x 188 frames = 15040"),
                 e.getMessage());
     }
 
     @Test
     void calibratedModelGivesSoftmaxOfLogitsOverTemperature() throws Exception {
-        try (EmotionModel calibrated = EmotionModel.load(TestModels.path(TestModels.CALIBRATED),
-                ModelOptions.defaults())) {
+        try (EmotionModel calibrated =
+                EmotionModel.load(
+                        TestModels.path(TestModels.CALIBRATED), ModelOptions.defaults())) {
             double t = calibrated.temperature();
             assertEquals(2.0, t, 0);
-            // zero input: the logits are the biases, so the calibrated output is softmax(bias / T), computed here
+            // zero input: the logits are the biases, so the calibrated output is softmax(bias / T),
+            // computed here
             float[] zero = calibrated.predict(new float[][] {new float[BANDS * FRAMES]})[0];
             double[] bias = {0.05, -0.05, 0.1, -0.1};
             double sum = 0;
@@ -133,8 +151,11 @@ class EmotionModelTest {
             for (int k = 0; k < 4; k++) {
                 assertEquals(Math.exp(bias[k] / t) / sum, zero[k], 1e-6, "class " + k);
             }
-            // the numpy reference rows, tempered directly: p^(1/T) / sum p^(1/T); the argmax is unchanged
-            JsonNode reference = new ObjectMapper().readTree(Files.readString(TestModels.path("predict-reference.json")));
+            // the numpy reference rows, tempered directly: p^(1/T) / sum p^(1/T); the argmax is
+            // unchanged
+            JsonNode reference =
+                    new ObjectMapper()
+                            .readTree(Files.readString(TestModels.path("predict-reference.json")));
             float[][] inputs = {referenceInput(0), referenceInput(1), referenceInput(2)};
             float[][] rows = calibrated.predict(inputs);
             float[][] plain = model.predict(inputs);
@@ -145,14 +166,17 @@ class EmotionModelTest {
                     norm += Math.pow(p.get(k).doubleValue(), 1 / t);
                 }
                 for (int k = 0; k < 4; k++) {
-                    assertEquals(Math.pow(p.get(k).doubleValue(), 1 / t) / norm, rows[i][k], 3e-6, "item " + i);
+                    assertEquals(
+                            Math.pow(p.get(k).doubleValue(), 1 / t) / norm,
+                            rows[i][k],
+                            3e-6,
+                            "item " + i);
                 }
                 assertEquals(TestModels.argmax(plain[i]), TestModels.argmax(rows[i]));
                 assertTrue(max(rows[i]) < max(plain[i]), "T > 1 lowers the confidence");
             }
         }
     }
-
 
     private static float max(float[] p) {
         return p[TestModels.argmax(p)];

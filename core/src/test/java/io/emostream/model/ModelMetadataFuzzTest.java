@@ -30,7 +30,9 @@ class ModelMetadataFuzzTest {
                 }
                 default -> {
                     Calibration calibration = Calibration.fromJson(json);
-                    assertTrue(Double.isFinite(calibration.temperature()) && calibration.temperature() > 0);
+                    assertTrue(
+                            Double.isFinite(calibration.temperature())
+                                    && calibration.temperature() > 0);
                 }
             }
         } catch (IllegalArgumentException expected) {

@@ -18,14 +18,22 @@ class NormalisationTest {
 
     @Test
     void rejectsZeroStdAndLengthMismatch() {
-        IllegalArgumentException zero = assertThrows(IllegalArgumentException.class,
-                () -> Normalisation.fromJson("{\"mean\": [0, 0], \"std\": [1, 0]}"));
-        assertTrue(zero.getMessage().contains("std of band 1 must be finite and > 0, found 0.0"), zero.getMessage());
-        IllegalArgumentException lengths = assertThrows(IllegalArgumentException.class,
-                () -> Normalisation.fromJson("{\"mean\": [0, 0], \"std\": [1]}"));
+        IllegalArgumentException zero =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> Normalisation.fromJson("{\"mean\": [0, 0], \"std\": [1, 0]}"));
+        assertTrue(
+                zero.getMessage().contains("std of band 1 must be finite and > 0, found 0.0"),
+                zero.getMessage());
+        IllegalArgumentException lengths =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> Normalisation.fromJson("{\"mean\": [0, 0], \"std\": [1]}"));
         assertTrue(lengths.getMessage().contains("2 means but 1 stds"), lengths.getMessage());
-        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
-                () -> Normalisation.fromJson("{\"mean\": [0]}"));
+        IllegalArgumentException missing =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> Normalisation.fromJson("{\"mean\": [0]}"));
         assertTrue(missing.getMessage().contains("no \"std\" array"), missing.getMessage());
     }
 

@@ -34,28 +34,45 @@ class ShippedModelTest {
     void metadataMatchesTheRecipeAndTheCard() throws Exception {
         try (EmotionModel model = EmotionModel.load(MODEL, ModelOptions.defaults())) {
             assertEquals(List.of("angry", "happy", "neutral", "sad"), model.labels());
-            assertEquals(FeatureConfig.fromJson(Files.readString(Path.of("models", "features.json"))), model.features());
+            assertEquals(
+                    FeatureConfig.fromJson(Files.readString(Path.of("models", "features.json"))),
+                    model.features());
             assertEquals(80, model.normalisation().bands());
 
-            // The recipe that made the shipped model is recorded beside it by train.py (models/train/config.yaml is
+            // The recipe that made the shipped model is recorded beside it by train.py
+            // (models/train/config.yaml is
             // the recipe of the next candidate, which ships only if its rule in the card says so).
-            JsonNode report = new ObjectMapper().readTree(Path.of("models", "emotion-cnn.training.json").toFile());
-            JsonNode recipe = report.has("recipe") ? report.get("recipe") : report.at("/members/0/recipe");
-            // a calibration-only release (stamp_calibration.py) keeps its recipe's weights under a version of its own
-            String version = report.has("calibration_release")
-                    ? report.at("/calibration_release/model_version").asText()
-                    : recipe.at("/config/export/model_version").asText();
-            assertEquals(version, model.modelVersion(),
+            JsonNode report =
+                    new ObjectMapper()
+                            .readTree(Path.of("models", "emotion-cnn.training.json").toFile());
+            JsonNode recipe =
+                    report.has("recipe") ? report.get("recipe") : report.at("/members/0/recipe");
+            // a calibration-only release (stamp_calibration.py) keeps its recipe's weights under a
+            // version of its own
+            String version =
+                    report.has("calibration_release")
+                            ? report.at("/calibration_release/model_version").asText()
+                            : recipe.at("/config/export/model_version").asText();
+            assertEquals(
+                    version,
+                    model.modelVersion(),
                     "models/emotion-cnn.training.json records the recipe of the shipped model");
             if (report.has("calibration_release")) {
-                assertEquals(report.at("/calibration_release/temperature").asDouble(), model.temperature(), 1e-4);
+                assertEquals(
+                        report.at("/calibration_release/temperature").asDouble(),
+                        model.temperature(),
+                        1e-4);
             }
             assertEquals("emostream-emotion-cnn", model.modelId());
-            assertTrue(Files.readString(Path.of("models", "README.md")).contains(model.modelId() + " " + model.modelVersion()),
+            assertTrue(
+                    Files.readString(Path.of("models", "README.md"))
+                            .contains(model.modelId() + " " + model.modelVersion()),
                     "the model card names the shipped version");
 
-            JsonNode metrics = new ObjectMapper().readTree(model.metadata().get("emostream.metrics"));
-            assertTrue(metrics.get("gflop_per_window").asDouble() <= 1.2, "cost budget: " + metrics);
+            JsonNode metrics =
+                    new ObjectMapper().readTree(model.metadata().get("emostream.metrics"));
+            assertTrue(
+                    metrics.get("gflop_per_window").asDouble() <= 1.2, "cost budget: " + metrics);
             // a trained model, not random weights: chance on four classes is 0.25
             assertTrue(metrics.get("val_macro_f1").asDouble() >= 0.6, metrics.toString());
             assertTrue(metrics.get("val_macro_f1_telephone").asDouble() >= 0.6, metrics.toString());
@@ -71,26 +88,44 @@ class ShippedModelTest {
         ObjectMapper json = new ObjectMapper();
         List<String> card = Files.readAllLines(Path.of("models", "README.md"));
         try (EmotionModel model = EmotionModel.load(MODEL, ModelOptions.defaults());
-                var results = Files.newDirectoryStream(Path.of("models", "results"), "test-*.json")) {
+                var results =
+                        Files.newDirectoryStream(Path.of("models", "results"), "test-*.json")) {
             String stamped = model.metadata().get("emostream.test_metrics");
-            assertNotNull(stamped, "no emostream.test_metrics: run models/train/record_test_metrics.py");
+            assertNotNull(
+                    stamped, "no emostream.test_metrics: run models/train/record_test_metrics.py");
             JsonNode recorded = json.readTree(stamped);
             Set<String> conditions = new TreeSet<>();
             for (Path file : results) {
                 JsonNode result = json.readTree(file.toFile());
                 String condition = conditionName(result.get("condition"));
                 assertTrue(conditions.add(condition), "two results for " + condition);
-                assertEquals(model.modelId() + " " + model.modelVersion(),
-                        result.at("/model/id").asText() + " " + result.at("/model/version").asText(),
+                assertEquals(
+                        model.modelId() + " " + model.modelVersion(),
+                        result.at("/model/id").asText()
+                                + " "
+                                + result.at("/model/version").asText(),
                         file + " measured this model");
-                assertTrue(recorded.has(condition), condition + " missing in the metadata: " + recorded);
+                assertTrue(
+                        recorded.has(condition),
+                        condition + " missing in the metadata: " + recorded);
                 JsonNode stampedCondition = recorded.get(condition);
-                assertEquals(result.get("macro_f1").asDouble(), stampedCondition.get("macro_f1").asDouble(), condition);
-                assertEquals(result.get("accuracy").asDouble(), stampedCondition.get("accuracy").asDouble(), condition);
+                assertEquals(
+                        result.get("macro_f1").asDouble(),
+                        stampedCondition.get("macro_f1").asDouble(),
+                        condition);
+                assertEquals(
+                        result.get("accuracy").asDouble(),
+                        stampedCondition.get("accuracy").asDouble(),
+                        condition);
                 // the card's results row: "| condition | accuracy | **macro-F1** | ..."
-                String row = String.format(Locale.ROOT, "| %.3f | **%.3f** |",
-                        result.get("accuracy").asDouble(), result.get("macro_f1").asDouble());
-                assertTrue(card.stream().anyMatch(line -> line.startsWith("| ") && line.contains(row)),
+                String row =
+                        String.format(
+                                Locale.ROOT,
+                                "| %.3f | **%.3f** |",
+                                result.get("accuracy").asDouble(),
+                                result.get("macro_f1").asDouble());
+                assertTrue(
+                        card.stream().anyMatch(line -> line.startsWith("| ") && line.contains(row)),
                         "the card's test table has a row with " + row + " for " + condition);
             }
             assertEquals(Set.of("clean", "telephone", "snr10", "snr5", "noise10"), conditions);
@@ -134,14 +169,24 @@ class ShippedModelTest {
             {"{\"channel\":\"clean\",\"snr_db\":null,\"seed\":0}", "clean"},
             {"{\"channel\":\"telephone\",\"snr_db\":null,\"seed\":0}", "telephone"},
             {"{\"channel\":\"clean\",\"snr_db\":10.0,\"seed\":0}", "snr10"},
-            {"{\"channel\":\"clean\",\"snr_db\":10.0,\"noise\":null,\"gain_db\":null,\"seed\":0}", "snr10"},
-            {"{\"channel\":\"clean\",\"snr_db\":10.0,\"noise\":\"../shared/data/noise\",\"gain_db\":null}",
-                "noise10"},
+            {
+                "{\"channel\":\"clean\",\"snr_db\":10.0,\"noise\":null,\"gain_db\":null,\"seed\":0}",
+                "snr10"
+            },
+            {
+                "{\"channel\":\"clean\",\"snr_db\":10.0,\"noise\":\"../shared/data/noise\",\"gain_db\":null}",
+                "noise10"
+            },
             {"{\"channel\":\"alaw\",\"snr_db\":null,\"noise\":null,\"gain_db\":null}", "alaw"},
-            {"{\"channel\":\"narrowband\",\"snr_db\":7.5,\"noise\":null,\"gain_db\":null}", "narrowband+snr7.5"},
+            {
+                "{\"channel\":\"narrowband\",\"snr_db\":7.5,\"noise\":null,\"gain_db\":null}",
+                "narrowband+snr7.5"
+            },
             {"{\"channel\":\"clean\",\"snr_db\":null,\"noise\":null,\"gain_db\":-20.0}", "gain-20"},
-            {"{\"channel\":\"telephone\",\"snr_db\":5.0,\"noise\":\"n\",\"gain_db\":20.0}",
-                "telephone+noise5+gain20"},
+            {
+                "{\"channel\":\"telephone\",\"snr_db\":5.0,\"noise\":\"n\",\"gain_db\":20.0}",
+                "telephone+noise5+gain20"
+            },
         };
         for (String[] c : cases) {
             assertEquals(c[1], conditionName(json.readTree(c[0])), c[0]);
@@ -162,7 +207,10 @@ class ShippedModelTest {
             float[][] inputs = new float[3][size];
             for (int i = 0; i < inputs.length; i++) {
                 for (int j = 0; j < size; j++) {
-                    inputs[i][j] = (float) (random.nextGaussian() * (0.5 + i)); // normalised features, 3 spreads
+                    inputs[i][j] =
+                            (float)
+                                    (random.nextGaussian()
+                                            * (0.5 + i)); // normalised features, 3 spreads
                 }
             }
             float[][] batch = model.predict(inputs);
@@ -172,7 +220,8 @@ class ShippedModelTest {
                 double sum = 0;
                 for (int k = 0; k < single.length; k++) {
                     assertTrue(single[k] >= 0f && single[k] <= 1f);
-                    assertEquals(single[k], batch[i][k], 1e-5, "batched and single inference agree");
+                    assertEquals(
+                            single[k], batch[i][k], 1e-5, "batched and single inference agree");
                     sum += single[k];
                     spread = Math.max(spread, Math.abs(batch[i][k] - batch[0][k]));
                 }

@@ -7,11 +7,11 @@ import java.nio.file.Path;
 public final class TestModels {
 
     public static final String VALID = "emotion-test.onnx";
+
     /** {@link #VALID} with {@code emostream.calibration} temperature 2.0 (metadata only). */
     public static final String CALIBRATED = "emotion-test-calibrated.onnx";
 
-    private TestModels() {
-    }
+    private TestModels() {}
 
     /**
      * The file of a test model in the core's sources, found from the working directory upwards (the tests of every
@@ -25,7 +25,8 @@ public final class TestModels {
                 return dir.resolve(relative);
             }
         }
-        throw new IllegalStateException(relative + " is missing: run /usr/bin/python3 tools/make_test_models.py");
+        throw new IllegalStateException(
+                relative + " is missing: run /usr/bin/python3 tools/make_test_models.py");
     }
 
     public static EmotionModel loadValid() {

@@ -21,10 +21,13 @@ final class SequencerDriver {
 
     final SequencingRules rules;
     SequencerState state;
+
     /** The buffered and joined chunks by sequence, as the chunk store would hold them. */
     final Map<Long, ChunkHeader> store = new TreeMap<>();
+
     final List<SequencingDecision> decisions = new ArrayList<>();
     boolean ended;
+
     /** The one sequencer of all steps, or null to resume one from {@link #state} at every step. */
     private final SpeakerStreamSequencer kept;
 
@@ -61,11 +64,16 @@ final class SequencerDriver {
     }
 
     private SpeakerStreamSequencer newSequencer() {
-        return new SpeakerStreamSequencer(rules, state,
-                sequence -> Objects.requireNonNull(store.get(sequence), "asked for unbuffered chunk " + sequence));
+        return new SpeakerStreamSequencer(
+                rules,
+                state,
+                sequence ->
+                        Objects.requireNonNull(
+                                store.get(sequence), "asked for unbuffered chunk " + sequence));
     }
 
-    private SequencingDecision record(SpeakerStreamSequencer sequencer, SequencingDecision decision) {
+    private SequencingDecision record(
+            SpeakerStreamSequencer sequencer, SequencingDecision decision) {
         decision.discarded().forEach(store::remove);
         decisions.add(decision);
         state = sequencer.state();
@@ -78,13 +86,20 @@ final class SequencerDriver {
     private void checkInvariants() {
         List<Long> pending = state.pending();
         for (int i = 0; i < pending.size(); i++) {
-            assertTrue(pending.get(i) > state.nextSequence(), "pending lie beyond the gap: " + state);
-            assertTrue(i == 0 || pending.get(i - 1) < pending.get(i), "pending ascending: " + pending);
+            assertTrue(
+                    pending.get(i) > state.nextSequence(), "pending lie beyond the gap: " + state);
+            assertTrue(
+                    i == 0 || pending.get(i - 1) < pending.get(i), "pending ascending: " + pending);
         }
         if (!ended) {
-            assertTrue(pending.size() <= rules.reorderBufferMaxChunks(), "reorder buffer bounded: " + pending);
+            assertTrue(
+                    pending.size() <= rules.reorderBufferMaxChunks(),
+                    "reorder buffer bounded: " + pending);
         }
-        assertEquals(pending.isEmpty(), state.gapOpenSinceMs() < 0, "a gap is open while chunks wait: " + state);
+        assertEquals(
+                pending.isEmpty(),
+                state.gapOpenSinceMs() < 0,
+                "a gap is open while chunks wait: " + state);
         assertTrue(state.filledRanges().size() <= SpeakerStreamSequencer.MAX_FILLED_RANGES);
     }
 

@@ -25,15 +25,22 @@ class SpeakerStreamSequencerTest {
 
     private static final int RATE = 1000;
     private static final int CHUNK = 100;
+
     /** Capture time of chunk 0; chunk n was captured n * 100 ms later. */
     private static final long T0 = 1_000_000;
-    private static final SequencingRules RULES = rules(Duration.ofMillis(300), 4, Duration.ofSeconds(2));
+
+    private static final SequencingRules RULES =
+            rules(Duration.ofMillis(300), 4, Duration.ofSeconds(2));
 
     private SequencerDriver stream = new SequencerDriver(RULES, RATE, 0);
 
-    private static SequencingRules rules(Duration hop, int reorderBufferMaxChunks, Duration gapWait) {
-        return new SequencingRules(new WindowPolicy(Duration.ofMillis(300), hop, Duration.ofMillis(100)),
-                reorderBufferMaxChunks, gapWait, Duration.ofSeconds(30));
+    private static SequencingRules rules(
+            Duration hop, int reorderBufferMaxChunks, Duration gapWait) {
+        return new SequencingRules(
+                new WindowPolicy(Duration.ofMillis(300), hop, Duration.ofMillis(100)),
+                reorderBufferMaxChunks,
+                gapWait,
+                Duration.ofSeconds(30));
     }
 
     /** Chunks that all arrive at time 0, in this order. */
@@ -87,7 +94,8 @@ class SpeakerStreamSequencerTest {
 
         SequencingDecision missing = send(1, 6);
         assertEquals(Verdict.JOINED, missing.verdict());
-        assertEquals(List.of(full(0)), missing.windows(), "chunk 2 followed chunk 1 into the window");
+        assertEquals(
+                List.of(full(0)), missing.windows(), "chunk 2 followed chunk 1 into the window");
         assertEquals(List.of(), stream.state.pending());
         assertEquals(-1, stream.state.gapOpenSinceMs());
         assertEquals(3, stream.state.nextSequence());
@@ -99,7 +107,8 @@ class SpeakerStreamSequencerTest {
         assertEquals(Verdict.DUPLICATE, send(0, 7).verdict());
         assertEquals(Verdict.DUPLICATE, send(2, 8).verdict());
         assertEquals(2, stream.state.duplicates());
-        assertEquals(8, stream.state.lastActivityMs(), "a duplicate still shows the stream is alive");
+        assertEquals(
+                8, stream.state.lastActivityMs(), "a duplicate still shows the stream is alive");
         assertEquals(List.of(2L), stream.state.pending());
     }
 
@@ -147,7 +156,8 @@ class SpeakerStreamSequencerTest {
     void aHugeJumpIsFilledWithAtMostTheInactivityTimeoutOfSilence() {
         arrive(0, 1_000_000);
         SequencingDecision filled = stream.tick(2000);
-        assertEquals(List.of(new GapFill(1, 1_000_000, 30_000, T0 + 100, 30_000)), filled.gapFills());
+        assertEquals(
+                List.of(new GapFill(1, 1_000_000, 30_000, T0 + 100, 30_000)), filled.gapFills());
         assertEquals(999_999, filled.gapFills().get(0).missingChunks());
         assertEquals(999_999, stream.state.gaps(), "every missing chunk is counted");
         assertEquals(30_000, stream.state.gapFillMs());
@@ -162,8 +172,12 @@ class SpeakerStreamSequencerTest {
             arrive(0, 1, 2);
             SequencingDecision last = send(3, lastSamples, true, 0);
             assertEquals(Verdict.JOINED, last.verdict());
-            assertEquals(lastSamples < 100 ? List.of() : List.of(new WindowRange(1, 300, 300 + lastSamples, 600, true)),
-                    last.windows(), lastSamples + " samples after the full window");
+            assertEquals(
+                    lastSamples < 100
+                            ? List.of()
+                            : List.of(new WindowRange(1, 300, 300 + lastSamples, 600, true)),
+                    last.windows(),
+                    lastSamples + " samples after the full window");
             assertEquals(EndCause.END_OF_STREAM, last.end());
             assertTrue(stream.ended);
         }
@@ -177,7 +191,10 @@ class SpeakerStreamSequencerTest {
         assertEquals(Verdict.LATE_AFTER_END, beyond.verdict());
         assertNull(send(0, 0).end());
         SequencingDecision closing = send(1, 0);
-        assertEquals(List.of(full(0)), closing.windows(), "exactly one window: no new audio for a trailing one");
+        assertEquals(
+                List.of(full(0)),
+                closing.windows(),
+                "exactly one window: no new audio for a trailing one");
         assertEquals(EndCause.END_OF_STREAM, closing.end());
         assertEquals(1, stream.state.lateChunks());
     }
@@ -202,7 +219,9 @@ class SpeakerStreamSequencerTest {
 
     @Test
     void anInactiveStreamFillsItsRemainingGapsBeforeItEnds() {
-        stream = new SequencerDriver(rules(Duration.ofMillis(300), 4, Duration.ofMinutes(1)), RATE, 0);
+        stream =
+                new SequencerDriver(
+                        rules(Duration.ofMillis(300), 4, Duration.ofMinutes(1)), RATE, 0);
         arrive(0, 2);
         SequencingDecision idle = stream.tick(30_000);
         assertEquals(List.of(new GapFill(1, 2, CHUNK, T0 + 100, 100)), idle.gapFills());
@@ -212,31 +231,46 @@ class SpeakerStreamSequencerTest {
 
     @Test
     void anEndedStreamTakesNoFurtherStep() {
-        SpeakerStreamSequencer ended = new SpeakerStreamSequencer(RULES, SequencerState.start(RATE, 0), s -> null);
+        SpeakerStreamSequencer ended =
+                new SpeakerStreamSequencer(RULES, SequencerState.start(RATE, 0), s -> null);
         ended.accept(0, new ChunkHeader(CHUNK, T0), true, 0);
         assertTrue(ended.ended());
         assertEquals(Due.NOTHING, ended.due(Long.MAX_VALUE));
-        assertThrows(IllegalStateException.class, () -> ended.accept(1, new ChunkHeader(CHUNK, T0), false, 0));
+        assertThrows(
+                IllegalStateException.class,
+                () -> ended.accept(1, new ChunkHeader(CHUNK, T0), false, 0));
         assertThrows(IllegalStateException.class, () -> ended.tick(60_000));
     }
 
     @Test
     void sequencesOutsideTheirRangeAreRefused() {
-        SpeakerStreamSequencer sequencer = new SpeakerStreamSequencer(RULES, SequencerState.start(RATE, 0), s -> null);
+        SpeakerStreamSequencer sequencer =
+                new SpeakerStreamSequencer(RULES, SequencerState.start(RATE, 0), s -> null);
         ChunkHeader chunk = new ChunkHeader(CHUNK, T0);
         assertThrows(IllegalArgumentException.class, () -> sequencer.accept(-1, chunk, false, 0));
-        assertThrows(IllegalArgumentException.class, () -> sequencer.accept(Long.MAX_VALUE, chunk, false, 0));
-        assertEquals(SequencerState.start(RATE, 0), sequencer.state(), "a refused chunk changes nothing");
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> sequencer.accept(Long.MAX_VALUE, chunk, false, 0));
+        assertEquals(
+                SequencerState.start(RATE, 0),
+                sequencer.state(),
+                "a refused chunk changes nothing");
     }
 
     @Test
     void overlappingWindowsRetainTheAudioTheNextWindowNeeds() {
-        stream = new SequencerDriver(rules(Duration.ofMillis(100), 4, Duration.ofSeconds(2)), RATE, 0);
+        stream =
+                new SequencerDriver(
+                        rules(Duration.ofMillis(100), 4, Duration.ofSeconds(2)), RATE, 0);
         for (long sequence = 0; sequence < 5; sequence++) {
             send(sequence, 0);
         }
-        assertEquals(List.of(new WindowRange(0, 0, 300, 100, false), new WindowRange(1, 100, 400, 200, false),
-                new WindowRange(2, 200, 500, 300, false)), stream.windows());
+        assertEquals(
+                List.of(
+                        new WindowRange(0, 0, 300, 100, false),
+                        new WindowRange(1, 100, 400, 200, false),
+                        new WindowRange(2, 200, 500, 300, false)),
+                stream.windows());
     }
 
     @Test
@@ -247,11 +281,13 @@ class SpeakerStreamSequencerTest {
         for (int i = 1; i <= fills; i++) {
             send(2L * i, now);
             now += 2000;
-            assertEquals(List.of(new GapFill(2L * i - 1, 2L * i, CHUNK, T0 + (2L * i - 1) * CHUNK, 100)),
+            assertEquals(
+                    List.of(new GapFill(2L * i - 1, 2L * i, CHUNK, T0 + (2L * i - 1) * CHUNK, 100)),
                     stream.tick(now).gapFills());
         }
         assertEquals(SpeakerStreamSequencer.MAX_FILLED_RANGES, stream.state.filledRanges().size());
-        assertEquals(Verdict.DUPLICATE, send(1, now).verdict(), "the oldest filled slot is forgotten");
+        assertEquals(
+                Verdict.DUPLICATE, send(1, now).verdict(), "the oldest filled slot is forgotten");
         assertEquals(Verdict.LATE_FOR_FILLED_SLOT, send(2L * fills - 1, now).verdict());
     }
 
@@ -260,7 +296,8 @@ class SpeakerStreamSequencerTest {
         arrive(0);
         send(2, 3);
         send(5, 4);
-        SpeakerStreamSequencer resumed = new SpeakerStreamSequencer(RULES, stream.state, stream.store::get);
+        SpeakerStreamSequencer resumed =
+                new SpeakerStreamSequencer(RULES, stream.state, stream.store::get);
         assertEquals(stream.state, resumed.state());
     }
 }

@@ -34,6 +34,7 @@ public final class ApicurioRegistry implements AutoCloseable {
 
     /** System property naming the unpacked Apicurio Registry app directory. */
     public static final String HOME_PROPERTY = "apicurio.home";
+
     /** Path of the Confluent-compatible API under the registry's root URL. */
     public static final String CCOMPAT_PATH = "/apis/ccompat/v7";
 
@@ -45,7 +46,8 @@ public final class ApicurioRegistry implements AutoCloseable {
     private final Duration startupTime;
     private final Thread shutdownHook;
 
-    private ApicurioRegistry(Process process, int port, Path logFile, Duration startupTime, Thread shutdownHook) {
+    private ApicurioRegistry(
+            Process process, int port, Path logFile, Duration startupTime, Thread shutdownHook) {
         this.process = process;
         this.port = port;
         this.logFile = logFile;
@@ -70,15 +72,18 @@ public final class ApicurioRegistry implements AutoCloseable {
 
     /** As {@link #start(int, Duration)}, with the unpacked app in {@code home}. */
     public static ApicurioRegistry start(Path home, int port, Duration startupTimeout) {
-        home = home.toAbsolutePath(); // the child runs inside home, so a relative path would not resolve there
+        home = home.toAbsolutePath(); // the child runs inside home, so a relative path would
+        // not resolve there
         Objects.requireNonNull(startupTimeout, "startupTimeout");
         Path runnerJar = findRunnerJar(home);
         int httpPort = port == 0 ? freePort() : port;
-        Path logFile = home.toAbsolutePath().getParent().resolve("apicurio-registry-" + httpPort + ".log");
+        Path logFile =
+                home.toAbsolutePath().getParent().resolve("apicurio-registry-" + httpPort + ".log");
 
         List<String> command = new ArrayList<>();
         command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-        // Small heap and C1 only: the registry holds a handful of schemas, and start-up time matters more than
+        // Small heap and C1 only: the registry holds a handful of schemas, and start-up time
+        // matters more than
         // peak throughput on a shared 2-core machine.
         command.add("-Xms64m");
         command.add("-Xmx256m");
@@ -93,24 +98,28 @@ public final class ApicurioRegistry implements AutoCloseable {
         Instant started = Instant.now();
         Process process;
         try {
-            process = new ProcessBuilder(command)
-                    .directory(home.toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(logFile.toFile())
-                    .start();
+            process =
+                    new ProcessBuilder(command)
+                            .directory(home.toFile())
+                            .redirectErrorStream(true)
+                            .redirectOutput(logFile.toFile())
+                            .start();
         } catch (IOException e) {
-            throw new UncheckedIOException("Could not launch Apicurio Registry: " + String.join(" ", command), e);
+            throw new UncheckedIOException(
+                    "Could not launch Apicurio Registry: " + String.join(" ", command), e);
         }
         Thread shutdownHook = new Thread(() -> destroy(process), "apicurio-registry-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
-        ApicurioRegistry registry = new ApicurioRegistry(process, httpPort, logFile, Duration.ZERO, shutdownHook);
+        ApicurioRegistry registry =
+                new ApicurioRegistry(process, httpPort, logFile, Duration.ZERO, shutdownHook);
         try {
             awaitReady(process, registry.ccompatUrl(), logFile, startupTimeout);
         } catch (RuntimeException e) {
             registry.close();
             throw e;
         }
-        return new ApicurioRegistry(process, httpPort, logFile, Duration.between(started, Instant.now()), shutdownHook);
+        return new ApicurioRegistry(
+                process, httpPort, logFile, Duration.between(started, Instant.now()), shutdownHook);
     }
 
     /**
@@ -119,8 +128,10 @@ public final class ApicurioRegistry implements AutoCloseable {
      */
     public static Path defaultHome() {
         String configured = System.getProperty(HOME_PROPERTY);
-        Path home = configured != null && !configured.isBlank() ? Paths.get(configured)
-                : ProjectHome.resolve("devstack", "target", "apicurio");
+        Path home =
+                configured != null && !configured.isBlank()
+                        ? Paths.get(configured)
+                        : ProjectHome.resolve("devstack", "target", "apicurio");
         return home.toAbsolutePath().normalize();
     }
 
@@ -178,18 +189,30 @@ public final class ApicurioRegistry implements AutoCloseable {
         }
     }
 
-    private static void awaitReady(Process process, String ccompatUrl, Path logFile, Duration timeout) {
+    private static void awaitReady(
+            Process process, String ccompatUrl, Path logFile, Duration timeout) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        HttpRequest probe = HttpRequest.newBuilder(URI.create(ccompatUrl + "/subjects"))
-                .timeout(Duration.ofSeconds(5)).GET().build();
+        HttpRequest probe =
+                HttpRequest.newBuilder(URI.create(ccompatUrl + "/subjects"))
+                        .timeout(Duration.ofSeconds(5))
+                        .GET()
+                        .build();
         Instant deadline = Instant.now().plus(timeout);
         while (true) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("Apicurio Registry exited with code " + process.exitValue()
-                        + " before answering at " + ccompatUrl + "; last lines of " + logFile + ":\n" + tail(logFile));
+                throw new IllegalStateException(
+                        "Apicurio Registry exited with code "
+                                + process.exitValue()
+                                + " before answering at "
+                                + ccompatUrl
+                                + "; last lines of "
+                                + logFile
+                                + ":\n"
+                                + tail(logFile));
             }
             try {
-                HttpResponse<Void> response = http.send(probe, HttpResponse.BodyHandlers.discarding());
+                HttpResponse<Void> response =
+                        http.send(probe, HttpResponse.BodyHandlers.discarding());
                 if (response.statusCode() == 200) {
                     return;
                 }
@@ -197,31 +220,49 @@ public final class ApicurioRegistry implements AutoCloseable {
                 // keep polling
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new IllegalStateException("Interrupted while waiting for Apicurio Registry at " + ccompatUrl, e);
+                throw new IllegalStateException(
+                        "Interrupted while waiting for Apicurio Registry at " + ccompatUrl, e);
             }
             if (Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException("Apicurio Registry did not answer at " + ccompatUrl + " within "
-                        + timeout.toSeconds() + " s; last lines of " + logFile + ":\n" + tail(logFile));
+                throw new IllegalStateException(
+                        "Apicurio Registry did not answer at "
+                                + ccompatUrl
+                                + " within "
+                                + timeout.toSeconds()
+                                + " s; last lines of "
+                                + logFile
+                                + ":\n"
+                                + tail(logFile));
             }
             try {
                 Thread.sleep(250);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new IllegalStateException("Interrupted while waiting for Apicurio Registry at " + ccompatUrl, e);
+                throw new IllegalStateException(
+                        "Interrupted while waiting for Apicurio Registry at " + ccompatUrl, e);
             }
         }
     }
 
     private static Path findRunnerJar(Path home) {
         if (!Files.isDirectory(home)) {
-            throw new IllegalStateException("Apicurio Registry home " + home.toAbsolutePath() + " does not exist: run "
-                    + "'./mvnw -o generate-resources' to unpack it, or set -D" + HOME_PROPERTY + "=<dir>");
+            throw new IllegalStateException(
+                    "Apicurio Registry home "
+                            + home.toAbsolutePath()
+                            + " does not exist: run "
+                            + "'./mvnw -o generate-resources' to unpack it, or set -D"
+                            + HOME_PROPERTY
+                            + "=<dir>");
         }
         try (Stream<Path> files = Files.list(home)) {
             return files.filter(p -> p.getFileName().toString().endsWith("-runner.jar"))
                     .findFirst()
-                    .orElseThrow(() -> new IllegalStateException("No *-runner.jar in Apicurio Registry home "
-                            + home.toAbsolutePath() + " (expected apicurio-registry-app-<version>-runner.jar and lib/)"));
+                    .orElseThrow(
+                            () ->
+                                    new IllegalStateException(
+                                            "No *-runner.jar in Apicurio Registry home "
+                                                    + home.toAbsolutePath()
+                                                    + " (expected apicurio-registry-app-<version>-runner.jar and lib/)"));
         } catch (IOException e) {
             throw new UncheckedIOException("Could not list Apicurio Registry home " + home, e);
         }
@@ -239,7 +280,9 @@ public final class ApicurioRegistry implements AutoCloseable {
     private static String tail(Path logFile) {
         try {
             List<String> lines = Files.readAllLines(logFile, StandardCharsets.UTF_8);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_LINES_IN_ERRORS), lines.size()));
+            return String.join(
+                    "\n",
+                    lines.subList(Math.max(0, lines.size() - LOG_LINES_IN_ERRORS), lines.size()));
         } catch (IOException | UncheckedIOException e) {
             return "(log unreadable: " + e + ")";
         }

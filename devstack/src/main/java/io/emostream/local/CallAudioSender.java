@@ -7,20 +7,19 @@ import io.emostream.avro.AudioEncoding;
 import io.emostream.avro.SpeakerRole;
 import io.emostream.serde.AvroWireSerdeConfig;
 import io.emostream.serde.AvroWireSerializer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.StringSerializer;
-import java.util.HashMap;
-import java.util.Map;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Future;
 import java.util.function.LongConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Sends one audio stream of a call as {@link AudioChunk} records keyed by call id: sequence numbers from 0,
@@ -38,16 +37,27 @@ public final class CallAudioSender {
      * @param encoding   wire encoding of the samples
      * @param channels   samples in [-1, 1], one array per channel, all of equal length
      */
-    public record CallStream(String callId, List<SpeakerRole> speakers, int sampleRate, AudioEncoding encoding,
-                             float[][] channels) {
+    public record CallStream(
+            String callId,
+            List<SpeakerRole> speakers,
+            int sampleRate,
+            AudioEncoding encoding,
+            float[][] channels) {
         public CallStream {
             if (speakers.size() != channels.length) {
-                throw new IllegalArgumentException("Call " + callId + ": " + speakers.size() + " speakers for "
-                        + channels.length + " channels");
+                throw new IllegalArgumentException(
+                        "Call "
+                                + callId
+                                + ": "
+                                + speakers.size()
+                                + " speakers for "
+                                + channels.length
+                                + " channels");
             }
             for (float[] channel : channels) {
                 if (channel.length != channels[0].length) {
-                    throw new IllegalArgumentException("Call " + callId + ": channels differ in length");
+                    throw new IllegalArgumentException(
+                            "Call " + callId + ": channels differ in length");
                 }
             }
         }
@@ -72,8 +82,8 @@ public final class CallAudioSender {
     }
 
     /** As {@link #newProducer(String, String)}, with extra client properties (security settings) on top. */
-    public static Producer<String, AudioChunk> newProducer(String bootstrap, String registryUrl,
-                                                           Map<String, Object> extra) {
+    public static Producer<String, AudioChunk> newProducer(
+            String bootstrap, String registryUrl, Map<String, Object> extra) {
         Map<String, Object> config = new HashMap<>();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -87,7 +97,11 @@ public final class CallAudioSender {
         return new KafkaProducer<>(config);
     }
 
-    public CallAudioSender(Producer<String, AudioChunk> producer, String topic, Duration chunkDuration, boolean fast) {
+    public CallAudioSender(
+            Producer<String, AudioChunk> producer,
+            String topic,
+            Duration chunkDuration,
+            boolean fast) {
         this.producer = producer;
         this.topic = topic;
         this.chunkDuration = chunkDuration;
@@ -96,7 +110,7 @@ public final class CallAudioSender {
 
     /** Sends a whole stream; returns the number of chunks sent. Blocks for the audio's duration unless fast. */
     public long send(CallStream stream) throws InterruptedException {
-        return send(stream, Instant.now(), sequence -> { });
+        return send(stream, Instant.now(), sequence -> {});
     }
 
     /**
@@ -104,9 +118,11 @@ public final class CallAudioSender {
      *
      * @param onSent called with each chunk's sequence number after it was handed to the producer
      */
-    public long send(CallStream stream, Instant start, LongConsumer onSent) throws InterruptedException {
+    public long send(CallStream stream, Instant start, LongConsumer onSent)
+            throws InterruptedException {
         int frames = stream.channels()[0].length;
-        int framesPerChunk = Math.max(1, (int) (stream.sampleRate() * chunkDuration.toNanos() / 1_000_000_000L));
+        int framesPerChunk =
+                Math.max(1, (int) (stream.sampleRate() * chunkDuration.toNanos() / 1_000_000_000L));
         int chunkCount = Math.max(1, (frames + framesPerChunk - 1) / framesPerChunk);
         SampleEncoding encoding = SampleEncodings.of(stream.encoding());
         long startNanos = System.nanoTime();
@@ -125,18 +141,24 @@ public final class CallAudioSender {
             for (int c = 0; c < slice.length; c++) {
                 slice[c] = java.util.Arrays.copyOfRange(stream.channels()[c], from, to);
             }
-            AudioChunk chunk = AudioChunk.newBuilder()
-                    .setCallId(stream.callId())
-                    .setSpeaker(slice.length == 1 ? stream.speakers().get(0) : SpeakerRole.UNKNOWN)
-                    .setChannelLayout(slice.length == 1 ? null : stream.speakers())
-                    .setSequence(sequence)
-                    .setCaptureTimestamp(start.plusNanos((long) from * 1_000_000_000L / stream.sampleRate()))
-                    .setSampleRate(stream.sampleRate())
-                    .setEncoding(stream.encoding())
-                    .setChannelCount(slice.length)
-                    .setAudio(ByteBuffer.wrap(SampleEncoder.encode(slice, encoding)))
-                    .setEndOfStream(sequence == chunkCount - 1)
-                    .build();
+            AudioChunk chunk =
+                    AudioChunk.newBuilder()
+                            .setCallId(stream.callId())
+                            .setSpeaker(
+                                    slice.length == 1
+                                            ? stream.speakers().get(0)
+                                            : SpeakerRole.UNKNOWN)
+                            .setChannelLayout(slice.length == 1 ? null : stream.speakers())
+                            .setSequence(sequence)
+                            .setCaptureTimestamp(
+                                    start.plusNanos(
+                                            (long) from * 1_000_000_000L / stream.sampleRate()))
+                            .setSampleRate(stream.sampleRate())
+                            .setEncoding(stream.encoding())
+                            .setChannelCount(slice.length)
+                            .setAudio(ByteBuffer.wrap(SampleEncoder.encode(slice, encoding)))
+                            .setEndOfStream(sequence == chunkCount - 1)
+                            .build();
             last = producer.send(new ProducerRecord<>(topic, stream.callId(), chunk));
             onSent.accept(sequence);
         }
@@ -144,8 +166,14 @@ public final class CallAudioSender {
         try {
             last.get();
         } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException("Call " + stream.callId() + ": sending to " + topic + " failed: "
-                    + e.getCause().getMessage(), e.getCause());
+            throw new IllegalStateException(
+                    "Call "
+                            + stream.callId()
+                            + ": sending to "
+                            + topic
+                            + " failed: "
+                            + e.getCause().getMessage(),
+                    e.getCause());
         }
         return chunkCount;
     }

@@ -59,40 +59,52 @@ public final class EmbeddedKafka implements AutoCloseable {
      */
     public static EmbeddedKafka start(int port) {
         if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("Kafka port must be 0 (random) or 1-65535, got " + port);
+            throw new IllegalArgumentException(
+                    "Kafka port must be 0 (random) or 1-65535, got " + port);
         }
-        LogLevels.applyDefaults(); // else the broker renders every request as JSON for a TRACE log nobody sees
+        LogLevels.applyDefaults(); // else the broker renders every request as JSON for a TRACE log
+        // nobody sees
         Path baseDirectory;
         try {
             baseDirectory = Files.createTempDirectory("emostream-kafka-");
         } catch (IOException e) {
-            throw new UncheckedIOException("Could not create a temporary log directory for the embedded Kafka", e);
+            throw new UncheckedIOException(
+                    "Could not create a temporary log directory for the embedded Kafka", e);
         }
         KafkaClusterTestKit cluster = null;
         try {
-            TestKitNodes nodes = new TestKitNodes.Builder()
-                    .setCombined(true)
-                    .setNumBrokerNodes(1)
-                    .setNumControllerNodes(1)
-                    .setBaseDirectory(baseDirectory)
-                    .build();
-            KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes)
-                    // One node: every internal topic must make do with one replica.
-                    .setConfigProp("offsets.topic.replication.factor", "1")
-                    .setConfigProp("offsets.topic.num.partitions", "5")
-                    .setConfigProp("transaction.state.log.replication.factor", "1")
-                    .setConfigProp("transaction.state.log.min.isr", "1")
-                    .setConfigProp("transaction.state.log.num.partitions", "5")
-                    .setConfigProp("share.coordinator.state.topic.replication.factor", "1")
-                    .setConfigProp("share.coordinator.state.topic.min.isr", "1")
-                    .setConfigProp("default.replication.factor", "1")
-                    .setConfigProp("min.insync.replicas", "1")
-                    // No point waiting for more group members on a local broker.
-                    .setConfigProp("group.initial.rebalance.delay.ms", "0");
+            TestKitNodes nodes =
+                    new TestKitNodes.Builder()
+                            .setCombined(true)
+                            .setNumBrokerNodes(1)
+                            .setNumControllerNodes(1)
+                            .setBaseDirectory(baseDirectory)
+                            .build();
+            KafkaClusterTestKit.Builder builder =
+                    new KafkaClusterTestKit.Builder(nodes)
+                            // One node: every internal topic must make do with one replica.
+                            .setConfigProp("offsets.topic.replication.factor", "1")
+                            .setConfigProp("offsets.topic.num.partitions", "5")
+                            .setConfigProp("transaction.state.log.replication.factor", "1")
+                            .setConfigProp("transaction.state.log.min.isr", "1")
+                            .setConfigProp("transaction.state.log.num.partitions", "5")
+                            .setConfigProp("share.coordinator.state.topic.replication.factor", "1")
+                            .setConfigProp("share.coordinator.state.topic.min.isr", "1")
+                            .setConfigProp("default.replication.factor", "1")
+                            .setConfigProp("min.insync.replicas", "1")
+                            // No point waiting for more group members on a local broker.
+                            .setConfigProp("group.initial.rebalance.delay.ms", "0");
             if (port != 0) {
-                // The controller keeps the kit's pre-bound random port; only the client listener is fixed.
-                builder.setConfigProp("listeners", BROKER_LISTENER + "://localhost:" + port + ","
-                        + CONTROLLER_LISTENER + "://localhost:0");
+                // The controller keeps the kit's pre-bound random port; only the client listener is
+                // fixed.
+                builder.setConfigProp(
+                        "listeners",
+                        BROKER_LISTENER
+                                + "://localhost:"
+                                + port
+                                + ","
+                                + CONTROLLER_LISTENER
+                                + "://localhost:0");
             }
             cluster = builder.build();
             formatWithoutStdout(cluster);
@@ -105,8 +117,10 @@ public final class EmbeddedKafka implements AutoCloseable {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            String where = port == 0 ? "a random port" : "port " + port + " (is it already in use?)";
-            throw new IllegalStateException("Could not start the embedded Kafka broker on " + where + ": " + e, e);
+            String where =
+                    port == 0 ? "a random port" : "port " + port + " (is it already in use?)";
+            throw new IllegalStateException(
+                    "Could not start the embedded Kafka broker on " + where + ": " + e, e);
         }
     }
 
@@ -114,7 +128,8 @@ public final class EmbeddedKafka implements AutoCloseable {
      * The kit's storage formatter prints "Formatting metadata directory ..." to {@code System.out}, which is where
      * the CLI writes its JSON (bench, evaluate); it goes to stderr instead.
      */
-    private static synchronized void formatWithoutStdout(KafkaClusterTestKit cluster) throws Exception {
+    private static synchronized void formatWithoutStdout(KafkaClusterTestKit cluster)
+            throws Exception {
         PrintStream out = System.out;
         System.setOut(System.err);
         try {
@@ -143,19 +158,28 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /** As {@link #createTopics(Map)}, with topic configs (e.g. {@code cleanup.policy=compact}) for every topic. */
-    public void createTopics(Map<String, Integer> partitionsByTopic, Map<String, String> topicConfigs) {
-        List<NewTopic> topics = partitionsByTopic.entrySet().stream()
-                .map(e -> new NewTopic(e.getKey(), e.getValue(), (short) 1).configs(topicConfigs))
-                .toList();
+    public void createTopics(
+            Map<String, Integer> partitionsByTopic, Map<String, String> topicConfigs) {
+        List<NewTopic> topics =
+                partitionsByTopic.entrySet().stream()
+                        .map(
+                                e ->
+                                        new NewTopic(e.getKey(), e.getValue(), (short) 1)
+                                                .configs(topicConfigs))
+                        .toList();
         try (Admin admin = Admin.create(adminProperties())) {
             admin.createTopics(topics).all().get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("Could not create topics " + partitionsByTopic + ": " + e.getCause(), e.getCause());
+            throw new IllegalStateException(
+                    "Could not create topics " + partitionsByTopic + ": " + e.getCause(),
+                    e.getCause());
         } catch (TimeoutException e) {
-            throw new IllegalStateException("Creating topics " + partitionsByTopic + " took longer than 30 s", e);
+            throw new IllegalStateException(
+                    "Creating topics " + partitionsByTopic + " took longer than 30 s", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while creating topics " + partitionsByTopic, e);
+            throw new IllegalStateException(
+                    "Interrupted while creating topics " + partitionsByTopic, e);
         }
     }
 
@@ -163,7 +187,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     public Properties adminProperties() {
         Properties properties = new Properties();
         properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        properties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) Duration.ofSeconds(30).toMillis());
+        properties.put(
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                (int) Duration.ofSeconds(30).toMillis());
         return properties;
     }
 

@@ -19,8 +19,7 @@ public final class LogLevels {
     /** System property that overrides the default root level (a JUL or JBoss level name, e.g. DEBUG). */
     public static final String ROOT_LEVEL_PROPERTY = "emostream.log.level";
 
-    private LogLevels() {
-    }
+    private LogLevels() {}
 
     /** Sets the root level to {@value #ROOT_LEVEL_PROPERTY} (default INFO) unless a configuration already did. */
     public static void applyDefaults() {

@@ -4,19 +4,18 @@ import io.emostream.avro.CallEmotionStats;
 import io.emostream.avro.EmotionEvent;
 import io.emostream.serde.AvroWireDeserializer;
 import io.emostream.serde.AvroWireSerdeConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Reads the service's output topics (emotion events and call statistics) with {@code isolation.level=read_committed},
@@ -27,7 +26,8 @@ public final class OutputReader implements AutoCloseable {
 
     private final KafkaConsumer<String, Object> consumer;
 
-    public OutputReader(String bootstrap, String registryUrl, List<String> topics, boolean fromBeginning) {
+    public OutputReader(
+            String bootstrap, String registryUrl, List<String> topics, boolean fromBeginning) {
         Map<String, Object> config = new HashMap<>();
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -41,7 +41,8 @@ public final class OutputReader implements AutoCloseable {
         for (String topic : topics) {
             List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
             if (infos == null || infos.isEmpty()) {
-                throw new IllegalStateException("Topic " + topic + " does not exist on " + bootstrap);
+                throw new IllegalStateException(
+                        "Topic " + topic + " does not exist on " + bootstrap);
             }
             infos.forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
         }
@@ -51,11 +52,13 @@ public final class OutputReader implements AutoCloseable {
         } else {
             consumer.seekToEnd(partitions);
         }
-        partitions.forEach(consumer::position); // resolve the start offsets now, before anything is produced
+        partitions.forEach(
+                consumer::position); // resolve the start offsets now, before anything is produced
     }
 
     /** Polls once and hands every event and statistics record to the callbacks; returns the records read. */
-    public int poll(Duration timeout, Consumer<EmotionEvent> onEvent, Consumer<CallEmotionStats> onStats) {
+    public int poll(
+            Duration timeout, Consumer<EmotionEvent> onEvent, Consumer<CallEmotionStats> onStats) {
         int count = 0;
         for (ConsumerRecord<String, Object> record : consumer.poll(timeout)) {
             count++;

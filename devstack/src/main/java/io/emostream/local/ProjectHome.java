@@ -14,11 +14,11 @@ public final class ProjectHome {
 
     /** The system property naming the root. */
     public static final String PROPERTY = "emostream.home";
+
     /** A file only the repository root has. */
     static final String MARKER = "models/features.json";
 
-    private ProjectHome() {
-    }
+    private ProjectHome() {}
 
     /** The root, absolute and normalised. */
     public static Path path() {

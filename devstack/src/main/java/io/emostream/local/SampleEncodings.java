@@ -7,8 +7,7 @@ import io.emostream.avro.AudioEncoding;
 /** Bridges between the wire schema's {@link AudioEncoding} and the audio package. */
 public final class SampleEncodings {
 
-    private SampleEncodings() {
-    }
+    private SampleEncodings() {}
 
     /** The audio package's encoding of a wire encoding (the symbols are the same). */
     public static SampleEncoding of(AudioEncoding encoding) {

@@ -43,7 +43,8 @@ public final class ServiceProcess implements AutoCloseable {
      * @param httpPort    port of the REST API (also the advertised interactive-query endpoint)
      * @param logFile     receives the service's stdout and stderr
      */
-    public static ServiceProcess start(Path jar, Map<String, String> environment, int httpPort, Path logFile)
+    public static ServiceProcess start(
+            Path jar, Map<String, String> environment, int httpPort, Path logFile)
             throws IOException {
         return start(jar, environment, Map.of(), httpPort, logFile);
     }
@@ -52,21 +53,30 @@ public final class ServiceProcess implements AutoCloseable {
      * Starts the service with extra configuration passed as {@code -Dkey=value} system properties (any key of
      * application.properties, e.g. {@code kafka-streams.consumer.session.timeout.ms}).
      */
-    public static ServiceProcess start(Path jar, Map<String, String> environment, Map<String, String> properties,
-                                       int httpPort, Path logFile) throws IOException {
+    public static ServiceProcess start(
+            Path jar,
+            Map<String, String> environment,
+            Map<String, String> properties,
+            int httpPort,
+            Path logFile)
+            throws IOException {
         if (!Files.isRegularFile(jar)) {
-            throw new IOException("Service jar " + jar.toAbsolutePath()
-                    + " not found: build it with ./mvnw -o -DskipTests package");
+            throw new IOException(
+                    "Service jar "
+                            + jar.toAbsolutePath()
+                            + " not found: build it with ./mvnw -o -DskipTests package");
         }
         Files.createDirectories(logFile.toAbsolutePath().getParent());
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx1g", "-XX:+ExitOnOutOfMemoryError"));
+        List<String> command =
+                new ArrayList<>(List.of(java, "-Xmx1g", "-XX:+ExitOnOutOfMemoryError"));
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add("-jar");
         command.add(jar.toAbsolutePath().toString());
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+        ProcessBuilder builder =
+                new ProcessBuilder(command)
+                        .redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
         Map<String, String> env = new LinkedHashMap<>(environment);
         env.put("HTTP_PORT", Integer.toString(httpPort));
         env.putIfAbsent("EMOSTREAM_ADVERTISED_ENDPOINT", "localhost:" + httpPort);
@@ -112,16 +122,21 @@ public final class ServiceProcess implements AutoCloseable {
     public static void awaitReady(String baseUrl, Duration timeout, Process process)
             throws IOException, InterruptedException {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/q/health/ready"))
-                .timeout(Duration.ofSeconds(5)).GET().build();
+        HttpRequest request =
+                HttpRequest.newBuilder(URI.create(baseUrl + "/q/health/ready"))
+                        .timeout(Duration.ofSeconds(5))
+                        .GET()
+                        .build();
         Instant deadline = Instant.now().plus(timeout);
         String last = "no answer";
         while (Instant.now().isBefore(deadline)) {
             if (process != null && !process.isAlive()) {
-                throw new IOException("Service exited with code " + process.exitValue() + " before it was ready");
+                throw new IOException(
+                        "Service exited with code " + process.exitValue() + " before it was ready");
             }
             try {
-                HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> response =
+                        client.send(request, HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() == 200) {
                     return;
                 }
@@ -131,7 +146,8 @@ public final class ServiceProcess implements AutoCloseable {
             }
             Thread.sleep(500);
         }
-        throw new IOException("Service at " + baseUrl + " not ready after " + timeout + ": " + last);
+        throw new IOException(
+                "Service at " + baseUrl + " not ready after " + timeout + ": " + last);
     }
 
     /** Kills the process at once (SIGKILL): no commit, no group leave, as a crash. */

@@ -27,7 +27,11 @@ public final class SyntheticSpeech {
         final double syllablesPerSecond;
         final double pauseShare;
 
-        Profile(double basePitchHz, double pitchRangeHz, double amplitude, double syllablesPerSecond,
+        Profile(
+                double basePitchHz,
+                double pitchRangeHz,
+                double amplitude,
+                double syllablesPerSecond,
                 double pauseShare) {
             this.basePitchHz = basePitchHz;
             this.pitchRangeHz = pitchRangeHz;
@@ -39,10 +43,10 @@ public final class SyntheticSpeech {
 
     // Formant centre frequencies (Hz) of a few vowels; each syllable picks one.
     private static final double[][] VOWEL_FORMANTS = {
-            {730, 1090, 2440}, {270, 2290, 3010}, {300, 870, 2240}, {530, 1840, 2480}, {570, 840, 2410}};
+        {730, 1090, 2440}, {270, 2290, 3010}, {300, 870, 2240}, {530, 1840, 2480}, {570, 840, 2410}
+    };
 
-    private SyntheticSpeech() {
-    }
+    private SyntheticSpeech() {}
 
     /**
      * Generates {@code seconds} of mono audio in [-1, 1] at {@code sampleRate} Hz, reproducible for a seed.
@@ -64,14 +68,18 @@ public final class SyntheticSpeech {
                     double centre = Math.min(formants[f], 0.45 * sampleRate);
                     resonators[f] = new Resonator(centre, 80 + 40 * f, sampleRate);
                 }
-                double startPitch = profile.basePitchHz + profile.pitchRangeHz * (random.nextDouble() - 0.3);
-                double endPitch = profile.basePitchHz + profile.pitchRangeHz * (random.nextDouble() - 0.6);
+                double startPitch =
+                        profile.basePitchHz + profile.pitchRangeHz * (random.nextDouble() - 0.3);
+                double endPitch =
+                        profile.basePitchHz + profile.pitchRangeHz * (random.nextDouble() - 0.6);
                 double loudness = profile.amplitude * (0.7 + 0.6 * random.nextDouble());
                 for (int i = 0; i < syllableLength; i++) {
                     double t = (double) i / syllableLength;
-                    double pitch = startPitch + (endPitch - startPitch) * t
-                            + 3 * Math.sin(2 * Math.PI * 5.5 * i / sampleRate)
-                            + random.nextGaussian() * 0.01 * startPitch;
+                    double pitch =
+                            startPitch
+                                    + (endPitch - startPitch) * t
+                                    + 3 * Math.sin(2 * Math.PI * 5.5 * i / sampleRate)
+                                    + random.nextGaussian() * 0.01 * startPitch;
                     phase += pitch / sampleRate;
                     // Glottal source: a pulse once per period plus a little breath noise.
                     double source = 0.02 * random.nextGaussian();

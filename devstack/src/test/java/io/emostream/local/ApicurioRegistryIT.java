@@ -16,8 +16,12 @@ class ApicurioRegistryIT {
     @Test
     void registryThatDiesReportsExitCodeAndItsLastLogLines() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            IllegalStateException e = assertThrows(IllegalStateException.class,
-                    () -> ApicurioRegistry.start(taken.getLocalPort(), Duration.ofMinutes(3)));
+            IllegalStateException e =
+                    assertThrows(
+                            IllegalStateException.class,
+                            () ->
+                                    ApicurioRegistry.start(
+                                            taken.getLocalPort(), Duration.ofMinutes(3)));
             String message = e.getMessage();
             assertTrue(message.contains("exited with code"), message);
             assertTrue(message.contains("last lines of"), message);
@@ -27,11 +31,17 @@ class ApicurioRegistryIT {
 
     @Test
     void missingDistributionSaysHowToGetIt(@TempDir Path emptyDir) {
-        IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> ApicurioRegistry.start(emptyDir.resolve("apicurio"), 0, Duration.ofSeconds(5)));
+        IllegalStateException e =
+                assertThrows(
+                        IllegalStateException.class,
+                        () ->
+                                ApicurioRegistry.start(
+                                        emptyDir.resolve("apicurio"), 0, Duration.ofSeconds(5)));
         assertTrue(e.getMessage().contains("generate-resources"), e.getMessage());
-        IllegalStateException noJar = assertThrows(IllegalStateException.class,
-                () -> ApicurioRegistry.start(emptyDir, 0, Duration.ofSeconds(5)));
+        IllegalStateException noJar =
+                assertThrows(
+                        IllegalStateException.class,
+                        () -> ApicurioRegistry.start(emptyDir, 0, Duration.ofSeconds(5)));
         assertTrue(noJar.getMessage().contains("-runner.jar"), noJar.getMessage());
     }
 }

@@ -19,9 +19,13 @@ import org.junit.jupiter.api.io.TempDir;
 class DemoCallsTest {
 
     @Test
-    void monoFilesAreCustomersAndStereoFilesAreCustomerAndAgent(@TempDir Path dir) throws Exception {
-        WavWriter.write(dir.resolve("b-stereo call.wav"), new PcmAudio(8000, new float[][] {tone(8000), tone(8000)}));
-        WavWriter.write(dir.resolve("a-mono.wav"), new PcmAudio(16000, new float[][] {tone(16000)}));
+    void monoFilesAreCustomersAndStereoFilesAreCustomerAndAgent(@TempDir Path dir)
+            throws Exception {
+        WavWriter.write(
+                dir.resolve("b-stereo call.wav"),
+                new PcmAudio(8000, new float[][] {tone(8000), tone(8000)}));
+        WavWriter.write(
+                dir.resolve("a-mono.wav"), new PcmAudio(16000, new float[][] {tone(16000)}));
         Files.writeString(dir.resolve("notes.txt"), "not audio");
         List<CallAudioSender.CallStream> calls = DemoCalls.fromDirectory(dir);
         assertEquals(2, calls.size());
@@ -45,7 +49,9 @@ class DemoCallsTest {
     void theCommittedConversationsAreStereoSmallAndAttributed() throws Exception {
         Path dir = DemoCalls.CONVERSATIONS;
         String attribution = Files.readString(dir.resolve("ATTRIBUTION.md"));
-        assertTrue(attribution.contains("Open Database License") && attribution.contains("doi:10.1109/TAFFC.2014.2336244"));
+        assertTrue(
+                attribution.contains("Open Database License")
+                        && attribution.contains("doi:10.1109/TAFFC.2014.2336244"));
         long bytes = 0;
         try (Stream<Path> files = Files.list(dir)) {
             for (Path flac : files.filter(f -> f.toString().endsWith(".flac")).toList()) {

@@ -30,7 +30,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -51,10 +50,14 @@ class EmbeddedKafkaIT {
         }
         Instant started = Instant.now();
         kafka = EmbeddedKafka.start(fixedPort);
-        System.out.println("Embedded Kafka ready after " + Duration.between(started, Instant.now()).toMillis()
-                + " ms at " + kafka.bootstrapServers());
+        System.out.println(
+                "Embedded Kafka ready after "
+                        + Duration.between(started, Instant.now()).toMillis()
+                        + " ms at "
+                        + kafka.bootstrapServers());
         registry = ApicurioRegistry.start();
-        System.out.println("Apicurio Registry answered after " + registry.startupTime().toMillis() + " ms");
+        System.out.println(
+                "Apicurio Registry answered after " + registry.startupTime().toMillis() + " ms");
         kafka.createTopics(Map.of("call-audio", 3, "eos-check", 1));
     }
 
@@ -80,7 +83,9 @@ class EmbeddedKafkaIT {
         }
         if (kafka != null) {
             kafka.close();
-            assertFalse(Files.exists(dataDirectory), "Kafka data directory not deleted: " + dataDirectory);
+            assertFalse(
+                    Files.exists(dataDirectory),
+                    "Kafka data directory not deleted: " + dataDirectory);
         }
     }
 
@@ -90,20 +95,28 @@ class EmbeddedKafkaIT {
         try (Admin admin = Admin.create(kafka.adminProperties())) {
             Set<String> topics = admin.listTopics().names().get();
             assertTrue(topics.containsAll(Set.of("call-audio", "eos-check")), topics.toString());
-            assertEquals(3, admin.describeTopics(Set.of("call-audio")).allTopicNames().get()
-                    .get("call-audio").partitions().size());
+            assertEquals(
+                    3,
+                    admin.describeTopics(Set.of("call-audio"))
+                            .allTopicNames()
+                            .get()
+                            .get("call-audio")
+                            .partitions()
+                            .size());
         }
     }
 
     @Test
     void audioChunksRoundTripThroughTheBrokerWithTheSerde() {
-        Map<String, Object> serdeConfig = Map.of(AvroWireSerdeConfig.SCHEMA_REGISTRY_URL, registry.ccompatUrl());
+        Map<String, Object> serdeConfig =
+                Map.of(AvroWireSerdeConfig.SCHEMA_REGISTRY_URL, registry.ccompatUrl());
         AvroWireSerde<AudioChunk> serde = new AvroWireSerde<>(AudioChunk.class);
         serde.configure(serdeConfig, false);
 
         List<AudioChunk> sent = new ArrayList<>();
-        try (KafkaProducer<String, AudioChunk> producer = new KafkaProducer<>(producerProperties(), new StringSerializer(),
-                serde.serializer())) {
+        try (KafkaProducer<String, AudioChunk> producer =
+                new KafkaProducer<>(
+                        producerProperties(), new StringSerializer(), serde.serializer())) {
             for (int i = 0; i < 10; i++) {
                 AudioChunk chunk = SampleRecords.audioChunk("call-kafka-1", i);
                 sent.add(chunk);
@@ -112,8 +125,8 @@ class EmbeddedKafkaIT {
             producer.flush();
         }
 
-        List<ConsumerRecord<String, AudioChunk>> received = consume("call-audio", serde.deserializer(),
-                records -> records.size() >= 10);
+        List<ConsumerRecord<String, AudioChunk>> received =
+                consume("call-audio", serde.deserializer(), records -> records.size() >= 10);
         assertEquals(10, received.size());
         // One key, so one partition, so the order is preserved.
         List<AudioChunk> values = received.stream().map(ConsumerRecord::value).toList();
@@ -125,8 +138,8 @@ class EmbeddedKafkaIT {
     void transactionsCommitAndAbortOnASingleNode() {
         Properties properties = producerProperties();
         properties.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "emostream-eos-check");
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(properties, new StringSerializer(),
-                new StringSerializer())) {
+        try (KafkaProducer<String, String> producer =
+                new KafkaProducer<>(properties, new StringSerializer(), new StringSerializer())) {
             producer.initTransactions();
             producer.beginTransaction();
             producer.send(new ProducerRecord<>("eos-check", "k", "committed-1"));
@@ -143,9 +156,16 @@ class EmbeddedKafkaIT {
             producer.commitTransaction();
         }
 
-        List<String> values = consume("eos-check", new StringDeserializer(),
-                records -> records.stream().anyMatch(r -> r.value().equals("committed-3")))
-                .stream().map(ConsumerRecord::value).toList();
+        List<String> values =
+                consume(
+                                "eos-check",
+                                new StringDeserializer(),
+                                records ->
+                                        records.stream()
+                                                .anyMatch(r -> r.value().equals("committed-3")))
+                        .stream()
+                        .map(ConsumerRecord::value)
+                        .toList();
         assertEquals(List.of("committed-1", "committed-2", "committed-3"), values);
     }
 
@@ -157,7 +177,9 @@ class EmbeddedKafkaIT {
         return properties;
     }
 
-    private static <V> List<ConsumerRecord<String, V>> consume(String topic, Deserializer<V> valueDeserializer,
+    private static <V> List<ConsumerRecord<String, V>> consume(
+            String topic,
+            Deserializer<V> valueDeserializer,
             Predicate<List<ConsumerRecord<String, V>>> done) {
         Properties properties = new Properties();
         properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
@@ -166,10 +188,13 @@ class EmbeddedKafkaIT {
         properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         List<ConsumerRecord<String, V>> records = new ArrayList<>();
         Instant deadline = Instant.now().plusSeconds(60);
-        try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(properties, new StringDeserializer(), valueDeserializer)) {
+        try (KafkaConsumer<String, V> consumer =
+                new KafkaConsumer<>(properties, new StringDeserializer(), valueDeserializer)) {
             consumer.subscribe(List.of(topic));
             while (!done.test(records)) {
-                assertTrue(Instant.now().isBefore(deadline), "timed out consuming " + topic + "; got " + records.size());
+                assertTrue(
+                        Instant.now().isBefore(deadline),
+                        "timed out consuming " + topic + "; got " + records.size());
                 consumer.poll(Duration.ofMillis(500)).forEach(records::add);
             }
         }

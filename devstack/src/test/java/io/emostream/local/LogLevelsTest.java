@@ -29,7 +29,10 @@ class LogLevelsTest {
         root.setLevel(Level.ALL);
         LogLevels.applyDefaults();
         assertEquals(Level.INFO, root.getLevel());
-        assertEquals(false, Logger.getLogger("org.apache.kafka.clients.producer.KafkaProducer").isLoggable(Level.FINEST),
+        assertEquals(
+                false,
+                Logger.getLogger("org.apache.kafka.clients.producer.KafkaProducer")
+                        .isLoggable(Level.FINEST),
                 "TRACE checks in Kafka's clients must answer false");
     }
 

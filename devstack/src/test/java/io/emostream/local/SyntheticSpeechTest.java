@@ -1,15 +1,14 @@
 package io.emostream.local;
 
-import io.emostream.audio.Resampler;
-import io.emostream.dsp.SpeechGate;
-import io.emostream.dsp.SpeechGate.SpeechDecision;
-import org.junit.jupiter.api.Test;
-
-import java.util.Arrays;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.emostream.audio.Resampler;
+import io.emostream.dsp.SpeechGate;
+import io.emostream.dsp.SpeechGate.SpeechDecision;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
 
 /** The demo's generated calls must look like speech to the real speech gate, and differ in loudness. */
 class SyntheticSpeechTest {
@@ -31,16 +30,23 @@ class SyntheticSpeechTest {
     void silenceIsNotSpeechAndProfilesDifferInLoudness() {
         SpeechDecision silence = new SpeechGate().assess(new float[48000], 48000);
         assertFalse(silence.speech(), silence.toString());
-        assertTrue(rms(SyntheticSpeech.generate(SyntheticSpeech.Profile.AGITATED, 3, 16000, 1))
-                > 2 * rms(SyntheticSpeech.generate(SyntheticSpeech.Profile.SUBDUED, 3, 16000, 1)));
+        assertTrue(
+                rms(SyntheticSpeech.generate(SyntheticSpeech.Profile.AGITATED, 3, 16000, 1))
+                        > 2
+                                * rms(
+                                        SyntheticSpeech.generate(
+                                                SyntheticSpeech.Profile.SUBDUED, 3, 16000, 1)));
     }
 
     @Test
     void sameSeedSameSignal() {
-        assertArrayEquals(SyntheticSpeech.generate(SyntheticSpeech.Profile.CALM, 1, 8000, 5),
+        assertArrayEquals(
+                SyntheticSpeech.generate(SyntheticSpeech.Profile.CALM, 1, 8000, 5),
                 SyntheticSpeech.generate(SyntheticSpeech.Profile.CALM, 1, 8000, 5));
-        assertFalse(Arrays.equals(SyntheticSpeech.generate(SyntheticSpeech.Profile.CALM, 1, 8000, 5),
-                SyntheticSpeech.generate(SyntheticSpeech.Profile.CALM, 1, 8000, 6)));
+        assertFalse(
+                Arrays.equals(
+                        SyntheticSpeech.generate(SyntheticSpeech.Profile.CALM, 1, 8000, 5),
+                        SyntheticSpeech.generate(SyntheticSpeech.Profile.CALM, 1, 8000, 6)));
     }
 
     private static double rms(float[] samples) {

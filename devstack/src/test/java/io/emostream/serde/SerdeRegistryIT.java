@@ -40,8 +40,14 @@ class SerdeRegistryIT {
     @BeforeAll
     static void startRegistry() {
         apicurio = ApicurioRegistry.start(0, Duration.ofMinutes(3));
-        System.out.println("Apicurio Registry answered after " + apicurio.startupTime().toMillis() + " ms on port "
-                + apicurio.port() + " (log " + apicurio.logFile() + ")");
+        System.out.println(
+                "Apicurio Registry answered after "
+                        + apicurio.startupTime().toMillis()
+                        + " ms on port "
+                        + apicurio.port()
+                        + " (log "
+                        + apicurio.logFile()
+                        + ")");
         serdeConfig = Map.of(AvroWireSerdeConfig.SCHEMA_REGISTRY_URL, apicurio.ccompatUrl());
     }
 
@@ -56,22 +62,32 @@ class SerdeRegistryIT {
     @Test
     void everyRecordTypeAutoRegistersAndRoundTrips() throws Exception {
         assertRoundTrip("call-audio", SampleRecords.audioChunk("call-it-1", 0), AudioChunk.class);
-        assertRoundTrip("call-emotions", SampleRecords.emotionEvent("call-it-1"), EmotionEvent.class);
-        assertRoundTrip("call-emotion-stats", SampleRecords.callEmotionStats("call-it-1"), CallEmotionStats.class);
-        assertRoundTrip("call-emotion-alerts", SampleRecords.alertEvent("call-it-1"), io.emostream.avro.AlertEvent.class);
+        assertRoundTrip(
+                "call-emotions", SampleRecords.emotionEvent("call-it-1"), EmotionEvent.class);
+        assertRoundTrip(
+                "call-emotion-stats",
+                SampleRecords.callEmotionStats("call-it-1"),
+                CallEmotionStats.class);
+        assertRoundTrip(
+                "call-emotion-alerts",
+                SampleRecords.alertEvent("call-it-1"),
+                io.emostream.avro.AlertEvent.class);
     }
 
-    private <T extends SpecificRecord> void assertRoundTrip(String topic, T record, Class<T> type) throws Exception {
+    private <T extends SpecificRecord> void assertRoundTrip(String topic, T record, Class<T> type)
+            throws Exception {
         AvroWireSerializer<T> serializer = new AvroWireSerializer<>();
         serializer.configure(serdeConfig, false);
         byte[] bytes = serializer.serialize(topic, record);
         int id = AvroWireFormat.schemaId(bytes);
 
-        // The id in the header is the one the registry itself reports for the subject and maps to our schema.
+        // The id in the header is the one the registry itself reports for the subject and maps to
+        // our schema.
         JsonNode latest = get("/subjects/" + topic + "-value/versions/latest");
         assertEquals(id, latest.get("id").asInt(), latest.toString());
         assertEquals(1, latest.get("version").asInt(), latest.toString());
-        Schema registered = new Schema.Parser().parse(get("/schemas/ids/" + id).get("schema").asText());
+        Schema registered =
+                new Schema.Parser().parse(get("/schemas/ids/" + id).get("schema").asText());
         assertEquals(record.getSchema(), registered);
 
         // Serializing again reuses the id without registering a second version.
@@ -79,17 +95,26 @@ class SerdeRegistryIT {
         assertEquals(1, get("/subjects/" + topic + "-value/versions").size());
 
         AvroWireDeserializer<T> deserializer = new AvroWireDeserializer<>();
-        deserializer.configure(Map.of(AvroWireSerdeConfig.SCHEMA_REGISTRY_URL, apicurio.ccompatUrl(),
-                AvroWireSerdeConfig.READER_CLASS, type.getName()), false);
+        deserializer.configure(
+                Map.of(
+                        AvroWireSerdeConfig.SCHEMA_REGISTRY_URL,
+                        apicurio.ccompatUrl(),
+                        AvroWireSerdeConfig.READER_CLASS,
+                        type.getName()),
+                false);
         assertEquals(record, deserializer.deserialize(topic, bytes));
     }
 
     @Test
     void unknownSchemaIdIsReportedAsSuch() {
-        AvroWireDeserializer<AudioChunk> deserializer = new AvroWireDeserializer<>(null, AudioChunk.class);
+        AvroWireDeserializer<AudioChunk> deserializer =
+                new AvroWireDeserializer<>(null, AudioChunk.class);
         deserializer.configure(serdeConfig, false);
         byte[] payload = AvroWireFormat.encode(987_654, SampleRecords.audioChunk("call-it-2", 0));
-        WireFormatException e = assertThrows(WireFormatException.class, () -> deserializer.deserialize("call-audio", payload));
+        WireFormatException e =
+                assertThrows(
+                        WireFormatException.class,
+                        () -> deserializer.deserialize("call-audio", payload));
         assertEquals(WireFormatError.UNKNOWN_SCHEMA_ID, e.error(), e.getMessage());
         SchemaRegistryException cause = (SchemaRegistryException) e.getCause();
         assertEquals(404, cause.httpStatus());
@@ -104,16 +129,22 @@ class SerdeRegistryIT {
         client.setCompatibility(subject, CompatibilityLevel.BACKWARD);
         assertEquals(Optional.of(CompatibilityLevel.BACKWARD), client.compatibility(subject));
 
-        // A new field without a default: the new schema cannot read old records, so BACKWARD forbids it.
-        Schema incompatible = withExtraField(current, "extra", SchemaBuilder.builder().stringType(), null);
+        // A new field without a default: the new schema cannot read old records, so BACKWARD
+        // forbids it.
+        Schema incompatible =
+                withExtraField(current, "extra", SchemaBuilder.builder().stringType(), null);
         assertTrue(!client.isCompatibleWithLatest(subject, incompatible));
-        SchemaRegistryException rejected = assertThrows(SchemaRegistryException.class,
-                () -> client.register(subject, incompatible));
+        SchemaRegistryException rejected =
+                assertThrows(
+                        SchemaRegistryException.class,
+                        () -> client.register(subject, incompatible));
         assertTrue(rejected.isIncompatible(), rejected.getMessage());
         assertEquals(409, rejected.httpStatus());
 
-        // The same field with a default is allowed, gets a new id, and today's reader still reads its records.
-        Schema compatible = withExtraField(current, "extra", SchemaBuilder.builder().stringType(), "none");
+        // The same field with a default is allowed, gets a new id, and today's reader still reads
+        // its records.
+        Schema compatible =
+                withExtraField(current, "extra", SchemaBuilder.builder().stringType(), "none");
         assertTrue(client.isCompatibleWithLatest(subject, compatible));
         int secondId = client.register(subject, compatible);
         assertNotEquals(firstId, secondId);
@@ -128,64 +159,114 @@ class SerdeRegistryIT {
 
         // The level schemas/README.md prescribes is accepted and enforced too.
         client.setCompatibility(subject, CompatibilityLevel.BACKWARD_TRANSITIVE);
-        assertEquals(Optional.of(CompatibilityLevel.BACKWARD_TRANSITIVE), client.compatibility(subject));
-        Schema stillIncompatible = withExtraField(compatible, "extraRequired", SchemaBuilder.builder().longType(), null);
-        assertTrue(assertThrows(SchemaRegistryException.class, () -> client.register(subject, stillIncompatible))
-                .isIncompatible());
+        assertEquals(
+                Optional.of(CompatibilityLevel.BACKWARD_TRANSITIVE), client.compatibility(subject));
+        Schema stillIncompatible =
+                withExtraField(
+                        compatible, "extraRequired", SchemaBuilder.builder().longType(), null);
+        assertTrue(
+                assertThrows(
+                                SchemaRegistryException.class,
+                                () -> client.register(subject, stillIncompatible))
+                        .isIncompatible());
     }
 
     @Test
     void withoutAutoRegistrationTheSerializerLooksTheSchemaUp() {
         AvroWireSerializer<EmotionEvent> serializer = new AvroWireSerializer<>();
-        serializer.configure(Map.of(AvroWireSerdeConfig.SCHEMA_REGISTRY_URL, apicurio.ccompatUrl(),
-                AvroWireSerdeConfig.AUTO_REGISTER_SCHEMAS, "false"), false);
-        SerializationException missing = assertThrows(SerializationException.class,
-                () -> serializer.serialize("unregistered-topic", SampleRecords.emotionEvent("c")));
+        serializer.configure(
+                Map.of(
+                        AvroWireSerdeConfig.SCHEMA_REGISTRY_URL,
+                        apicurio.ccompatUrl(),
+                        AvroWireSerdeConfig.AUTO_REGISTER_SCHEMAS,
+                        "false"),
+                false);
+        SerializationException missing =
+                assertThrows(
+                        SerializationException.class,
+                        () ->
+                                serializer.serialize(
+                                        "unregistered-topic", SampleRecords.emotionEvent("c")));
         assertTrue(missing.getMessage().contains("unregistered-topic-value"), missing.getMessage());
 
-        int id = new HttpSchemaRegistryClient(apicurio.ccompatUrl()).register("preregistered-value", EmotionEvent.getClassSchema());
-        assertEquals(id, AvroWireFormat.schemaId(serializer.serialize("preregistered", SampleRecords.emotionEvent("c"))));
+        int id =
+                new HttpSchemaRegistryClient(apicurio.ccompatUrl())
+                        .register("preregistered-value", EmotionEvent.getClassSchema());
+        assertEquals(
+                id,
+                AvroWireFormat.schemaId(
+                        serializer.serialize("preregistered", SampleRecords.emotionEvent("c"))));
 
         AvroWireSerializer<EmotionEvent> latest = new AvroWireSerializer<>();
-        latest.configure(Map.of(AvroWireSerdeConfig.SCHEMA_REGISTRY_URL, apicurio.ccompatUrl(),
-                AvroWireSerdeConfig.AUTO_REGISTER_SCHEMAS, false, AvroWireSerdeConfig.USE_LATEST_VERSION, true), false);
-        assertEquals(id, AvroWireFormat.schemaId(latest.serialize("preregistered", SampleRecords.emotionEvent("c"))));
+        latest.configure(
+                Map.of(
+                        AvroWireSerdeConfig.SCHEMA_REGISTRY_URL,
+                        apicurio.ccompatUrl(),
+                        AvroWireSerdeConfig.AUTO_REGISTER_SCHEMAS,
+                        false,
+                        AvroWireSerdeConfig.USE_LATEST_VERSION,
+                        true),
+                false);
+        assertEquals(
+                id,
+                AvroWireFormat.schemaId(
+                        latest.serialize("preregistered", SampleRecords.emotionEvent("c"))));
     }
 
     @Test
     void withoutJavaPropertiesTheRegisteredSchemaIsTheContractFile() throws Exception {
         AvroWireSerializer<AudioChunk> serializer = new AvroWireSerializer<>();
-        serializer.configure(Map.of(AvroWireSerdeConfig.SCHEMA_REGISTRY_URL, apicurio.ccompatUrl(),
-                AvroWireSerdeConfig.REMOVE_JAVA_PROPERTIES, true), false);
+        serializer.configure(
+                Map.of(
+                        AvroWireSerdeConfig.SCHEMA_REGISTRY_URL,
+                        apicurio.ccompatUrl(),
+                        AvroWireSerdeConfig.REMOVE_JAVA_PROPERTIES,
+                        true),
+                false);
         AudioChunk chunk = SampleRecords.audioChunk("call-it-4", 0);
         byte[] bytes = serializer.serialize("contract-audio", chunk);
 
         Schema.Parser parser = new Schema.Parser();
         parser.parse(java.nio.file.Paths.get("schemas", "SpeakerRole.avsc").toFile());
         parser.parse(java.nio.file.Paths.get("schemas", "AudioEncoding.avsc").toFile());
-        Schema contract = parser.parse(java.nio.file.Paths.get("schemas", "AudioChunk.avsc").toFile());
-        Schema registered = new Schema.Parser().parse(
-                get("/schemas/ids/" + AvroWireFormat.schemaId(bytes)).get("schema").asText());
+        Schema contract =
+                parser.parse(java.nio.file.Paths.get("schemas", "AudioChunk.avsc").toFile());
+        Schema registered =
+                new Schema.Parser()
+                        .parse(
+                                get("/schemas/ids/" + AvroWireFormat.schemaId(bytes))
+                                        .get("schema")
+                                        .asText());
         assertEquals(contract, registered);
-        assertEquals(chunk, new AvroWireFormat(new HttpSchemaRegistryClient(apicurio.ccompatUrl()))
-                .decode(bytes, AudioChunk.class));
+        assertEquals(
+                chunk,
+                new AvroWireFormat(new HttpSchemaRegistryClient(apicurio.ccompatUrl()))
+                        .decode(bytes, AudioChunk.class));
     }
 
-    private static Schema withExtraField(Schema base, String name, Schema type, Object defaultValue) {
-        Schema copy = Schema.createRecord(base.getName(), base.getDoc(), base.getNamespace(), false);
+    private static Schema withExtraField(
+            Schema base, String name, Schema type, Object defaultValue) {
+        Schema copy =
+                Schema.createRecord(base.getName(), base.getDoc(), base.getNamespace(), false);
         java.util.List<Schema.Field> fields = new java.util.ArrayList<>();
         for (Schema.Field field : base.getFields()) {
             fields.add(new Schema.Field(field, field.schema()));
         }
-        fields.add(defaultValue == null ? new Schema.Field(name, type, "test field")
-                : new Schema.Field(name, type, "test field", defaultValue));
+        fields.add(
+                defaultValue == null
+                        ? new Schema.Field(name, type, "test field")
+                        : new Schema.Field(name, type, "test field", defaultValue));
         copy.setFields(fields);
         return copy;
     }
 
     private static JsonNode get(String path) throws IOException, InterruptedException {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(apicurio.ccompatUrl() + path)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response =
+                HTTP.send(
+                        HttpRequest.newBuilder(URI.create(apicurio.ccompatUrl() + path))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), path + ": " + response.body());
         return JSON.readTree(response.body());
     }

@@ -63,10 +63,18 @@ public final class DashboardFeed implements AutoCloseable {
     /**
      * @param consumerConfig bootstrap servers and any security settings; the rest is set here
      */
-    public DashboardFeed(Map<String, Object> consumerConfig, String eventsTopic, String statsTopic,
-                         String alertsTopic, Deserializer<EmotionEvent> events, Deserializer<CallEmotionStats> stats,
-                         Deserializer<AlertEvent> alerts, DashboardState state, Duration lookBack,
-                         Duration pollTimeout, Clock clock) {
+    public DashboardFeed(
+            Map<String, Object> consumerConfig,
+            String eventsTopic,
+            String statsTopic,
+            String alertsTopic,
+            Deserializer<EmotionEvent> events,
+            Deserializer<CallEmotionStats> stats,
+            Deserializer<AlertEvent> alerts,
+            DashboardState state,
+            Duration lookBack,
+            Duration pollTimeout,
+            Clock clock) {
         Map<String, Object> config = new HashMap<>(consumerConfig);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -77,7 +85,8 @@ public final class DashboardFeed implements AutoCloseable {
         config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
         config.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "emostream-dashboard-feed");
         config.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        this.consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+        this.consumer =
+                new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
         this.eventsTopic = Objects.requireNonNull(eventsTopic);
         this.statsTopic = Objects.requireNonNull(statsTopic);
         this.alertsTopic = Objects.requireNonNull(alertsTopic);
@@ -142,7 +151,9 @@ public final class DashboardFeed implements AutoCloseable {
         try {
             topics = consumer.listTopics(Duration.ofSeconds(5));
         } catch (RuntimeException e) {
-            LOG.warnf("Dashboard feed: cannot list topics yet (%s); trying again in %d ms", e.toString(), REFRESH_MS);
+            LOG.warnf(
+                    "Dashboard feed: cannot list topics yet (%s); trying again in %d ms",
+                    e.toString(), REFRESH_MS);
             return;
         }
         Set<TopicPartition> wanted = new HashSet<>();
@@ -172,11 +183,13 @@ public final class DashboardFeed implements AutoCloseable {
             } else if (initial) {
                 consumer.seek(tp, ends.getOrDefault(tp, 0L));
             } else {
-                consumer.seekToBeginning(List.of(tp)); // appeared after we started: all of it is new
+                consumer.seekToBeginning(
+                        List.of(tp)); // appeared after we started: all of it is new
             }
         }
-        LOG.infof("Dashboard feed reads %d partitions (%s, %s, %s), looking back %s", assigned.size(), eventsTopic,
-                statsTopic, alertsTopic, lookBack);
+        LOG.infof(
+                "Dashboard feed reads %d partitions (%s, %s, %s), looking back %s",
+                assigned.size(), eventsTopic, statsTopic, alertsTopic, lookBack);
     }
 
     private void apply(ConsumerRecord<String, byte[]> record) {
@@ -184,15 +197,19 @@ public final class DashboardFeed implements AutoCloseable {
         Instant now = Instant.ofEpochMilli(clock.millis());
         try {
             if (record.topic().equals(eventsTopic)) {
-                state.onEvent(events.deserialize(record.topic(), record.headers(), record.value()), now);
+                state.onEvent(
+                        events.deserialize(record.topic(), record.headers(), record.value()), now);
             } else if (record.topic().equals(statsTopic)) {
-                state.onStats(stats.deserialize(record.topic(), record.headers(), record.value()), now);
+                state.onStats(
+                        stats.deserialize(record.topic(), record.headers(), record.value()), now);
             } else if (record.topic().equals(alertsTopic)) {
-                state.onAlert(alerts.deserialize(record.topic(), record.headers(), record.value()), now);
+                state.onAlert(
+                        alerts.deserialize(record.topic(), record.headers(), record.value()), now);
             }
         } catch (RuntimeException e) {
-            LOG.warnf("Dashboard feed skipped %s-%d@%d: %s", record.topic(), record.partition(), record.offset(),
-                    e.toString());
+            LOG.warnf(
+                    "Dashboard feed skipped %s-%d@%d: %s",
+                    record.topic(), record.partition(), record.offset(), e.toString());
         }
     }
 

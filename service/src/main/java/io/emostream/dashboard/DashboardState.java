@@ -50,14 +50,24 @@ public final class DashboardState {
     /**
      * @param toPlain turns an Avro record into a plain map for JSON (the REST layer's {@code AvroJson::toPlain})
      */
-    public DashboardState(int maxWindowsPerSpeaker, int maxAlertsPerCall, int maxCalls, Duration retention,
-                          Function<Object, Object> toPlain) {
+    public DashboardState(
+            int maxWindowsPerSpeaker,
+            int maxAlertsPerCall,
+            int maxCalls,
+            Duration retention,
+            Function<Object, Object> toPlain) {
         if (maxWindowsPerSpeaker < 1 || maxAlertsPerCall < 1 || maxCalls < 1) {
-            throw new IllegalArgumentException("dashboard bounds must be >= 1: max-windows-per-speaker="
-                    + maxWindowsPerSpeaker + ", max-alerts-per-call=" + maxAlertsPerCall + ", max-calls=" + maxCalls);
+            throw new IllegalArgumentException(
+                    "dashboard bounds must be >= 1: max-windows-per-speaker="
+                            + maxWindowsPerSpeaker
+                            + ", max-alerts-per-call="
+                            + maxAlertsPerCall
+                            + ", max-calls="
+                            + maxCalls);
         }
         if (retention == null || retention.isNegative() || retention.isZero()) {
-            throw new IllegalArgumentException("dashboard retention must be positive, was " + retention);
+            throw new IllegalArgumentException(
+                    "dashboard retention must be positive, was " + retention);
         }
         this.maxWindowsPerSpeaker = maxWindowsPerSpeaker;
         this.maxAlertsPerCall = maxAlertsPerCall;
@@ -67,12 +77,29 @@ public final class DashboardState {
     }
 
     /** One window on a speaker's timeline. */
-    public record WindowPoint(long index, long startOffsetMs, long endOffsetMs, Instant startTime, Instant endTime,
-                              boolean speech, String label, float confidence, Float valence, Float arousal) {
+    public record WindowPoint(
+            long index,
+            long startOffsetMs,
+            long endOffsetMs,
+            Instant startTime,
+            Instant endTime,
+            boolean speech,
+            String label,
+            float confidence,
+            Float valence,
+            Float arousal) {
         static WindowPoint of(EmotionEvent e) {
-            return new WindowPoint(e.getWindowIndex(), e.getWindowStartOffsetMs(), e.getWindowEndOffsetMs(),
-                    e.getWindowStartTime(), e.getWindowEndTime(), e.getSpeech(), e.getLabel().intern(), e.getConfidence(),
-                    e.getValence(), e.getArousal());
+            return new WindowPoint(
+                    e.getWindowIndex(),
+                    e.getWindowStartOffsetMs(),
+                    e.getWindowEndOffsetMs(),
+                    e.getWindowStartTime(),
+                    e.getWindowEndTime(),
+                    e.getSpeech(),
+                    e.getLabel().intern(),
+                    e.getConfidence(),
+                    e.getValence(),
+                    e.getArousal());
         }
     }
 
@@ -113,9 +140,11 @@ public final class DashboardState {
         CallView call = call(event.getCallId(), now);
         call.modelId = event.getModelId();
         call.modelVersion = event.getModelVersion();
-        SpeakerView speaker = call.speakers.computeIfAbsent(event.getSpeaker().name(), s -> new SpeakerView());
+        SpeakerView speaker =
+                call.speakers.computeIfAbsent(event.getSpeaker().name(), s -> new SpeakerView());
         WindowPoint point = WindowPoint.of(event);
-        // A replayed window (look-back overlapping what was already read) replaces, never duplicates.
+        // A replayed window (look-back overlapping what was already read) replaces, never
+        // duplicates.
         speaker.windows.removeIf(w -> w.index() == point.index());
         speaker.windows.addLast(point);
         if (speaker.windows.size() > 1 && point.index() < maxIndexBefore(speaker.windows)) {
@@ -137,7 +166,8 @@ public final class DashboardState {
 
     public synchronized void onStats(CallEmotionStats stats, Instant now) {
         CallView call = call(stats.getCallId(), now);
-        SpeakerView speaker = call.speakers.computeIfAbsent(stats.getSpeaker().name(), s -> new SpeakerView());
+        SpeakerView speaker =
+                call.speakers.computeIfAbsent(stats.getSpeaker().name(), s -> new SpeakerView());
         speaker.stats = toPlain.apply(stats);
         speaker.escalation = stats.getEscalation() && !stats.getFinal$();
         speaker.ended = stats.getFinal$();
@@ -155,9 +185,13 @@ public final class DashboardState {
             call.alerts.removeFirst();
         }
         if (alert.getType() == AlertType.ESCALATION_STARTED) {
-            call.speakers.computeIfAbsent(alert.getSpeaker().name(), s -> new SpeakerView()).escalation = true;
+            call.speakers.computeIfAbsent(alert.getSpeaker().name(), s -> new SpeakerView())
+                            .escalation =
+                    true;
         } else if (alert.getType() == AlertType.ESCALATION_ENDED) {
-            call.speakers.computeIfAbsent(alert.getSpeaker().name(), s -> new SpeakerView()).escalation = false;
+            call.speakers.computeIfAbsent(alert.getSpeaker().name(), s -> new SpeakerView())
+                            .escalation =
+                    false;
         }
         Map<String, Object> data = base(call);
         data.put("alert", plain);
@@ -167,8 +201,11 @@ public final class DashboardState {
     /** Drops calls with no update for the retention; returns how many. */
     public synchronized int expire(Instant now) {
         Instant cutoff = now.minus(retention);
-        List<String> expired = calls.values().stream().filter(c -> c.updatedAt.isBefore(cutoff))
-                .map(c -> c.callId).toList();
+        List<String> expired =
+                calls.values().stream()
+                        .filter(c -> c.updatedAt.isBefore(cutoff))
+                        .map(c -> c.callId)
+                        .toList();
         expired.forEach(this::remove);
         return expired.size();
     }
@@ -178,7 +215,10 @@ public final class DashboardState {
     /** Every call, most recently started first. */
     public synchronized List<Map<String, Object>> calls() {
         List<CallView> views = new ArrayList<>(calls.values());
-        views.sort(Comparator.comparing((CallView c) -> c.firstSeen).reversed().thenComparing(c -> c.callId));
+        views.sort(
+                Comparator.comparing((CallView c) -> c.firstSeen)
+                        .reversed()
+                        .thenComparing(c -> c.callId));
         return views.stream().map(this::detail).toList();
     }
 
@@ -210,8 +250,10 @@ public final class DashboardState {
         CallView call = calls.get(callId);
         if (call == null) {
             while (calls.size() >= maxCalls) {
-                calls.values().stream().min(Comparator.comparing(c -> c.updatedAt))
-                        .map(c -> c.callId).ifPresent(this::remove);
+                calls.values().stream()
+                        .min(Comparator.comparing(c -> c.updatedAt))
+                        .map(c -> c.callId)
+                        .ifPresent(this::remove);
             }
             call = new CallView(callId, now);
             calls.put(callId, call);
@@ -254,15 +296,16 @@ public final class DashboardState {
         data.put("modelId", call.modelId);
         data.put("modelVersion", call.modelVersion);
         Map<String, Object> speakers = new LinkedHashMap<>();
-        call.speakers.forEach((role, s) -> {
-            Map<String, Object> speaker = new LinkedHashMap<>();
-            speaker.put("current", s.windows.isEmpty() ? null : s.windows.peekLast());
-            speaker.put("escalation", s.escalation);
-            speaker.put("ended", s.ended);
-            speaker.put("windows", List.copyOf(s.windows));
-            speaker.put("stats", s.stats);
-            speakers.put(role, speaker);
-        });
+        call.speakers.forEach(
+                (role, s) -> {
+                    Map<String, Object> speaker = new LinkedHashMap<>();
+                    speaker.put("current", s.windows.isEmpty() ? null : s.windows.peekLast());
+                    speaker.put("escalation", s.escalation);
+                    speaker.put("ended", s.ended);
+                    speaker.put("windows", List.copyOf(s.windows));
+                    speaker.put("stats", s.stats);
+                    speakers.put(role, speaker);
+                });
         data.put("speakers", speakers);
         data.put("alerts", List.copyOf(call.alerts));
         return data;

@@ -1,15 +1,14 @@
 package io.emostream.service;
 
-import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericContainer;
-import org.apache.avro.generic.IndexedRecord;
-
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericContainer;
+import org.apache.avro.generic.IndexedRecord;
 
 /**
  * Turns Avro records into plain maps and lists for the REST API: Jackson cannot serialise a specific record
@@ -18,8 +17,7 @@ import java.util.Map;
  */
 public final class AvroJson {
 
-    private AvroJson() {
-    }
+    private AvroJson() {}
 
     /** A record as an ordered map of field name to plain value. */
     public static Map<String, Object> toMap(IndexedRecord record) {

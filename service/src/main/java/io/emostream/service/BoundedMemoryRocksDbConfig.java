@@ -1,5 +1,6 @@
 package io.emostream.service;
 
+import java.util.Map;
 import org.apache.kafka.streams.state.RocksDBConfigSetter;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.Cache;
@@ -7,8 +8,6 @@ import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.WriteBufferManager;
-
-import java.util.Map;
 
 /**
  * Caps the off-heap memory of all RocksDB state stores of this JVM (set as
@@ -26,20 +25,25 @@ public class BoundedMemoryRocksDbConfig implements RocksDBConfigSetter {
 
     /** Block cache shared by all stores, including the memtables charged to it. */
     static final long TOTAL_OFF_HEAP_BYTES = 64L * 1024 * 1024;
+
     /** Part of the cache that memtables (write buffers) may use. */
     static final long WRITE_BUFFER_BYTES = 16L * 1024 * 1024;
+
     /** Size of one memtable. */
     static final long MEMTABLE_BYTES = 4L * 1024 * 1024;
 
     static {
-        // The native library must be loaded before the first RocksDB object; Kafka Streams may not have done so
+        // The native library must be loaded before the first RocksDB object; Kafka Streams may not
+        // have done so
         // yet when it instantiates this class.
         RocksDB.loadLibrary();
     }
 
-    // Shared by every store of the JVM: that is what bounds the total. Never closed, they live as long as the JVM.
+    // Shared by every store of the JVM: that is what bounds the total. Never closed, they live as
+    // long as the JVM.
     private static final Cache CACHE = new LRUCache(TOTAL_OFF_HEAP_BYTES, -1, false, 0.1);
-    private static final WriteBufferManager WRITE_BUFFER_MANAGER = new WriteBufferManager(WRITE_BUFFER_BYTES, CACHE);
+    private static final WriteBufferManager WRITE_BUFFER_MANAGER =
+            new WriteBufferManager(WRITE_BUFFER_BYTES, CACHE);
 
     @Override
     public void setConfig(String storeName, Options options, Map<String, Object> configs) {
@@ -56,6 +60,7 @@ public class BoundedMemoryRocksDbConfig implements RocksDBConfigSetter {
 
     @Override
     public void close(String storeName, Options options) {
-        // The cache and write buffer manager are shared across stores: closing them here would break the others.
+        // The cache and write buffer manager are shared across stores: closing them here would
+        // break the others.
     }
 }

@@ -12,13 +12,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.KeyQueryMetadata;
-import org.apache.kafka.streams.state.HostInfo;
-import org.apache.kafka.streams.errors.InvalidStateStoreException;
-import org.jboss.logging.Logger;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -29,6 +22,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
+import org.jboss.logging.Logger;
 
 /**
  * Interactive queries on the call statistics ({@code emostream-call-stats} store, see {@link CallStatsQuery}).
@@ -57,8 +56,10 @@ public class CallsResource {
         this.config = config;
         this.storeName = TopologySettings.defaults().callStatsStore();
         this.self = HostInfo.buildFromEndpoint(config.interactiveQueries().advertisedEndpoint());
-        this.httpClient = HttpClient.newBuilder().connectTimeout(config.interactiveQueries().forwardTimeout())
-                .build();
+        this.httpClient =
+                HttpClient.newBuilder()
+                        .connectTimeout(config.interactiveQueries().forwardTimeout())
+                        .build();
     }
 
     /** Calls with statistics on this instance: id, speakers, and whether every speaker's stream has ended. */
@@ -81,19 +82,23 @@ public class CallsResource {
             call.put("callId", callId);
             call.put("speakers", speakers.stream().map(s -> s.getSpeaker().name()).toList());
             call.put("final", speakers.stream().allMatch(CallEmotionStats::getFinal$));
-            call.put("windows", speakers.stream().mapToLong(CallEmotionStats::getWindowsTotal).sum());
+            call.put(
+                    "windows",
+                    speakers.stream().mapToLong(CallEmotionStats::getWindowsTotal).sum());
             call.put("escalation", speakers.stream().anyMatch(CallEmotionStats::getEscalation));
             calls.add(call);
         }
-        return Response.ok(Map.of("instance", self.host() + ":" + self.port(), "calls", calls)).build();
+        return Response.ok(Map.of("instance", self.host() + ":" + self.port(), "calls", calls))
+                .build();
     }
 
     /** Latest statistics of every speaker of a call, from whichever instance owns it; 404 when unknown. */
     @GET
     @Path("/{callId}/stats")
-    public Response callStats(@PathParam("callId") String callId,
-                              @HeaderParam(FORWARDED_HEADER) String forwardedBy,
-                              @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+    public Response callStats(
+            @PathParam("callId") String callId,
+            @HeaderParam(FORWARDED_HEADER) String forwardedBy,
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         Response notRunning = unlessQueryable();
         if (notRunning != null) {
             return notRunning;
@@ -104,10 +109,12 @@ public class CallsResource {
                 owner = streams.queryMetadataForKey(storeName, callId, new StringSerializer());
             } catch (InvalidStateStoreException | IllegalStateException notReady) {
                 // Kafka Streams left RUNNING/REBALANCING between the check above and this call.
-                return unavailable("Kafka Streams is " + streams.state() + ": " + notReady.getMessage());
+                return unavailable(
+                        "Kafka Streams is " + streams.state() + ": " + notReady.getMessage());
             }
             if (owner == null || KeyQueryMetadata.NOT_AVAILABLE.equals(owner)) {
-                return unavailable("the owner of call " + callId + " is not known yet (rebalancing)");
+                return unavailable(
+                        "the owner of call " + callId + " is not known yet (rebalancing)");
             }
             if (!self.equals(owner.activeHost())) {
                 return forward(callId, owner.activeHost(), authorization);
@@ -117,8 +124,12 @@ public class CallsResource {
             List<CallEmotionStats> stats = CallStatsQuery.of(streams, storeName).stats(callId);
             if (stats.isEmpty()) {
                 return Response.status(Response.Status.NOT_FOUND)
-                        .entity(Map.of("error", "no statistics for call " + callId
-                                + " (unknown, not started, or ended more than one inactivity timeout ago)"))
+                        .entity(
+                                Map.of(
+                                        "error",
+                                        "no statistics for call "
+                                                + callId
+                                                + " (unknown, not started, or ended more than one inactivity timeout ago)"))
                         .build();
             }
             Map<String, Object> body = new LinkedHashMap<>();
@@ -147,28 +158,52 @@ public class CallsResource {
     private Response forward(String callId, HostInfo owner, String authorization) {
         URI uri;
         try {
-            uri = new URI("http", null, owner.host(), owner.port(), "/calls/" + callId + "/stats", null, null);
+            uri =
+                    new URI(
+                            "http",
+                            null,
+                            owner.host(),
+                            owner.port(),
+                            "/calls/" + callId + "/stats",
+                            null,
+                            null);
         } catch (URISyntaxException e) {
             return Response.status(Response.Status.BAD_REQUEST)
-                    .entity(Map.of("error", "call id cannot be forwarded: " + e.getMessage())).build();
+                    .entity(Map.of("error", "call id cannot be forwarded: " + e.getMessage()))
+                    .build();
         }
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
-                .timeout(config.interactiveQueries().forwardTimeout())
-                .header(FORWARDED_HEADER, self.host() + ":" + self.port())
-                .header("Accept", MediaType.APPLICATION_JSON);
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(uri)
+                        .timeout(config.interactiveQueries().forwardTimeout())
+                        .header(FORWARDED_HEADER, self.host() + ":" + self.port())
+                        .header("Accept", MediaType.APPLICATION_JSON);
         if (authorization != null) {
             request.header(HttpHeaders.AUTHORIZATION, authorization);
         }
         try {
-            HttpResponse<String> response = httpClient.send(request.GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return Response.status(response.statusCode()).entity(response.body())
-                    .type(MediaType.APPLICATION_JSON).build();
+            HttpResponse<String> response =
+                    httpClient.send(request.GET().build(), HttpResponse.BodyHandlers.ofString());
+            return Response.status(response.statusCode())
+                    .entity(response.body())
+                    .type(MediaType.APPLICATION_JSON)
+                    .build();
         } catch (IOException e) {
-            LOG.warnf("Forwarding stats query for call %s to %s failed: %s", callId, uri, e.toString());
+            LOG.warnf(
+                    "Forwarding stats query for call %s to %s failed: %s",
+                    callId, uri, e.toString());
             return Response.status(Response.Status.BAD_GATEWAY)
-                    .entity(Map.of("error", "owner " + owner.host() + ":" + owner.port() + " of call " + callId
-                            + " did not answer: " + e.getMessage())).build();
+                    .entity(
+                            Map.of(
+                                    "error",
+                                    "owner "
+                                            + owner.host()
+                                            + ":"
+                                            + owner.port()
+                                            + " of call "
+                                            + callId
+                                            + " did not answer: "
+                                            + e.getMessage()))
+                    .build();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return unavailable("interrupted while forwarding");
@@ -176,7 +211,9 @@ public class CallsResource {
     }
 
     private static Response unavailable(String message) {
-        return Response.status(Response.Status.SERVICE_UNAVAILABLE).header("Retry-After", "1")
-                .entity(Map.of("error", message)).build();
+        return Response.status(Response.Status.SERVICE_UNAVAILABLE)
+                .header("Retry-After", "1")
+                .entity(Map.of("error", message))
+                .build();
     }
 }

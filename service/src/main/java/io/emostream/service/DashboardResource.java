@@ -17,7 +17,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
-
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -61,11 +60,20 @@ public class DashboardResource {
     @GET
     @Path("/calls/{callId}")
     public Response call(@PathParam("callId") String callId) {
-        return state().call(callId).map(c -> Response.ok(c).build())
-                .orElseGet(() -> Response.status(Response.Status.NOT_FOUND)
-                        .entity(Map.of("error", "call " + callId + " is not on the dashboard (never seen, or dropped "
-                                + config.dashboard().retention() + " after its last update)"))
-                        .build());
+        return state().call(callId)
+                .map(c -> Response.ok(c).build())
+                .orElseGet(
+                        () ->
+                                Response.status(Response.Status.NOT_FOUND)
+                                        .entity(
+                                                Map.of(
+                                                        "error",
+                                                        "call "
+                                                                + callId
+                                                                + " is not on the dashboard (never seen, or dropped "
+                                                                + config.dashboard().retention()
+                                                                + " after its last update)"))
+                                        .build());
     }
 
     /**
@@ -78,21 +86,33 @@ public class DashboardResource {
     @Produces(MediaType.SERVER_SENT_EVENTS)
     public Multi<OutboundSseEvent> events(@Context Sse sse) {
         DashboardState state = state();
-        Multi<OutboundSseEvent> updates = Multi.createFrom().<DashboardUpdate>emitter(emitter -> {
-                    DashboardState.Listener listener = emitter::emit;
-                    emitter.onTermination(() -> state.unsubscribe(listener));
-                    state.subscribe(listener);
-                }, BackPressureStrategy.ERROR)
-                .onOverflow().buffer(config.dashboard().clientBuffer())
-                .map(update -> event(sse, update.type(), update.json(this::toJson)));
-        Multi<OutboundSseEvent> pings = Multi.createFrom().ticks().every(config.dashboard().keepAlive())
-                .map(tick -> event(sse, "ping", "{}"));
+        Multi<OutboundSseEvent> updates =
+                Multi.createFrom()
+                        .<DashboardUpdate>emitter(
+                                emitter -> {
+                                    DashboardState.Listener listener = emitter::emit;
+                                    emitter.onTermination(() -> state.unsubscribe(listener));
+                                    state.subscribe(listener);
+                                },
+                                BackPressureStrategy.ERROR)
+                        .onOverflow()
+                        .buffer(config.dashboard().clientBuffer())
+                        .map(update -> event(sse, update.type(), update.json(this::toJson)));
+        Multi<OutboundSseEvent> pings =
+                Multi.createFrom()
+                        .ticks()
+                        .every(config.dashboard().keepAlive())
+                        .map(tick -> event(sse, "ping", "{}"));
         return Multi.createBy().merging().streams(updates, pings);
     }
 
     private static OutboundSseEvent event(Sse sse, String name, String json) {
-        return sse.newEventBuilder().name(name).reconnectDelay(RECONNECT_MS)
-                .mediaType(MediaType.TEXT_PLAIN_TYPE).data(String.class, json).build();
+        return sse.newEventBuilder()
+                .name(name)
+                .reconnectDelay(RECONNECT_MS)
+                .mediaType(MediaType.TEXT_PLAIN_TYPE)
+                .data(String.class, json)
+                .build();
     }
 
     private String toJson(Object data) {
@@ -106,9 +126,14 @@ public class DashboardResource {
     private DashboardState state() {
         DashboardState state = service.state();
         if (state == null) {
-            throw new WebApplicationException(Response.status(Response.Status.SERVICE_UNAVAILABLE)
-                    .entity(Map.of("error", "the dashboard is off (emostream.dashboard.enabled=false)"))
-                    .type(MediaType.APPLICATION_JSON).build());
+            throw new WebApplicationException(
+                    Response.status(Response.Status.SERVICE_UNAVAILABLE)
+                            .entity(
+                                    Map.of(
+                                            "error",
+                                            "the dashboard is off (emostream.dashboard.enabled=false)"))
+                            .type(MediaType.APPLICATION_JSON)
+                            .build());
         }
         return state;
     }

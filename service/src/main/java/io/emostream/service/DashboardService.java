@@ -10,12 +10,11 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.Config;
-import org.jboss.logging.Logger;
-
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
+import org.eclipse.microprofile.config.Config;
+import org.jboss.logging.Logger;
 
 /**
  * Owns the dashboard's {@link DashboardState} and the {@link DashboardFeed} that fills it: started with the
@@ -39,8 +38,13 @@ public class DashboardService {
         this.config = config;
         this.allConfig = allConfig;
         EmostreamConfig.Dashboard d = config.dashboard();
-        this.state = new DashboardState(d.maxWindowsPerSpeaker(), d.maxAlertsPerCall(), d.maxCalls(), d.retention(),
-                AvroJson::toPlain);
+        this.state =
+                new DashboardState(
+                        d.maxWindowsPerSpeaker(),
+                        d.maxAlertsPerCall(),
+                        d.maxCalls(),
+                        d.retention(),
+                        AvroJson::toPlain);
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -49,11 +53,20 @@ public class DashboardService {
             return;
         }
         EmostreamConfig.Dashboard d = config.dashboard();
-        feed = new DashboardFeed(consumerConfig(), config.topics().events(), config.topics().stats(),
-                config.topics().alerts(), ServiceWiring.valueDeserializer(config, EmotionEvent.class),
-                ServiceWiring.valueDeserializer(config, CallEmotionStats.class),
-                ServiceWiring.valueDeserializer(config, AlertEvent.class), state, d.lookBack(), d.pollTimeout(),
-                Clock.systemUTC()).start();
+        feed =
+                new DashboardFeed(
+                                consumerConfig(),
+                                config.topics().events(),
+                                config.topics().stats(),
+                                config.topics().alerts(),
+                                ServiceWiring.valueDeserializer(config, EmotionEvent.class),
+                                ServiceWiring.valueDeserializer(config, CallEmotionStats.class),
+                                ServiceWiring.valueDeserializer(config, AlertEvent.class),
+                                state,
+                                d.lookBack(),
+                                d.pollTimeout(),
+                                Clock.systemUTC())
+                        .start();
     }
 
     void onStop(@Observes ShutdownEvent event) {
@@ -73,12 +86,18 @@ public class DashboardService {
 
     private Map<String, Object> consumerConfig() {
         Map<String, Object> consumer = new HashMap<>();
-        consumer.put("bootstrap.servers", allConfig.getValue("quarkus.kafka-streams.bootstrap-servers", String.class));
+        consumer.put(
+                "bootstrap.servers",
+                allConfig.getValue("quarkus.kafka-streams.bootstrap-servers", String.class));
         for (String name : allConfig.getPropertyNames()) {
             if (name.startsWith(STREAMS_PREFIX)) {
                 String key = name.substring(STREAMS_PREFIX.length());
-                if (key.equals("security.protocol") || key.startsWith("sasl.") || key.startsWith("ssl.")) {
-                    allConfig.getOptionalValue(name, String.class).ifPresent(v -> consumer.put(key, v));
+                if (key.equals("security.protocol")
+                        || key.startsWith("sasl.")
+                        || key.startsWith("ssl.")) {
+                    allConfig
+                            .getOptionalValue(name, String.class)
+                            .ifPresent(v -> consumer.put(key, v));
                 }
             }
         }

@@ -6,7 +6,6 @@ import io.emostream.stream.TopologySettings;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;

@@ -29,10 +29,18 @@ public class LoadedModel {
     @PostConstruct
     void load() {
         long start = System.nanoTime();
-        model = EmotionModel.load(config.model().path(),
-                ModelOptions.defaults().withIntraOpThreads(config.model().intraOpThreads()));
-        LOG.infof("Loaded emotion model %s version %s (labels %s) from %s in %d ms", model.modelId(),
-                model.modelVersion(), model.labels(), model.file(), (System.nanoTime() - start) / 1_000_000);
+        model =
+                EmotionModel.load(
+                        config.model().path(),
+                        ModelOptions.defaults()
+                                .withIntraOpThreads(config.model().intraOpThreads()));
+        LOG.infof(
+                "Loaded emotion model %s version %s (labels %s) from %s in %d ms",
+                model.modelId(),
+                model.modelVersion(),
+                model.labels(),
+                model.file(),
+                (System.nanoTime() - start) / 1_000_000);
     }
 
     @PreDestroy

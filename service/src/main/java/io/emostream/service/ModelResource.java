@@ -8,7 +8,6 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -43,7 +42,8 @@ public class ModelResource {
         for (String label : model.labels()) {
             var point = model.circumplex().placement(label);
             if (point != null) {
-                circumplex.put(label, Map.of("valence", point.valence(), "arousal", point.arousal()));
+                circumplex.put(
+                        label, Map.of("valence", point.valence(), "arousal", point.arousal()));
             }
         }
         body.put("circumplex", circumplex);

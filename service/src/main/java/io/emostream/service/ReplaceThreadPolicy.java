@@ -1,14 +1,13 @@
 package io.emostream.service;
 
 import jakarta.inject.Singleton;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
-import org.jboss.logging.Logger;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.jboss.logging.Logger;
 
 /**
  * What happens when a stream thread dies. Malformed input never gets here (it goes to the dead-letter topic), nor
@@ -40,15 +39,23 @@ public class ReplaceThreadPolicy implements StreamsUncaughtExceptionHandler {
     public synchronized StreamThreadExceptionResponse handle(Throwable exception) {
         Instant now = clock.instant();
         recentFailures.addLast(now);
-        while (!recentFailures.isEmpty() && recentFailures.peekFirst().isBefore(now.minus(PERIOD))) {
+        while (!recentFailures.isEmpty()
+                && recentFailures.peekFirst().isBefore(now.minus(PERIOD))) {
             recentFailures.removeFirst();
         }
         if (recentFailures.size() > MAX_REPLACEMENTS) {
-            LOG.errorf(exception, "Stream thread failed %d times within %s: shutting Kafka Streams down",
-                    recentFailures.size(), PERIOD);
+            LOG.errorf(
+                    exception,
+                    "Stream thread failed %d times within %s: shutting Kafka Streams down",
+                    recentFailures.size(),
+                    PERIOD);
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         }
-        LOG.errorf(exception, "Stream thread failed (%d within %s): replacing it", recentFailures.size(), PERIOD);
+        LOG.errorf(
+                exception,
+                "Stream thread failed (%d within %s): replacing it",
+                recentFailures.size(),
+                PERIOD);
         return StreamThreadExceptionResponse.REPLACE_THREAD;
     }
 }

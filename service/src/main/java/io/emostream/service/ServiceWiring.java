@@ -2,12 +2,12 @@ package io.emostream.service;
 
 import io.emostream.analysis.EmotionAnalyser;
 import io.emostream.analysis.WindowClassifier;
-import io.emostream.dsp.SpeechGate.SpeechGateConfig;
-import io.emostream.model.EmotionModel;
 import io.emostream.avro.AlertEvent;
 import io.emostream.avro.AudioChunk;
 import io.emostream.avro.CallEmotionStats;
 import io.emostream.avro.EmotionEvent;
+import io.emostream.dsp.SpeechGate.SpeechGateConfig;
+import io.emostream.model.EmotionModel;
 import io.emostream.serde.AvroWireSerdeConfig;
 import io.emostream.serde.SchemaRegistryClient;
 import io.emostream.stream.AlertSettings;
@@ -15,14 +15,13 @@ import io.emostream.stream.EmotionTopology;
 import io.emostream.stream.EscalationRule;
 import io.emostream.stream.TopologySettings;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.Topology;
-
-import java.time.Clock;
-import java.util.HashMap;
-import java.util.Map;
 import org.jboss.logging.Logger;
 
 /**
@@ -34,12 +33,12 @@ public final class ServiceWiring {
 
     private static final Logger LOG = Logger.getLogger(ServiceWiring.class);
 
-    private ServiceWiring() {
-    }
+    private ServiceWiring() {}
 
     /** The window classifier: the model behind the speech gate configured by {@code emostream.speech-gate}. */
     public static EmotionAnalyser analyser(EmotionModel model, EmostreamConfig config) {
-        SpeechGateConfig gate = SpeechGateConfig.defaults().withMinSpeechRatio(config.speechGate().minRatio());
+        SpeechGateConfig gate =
+                SpeechGateConfig.defaults().withMinSpeechRatio(config.speechGate().minRatio());
         return new EmotionAnalyser(model, gate);
     }
 
@@ -68,7 +67,9 @@ public final class ServiceWiring {
                 config.output().maxRecordBytes(),
                 input.minSampleRate(),
                 input.maxSampleRate(),
-                new EscalationRule(config.escalation().label(), config.escalation().consecutiveWindows(),
+                new EscalationRule(
+                        config.escalation().label(),
+                        config.escalation().consecutiveWindows(),
                         config.escalation().minConfidence()),
                 window.trendWindows());
     }
@@ -76,9 +77,15 @@ public final class ServiceWiring {
     /** Alert rules and topic from the configuration (the state store keeps its documented default name). */
     public static AlertSettings alertSettings(EmostreamConfig config) {
         EmostreamConfig.Alerts alerts = config.alerts();
-        return new AlertSettings(config.topics().alerts(), AlertSettings.DEFAULT_STATE_STORE,
-                alerts.negativeValenceThreshold(), alerts.negativeValenceWindows(), alerts.negativeValenceSpeakers(),
-                alerts.mismatchAgentLabel(), alerts.mismatchCustomerLabel(), alerts.mismatchMinConfidence());
+        return new AlertSettings(
+                config.topics().alerts(),
+                AlertSettings.DEFAULT_STATE_STORE,
+                alerts.negativeValenceThreshold(),
+                alerts.negativeValenceWindows(),
+                alerts.negativeValenceSpeakers(),
+                alerts.mismatchAgentLabel(),
+                alerts.mismatchCustomerLabel(),
+                alerts.mismatchMinConfidence());
     }
 
     /** Confluent-style serde configuration: registry URL, auto-registration, specific records. */
@@ -92,16 +99,22 @@ public final class ServiceWiring {
 
     /** A configured value serializer of the class named by {@code emostream.serde.serializer}. */
     public static <T> Serializer<T> valueSerializer(EmostreamConfig config) {
-        Serializer<T> serializer = instantiate(config.serde().serializer(), Serializer.class,
-                "emostream.serde.serializer");
+        Serializer<T> serializer =
+                instantiate(
+                        config.serde().serializer(),
+                        Serializer.class,
+                        "emostream.serde.serializer");
         serializer.configure(serdeConfig(config), false);
         return serializer;
     }
 
     /** A configured value deserializer of the class named by {@code emostream.serde.deserializer}. */
     public static Deserializer<AudioChunk> chunkDeserializer(EmostreamConfig config) {
-        Deserializer<AudioChunk> deserializer = instantiate(config.serde().deserializer(), Deserializer.class,
-                "emostream.serde.deserializer");
+        Deserializer<AudioChunk> deserializer =
+                instantiate(
+                        config.serde().deserializer(),
+                        Deserializer.class,
+                        "emostream.serde.deserializer");
         Map<String, Object> serde = serdeConfig(config);
         serde.put(AvroWireSerdeConfig.READER_CLASS, AudioChunk.class.getName());
         deserializer.configure(serde, false);
@@ -114,8 +127,11 @@ public final class ServiceWiring {
      * {@code specific.avro.reader} and the writer schema's name).
      */
     public static <T> Deserializer<T> valueDeserializer(EmostreamConfig config, Class<T> type) {
-        Deserializer<T> deserializer = instantiate(config.serde().deserializer(), Deserializer.class,
-                "emostream.serde.deserializer");
+        Deserializer<T> deserializer =
+                instantiate(
+                        config.serde().deserializer(),
+                        Deserializer.class,
+                        "emostream.serde.deserializer");
         Map<String, Object> serde = serdeConfig(config);
         serde.put(AvroWireSerdeConfig.READER_CLASS, type.getName());
         deserializer.configure(serde, false);
@@ -132,11 +148,13 @@ public final class ServiceWiring {
         if (!config.serde().autoRegisterSchemas()) {
             return;
         }
-        SchemaRegistryClient registry = new AvroWireSerdeConfig(serdeConfig(config)).newRegistryClient();
-        Map<String, Schema> subjects = Map.of(
-                config.topics().events() + "-value", EmotionEvent.getClassSchema(),
-                config.topics().stats() + "-value", CallEmotionStats.getClassSchema(),
-                config.topics().alerts() + "-value", AlertEvent.getClassSchema());
+        SchemaRegistryClient registry =
+                new AvroWireSerdeConfig(serdeConfig(config)).newRegistryClient();
+        Map<String, Schema> subjects =
+                Map.of(
+                        config.topics().events() + "-value", EmotionEvent.getClassSchema(),
+                        config.topics().stats() + "-value", CallEmotionStats.getClassSchema(),
+                        config.topics().alerts() + "-value", AlertEvent.getClassSchema());
         for (Map.Entry<String, Schema> subject : subjects.entrySet()) {
             for (int attempt = 1; ; attempt++) {
                 try {
@@ -144,9 +162,13 @@ public final class ServiceWiring {
                     break;
                 } catch (RuntimeException e) {
                     if (attempt == 5) {
-                        LOG.warnf("Could not register %s under %s at %s (the serializer will try again on first "
-                                + "use): %s", subject.getValue().getFullName(), subject.getKey(),
-                                config.serde().schemaRegistryUrl(), e.getMessage());
+                        LOG.warnf(
+                                "Could not register %s under %s at %s (the serializer will try again on first "
+                                        + "use): %s",
+                                subject.getValue().getFullName(),
+                                subject.getKey(),
+                                config.serde().schemaRegistryUrl(),
+                                e.getMessage());
                         break;
                     }
                     try {
@@ -161,14 +183,25 @@ public final class ServiceWiring {
     }
 
     /** The service topology; registers the output schemas first (see {@link #registerOutputSchemas}). */
-    public static Topology topology(EmostreamConfig config, WindowClassifier classifier, MeterRegistry meters,
-                                    Clock clock) {
+    public static Topology topology(
+            EmostreamConfig config,
+            WindowClassifier classifier,
+            MeterRegistry meters,
+            Clock clock) {
         registerOutputSchemas(config);
         Serializer<EmotionEvent> events = valueSerializer(config);
         Serializer<CallEmotionStats> stats = valueSerializer(config);
         Serializer<AlertEvent> alerts = valueSerializer(config);
-        return EmotionTopology.build(topologySettings(config), classifier, chunkDeserializer(config), events, stats,
-                alertSettings(config), alerts, meters, clock);
+        return EmotionTopology.build(
+                topologySettings(config),
+                classifier,
+                chunkDeserializer(config),
+                events,
+                stats,
+                alertSettings(config),
+                alerts,
+                meters,
+                clock);
     }
 
     @SuppressWarnings("unchecked")
@@ -188,12 +221,21 @@ public final class ServiceWiring {
         try {
             Class<?> cls = load(className);
             if (!type.isAssignableFrom(cls)) {
-                throw new IllegalArgumentException(key + "=" + className + " is not a " + type.getName());
+                throw new IllegalArgumentException(
+                        key + "=" + className + " is not a " + type.getName());
             }
             return (T) cls.getDeclaredConstructor().newInstance();
         } catch (ReflectiveOperationException e) {
-            throw new IllegalArgumentException(key + "=" + className + ": cannot create an instance ("
-                    + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
+            throw new IllegalArgumentException(
+                    key
+                            + "="
+                            + className
+                            + ": cannot create an instance ("
+                            + e.getClass().getSimpleName()
+                            + ": "
+                            + e.getMessage()
+                            + ")",
+                    e);
         }
     }
 }

@@ -10,9 +10,6 @@ import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import io.smallrye.config.SysPropConfigSource;
-import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsConfig;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URL;
@@ -21,6 +18,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * The service's Kafka Streams application without Quarkus: the same {@code application.properties}, the same
@@ -42,18 +41,20 @@ public final class StandaloneStreams {
             throw new IllegalStateException("application.properties not found on the class path");
         }
         try {
-            config = new SmallRyeConfigBuilder()
-                    .addDefaultInterceptors()
-                    // Quarkus' converters, so "3s" and paths read as in the service
-                    .withConverter(Duration.class, 200, new DurationConverter())
-                    .withConverter(Path.class, 200, new PathConverter())
-                    .withSources(new PropertiesConfigSource(overrides, "overrides", 500))
-                    .withSources(new SysPropConfigSource())
-                    .withSources(new PropertiesConfigSource(file, 250))
-                    .withMapping(EmostreamConfig.class)
-                    // the launcher's -Demostream.home lies under the mapping's prefix but is no service setting
-                    .withValidateUnknown(false)
-                    .build();
+            config =
+                    new SmallRyeConfigBuilder()
+                            .addDefaultInterceptors()
+                            // Quarkus' converters, so "3s" and paths read as in the service
+                            .withConverter(Duration.class, 200, new DurationConverter())
+                            .withConverter(Path.class, 200, new PathConverter())
+                            .withSources(new PropertiesConfigSource(overrides, "overrides", 500))
+                            .withSources(new SysPropConfigSource())
+                            .withSources(new PropertiesConfigSource(file, 250))
+                            .withMapping(EmostreamConfig.class)
+                            // the launcher's -Demostream.home lies under the mapping's prefix but
+                            // is no service setting
+                            .withValidateUnknown(false)
+                            .build();
         } catch (IOException e) {
             throw new UncheckedIOException("Reading " + file + " failed", e);
         }
@@ -71,7 +72,8 @@ public final class StandaloneStreams {
 
     /** Loads the configured model (the caller closes it). */
     public EmotionModel loadModel() {
-        return EmotionModel.load(emostream.model().path(),
+        return EmotionModel.load(
+                emostream.model().path(),
                 ModelOptions.defaults().withIntraOpThreads(emostream.model().intraOpThreads()));
     }
 
@@ -81,13 +83,20 @@ public final class StandaloneStreams {
         for (String name : config.getPropertyNames()) {
             if (name.startsWith(STREAMS_PREFIX)) {
                 config.getOptionalValue(name, String.class)
-                        .ifPresent(value -> properties.put(name.substring(STREAMS_PREFIX.length()), value));
+                        .ifPresent(
+                                value ->
+                                        properties.put(
+                                                name.substring(STREAMS_PREFIX.length()), value));
             }
         }
-        properties.put(StreamsConfig.APPLICATION_ID_CONFIG, value("quarkus.kafka-streams.application-id"));
-        properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, value("quarkus.kafka-streams.bootstrap-servers"));
+        properties.put(
+                StreamsConfig.APPLICATION_ID_CONFIG, value("quarkus.kafka-streams.application-id"));
+        properties.put(
+                StreamsConfig.BOOTSTRAP_SERVERS_CONFIG,
+                value("quarkus.kafka-streams.bootstrap-servers"));
         config.getOptionalValue("quarkus.kafka-streams.application-server", String.class)
-                .ifPresent(server -> properties.put(StreamsConfig.APPLICATION_SERVER_CONFIG, server));
+                .ifPresent(
+                        server -> properties.put(StreamsConfig.APPLICATION_SERVER_CONFIG, server));
         return properties;
     }
 
@@ -98,7 +107,8 @@ public final class StandaloneStreams {
 
     /** As {@link #newKafkaStreams(EmotionModel, MeterRegistry)} with a given classifier (the benchmark times it). */
     public KafkaStreams newKafkaStreams(WindowClassifier classifier, MeterRegistry meters) {
-        return new KafkaStreams(ServiceWiring.topology(emostream, classifier, meters, Clock.systemUTC()),
+        return new KafkaStreams(
+                ServiceWiring.topology(emostream, classifier, meters, Clock.systemUTC()),
                 streamsProperties());
     }
 }

@@ -4,9 +4,8 @@ import io.emostream.analysis.EmotionAnalyser;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-import org.apache.kafka.streams.Topology;
-
 import java.time.Clock;
+import org.apache.kafka.streams.Topology;
 
 /**
  * CDI producers of the streaming parts. The Quarkus Kafka Streams extension starts a {@code KafkaStreams} for the

@@ -39,20 +39,37 @@ final class AlertRules {
         AlertState.Window window = windowOf(event);
         push(speaker.recent, window, RECENT_WINDOWS);
 
-        if (settings.negativeValenceSpeakers().contains(role) && window.speech && window.valence != null) {
+        if (settings.negativeValenceSpeakers().contains(role)
+                && window.speech
+                && window.valence != null) {
             push(speaker.valenceRun, window, settings.negativeValenceWindows());
             if (speaker.valenceRun.size() == settings.negativeValenceWindows()) {
-                double mean = speaker.valenceRun.stream().mapToDouble(w -> w.valence).average().orElse(0);
+                double mean =
+                        speaker.valenceRun.stream().mapToDouble(w -> w.valence).average().orElse(0);
                 if (mean < settings.negativeValenceThreshold()) {
                     if (!speaker.negativeValence) {
                         speaker.negativeValence = true;
                         AlertState.Window first = speaker.valenceRun.get(0);
-                        alerts.add(alert(state, event.getCallId(), role, AlertType.SUSTAINED_NEGATIVE_VALENCE,
-                                first, window, (float) mean, nowMs,
-                                String.format(Locale.ROOT, "%s mean valence %.2f over the last %d speech windows "
-                                                + "(below %.2f, windows %d-%d)", name(role), mean,
-                                        settings.negativeValenceWindows(), settings.negativeValenceThreshold(),
-                                        first.index, window.index)));
+                        alerts.add(
+                                alert(
+                                        state,
+                                        event.getCallId(),
+                                        role,
+                                        AlertType.SUSTAINED_NEGATIVE_VALENCE,
+                                        first,
+                                        window,
+                                        (float) mean,
+                                        nowMs,
+                                        String.format(
+                                                Locale.ROOT,
+                                                "%s mean valence %.2f over the last %d speech windows "
+                                                        + "(below %.2f, windows %d-%d)",
+                                                name(role),
+                                                mean,
+                                                settings.negativeValenceWindows(),
+                                                settings.negativeValenceThreshold(),
+                                                first.index,
+                                                window.index)));
                     }
                 } else {
                     speaker.negativeValence = false;
@@ -61,7 +78,8 @@ final class AlertRules {
         }
 
         if (role == SpeakerRole.AGENT || role == SpeakerRole.CUSTOMER) {
-            SpeakerRole otherRole = role == SpeakerRole.AGENT ? SpeakerRole.CUSTOMER : SpeakerRole.AGENT;
+            SpeakerRole otherRole =
+                    role == SpeakerRole.AGENT ? SpeakerRole.CUSTOMER : SpeakerRole.AGENT;
             AlertState.Speaker other = state.speakers.get(otherRole.name());
             boolean overlapped = false;
             AlertState.Window matched = null;
@@ -81,11 +99,25 @@ final class AlertRules {
                 state.mismatch = true;
                 AlertState.Window agent = role == SpeakerRole.AGENT ? window : matched;
                 AlertState.Window customer = role == SpeakerRole.AGENT ? matched : window;
-                alerts.add(alert(state, event.getCallId(), role, AlertType.AGENT_CUSTOMER_MISMATCH, window, window,
-                        null, nowMs, String.format(Locale.ROOT,
-                                "agent %s (%.2f, window %d) while customer %s (%.2f, window %d)",
-                                agent.label, agent.confidence, agent.index, customer.label, customer.confidence,
-                                customer.index)));
+                alerts.add(
+                        alert(
+                                state,
+                                event.getCallId(),
+                                role,
+                                AlertType.AGENT_CUSTOMER_MISMATCH,
+                                window,
+                                window,
+                                null,
+                                nowMs,
+                                String.format(
+                                        Locale.ROOT,
+                                        "agent %s (%.2f, window %d) while customer %s (%.2f, window %d)",
+                                        agent.label,
+                                        agent.confidence,
+                                        agent.index,
+                                        customer.label,
+                                        customer.confidence,
+                                        customer.index)));
             } else if (matched == null && overlapped) {
                 state.mismatch = false;
             }
@@ -97,7 +129,8 @@ final class AlertRules {
         List<AlertEvent> alerts = new ArrayList<>();
         SpeakerRole role = stats.getSpeaker();
         AlertState.Speaker speaker = state.speaker(role.name());
-        AlertState.Window last = speaker.recent.isEmpty() ? null : speaker.recent.get(speaker.recent.size() - 1);
+        AlertState.Window last =
+                speaker.recent.isEmpty() ? null : speaker.recent.get(speaker.recent.size() - 1);
         if (last == null) {
             // statistics before any window (a stream that ended without audio): nothing to judge
             speaker.ended |= stats.getFinal$();
@@ -105,26 +138,67 @@ final class AlertRules {
         }
         if (stats.getEscalation() && !speaker.escalation) {
             speaker.escalation = true;
-            speaker.escalationFrom = stats.getEscalationWindowIndex() != null
-                    ? stats.getEscalationWindowIndex() : last.index;
-            alerts.add(alert(state, stats.getCallId(), role, AlertType.ESCALATION_STARTED,
-                    extrapolate(last, speaker.escalationFrom), last, null, nowMs,
-                    String.format(Locale.ROOT, "%s %s in %d speech windows in a row (from window %d)", name(role),
-                            escalation.label(), escalation.minConsecutiveSpeechWindows(), speaker.escalationFrom)));
+            speaker.escalationFrom =
+                    stats.getEscalationWindowIndex() != null
+                            ? stats.getEscalationWindowIndex()
+                            : last.index;
+            alerts.add(
+                    alert(
+                            state,
+                            stats.getCallId(),
+                            role,
+                            AlertType.ESCALATION_STARTED,
+                            extrapolate(last, speaker.escalationFrom),
+                            last,
+                            null,
+                            nowMs,
+                            String.format(
+                                    Locale.ROOT,
+                                    "%s %s in %d speech windows in a row (from window %d)",
+                                    name(role),
+                                    escalation.label(),
+                                    escalation.minConsecutiveSpeechWindows(),
+                                    speaker.escalationFrom)));
         } else if (!stats.getEscalation() && speaker.escalation) {
             speaker.escalation = false;
-            alerts.add(alert(state, stats.getCallId(), role, AlertType.ESCALATION_ENDED,
-                    extrapolate(last, speaker.escalationFrom), last, null, nowMs,
-                    String.format(Locale.ROOT, "%s no longer %s (window %d: %s, confidence %.2f)", name(role),
-                            escalation.label(), last.index, last.label, last.confidence)));
+            alerts.add(
+                    alert(
+                            state,
+                            stats.getCallId(),
+                            role,
+                            AlertType.ESCALATION_ENDED,
+                            extrapolate(last, speaker.escalationFrom),
+                            last,
+                            null,
+                            nowMs,
+                            String.format(
+                                    Locale.ROOT,
+                                    "%s no longer %s (window %d: %s, confidence %.2f)",
+                                    name(role),
+                                    escalation.label(),
+                                    last.index,
+                                    last.label,
+                                    last.confidence)));
         }
         if (stats.getFinal$()) {
             if (speaker.escalation) {
                 speaker.escalation = false;
-                alerts.add(alert(state, stats.getCallId(), role, AlertType.ESCALATION_ENDED,
-                        extrapolate(last, speaker.escalationFrom), last, null, nowMs,
-                        String.format(Locale.ROOT, "%s stream ended while %s (last window %d)", name(role),
-                                escalation.label(), last.index)));
+                alerts.add(
+                        alert(
+                                state,
+                                stats.getCallId(),
+                                role,
+                                AlertType.ESCALATION_ENDED,
+                                extrapolate(last, speaker.escalationFrom),
+                                last,
+                                null,
+                                nowMs,
+                                String.format(
+                                        Locale.ROOT,
+                                        "%s stream ended while %s (last window %d)",
+                                        name(role),
+                                        escalation.label(),
+                                        last.index)));
             }
             speaker.ended = true;
         }
@@ -132,7 +206,8 @@ final class AlertRules {
     }
 
     private boolean mismatches(AlertState.Window agent, AlertState.Window customer) {
-        return agent.speech && customer.speech
+        return agent.speech
+                && customer.speech
                 && settings.mismatchAgentLabel().equals(agent.label)
                 && agent.confidence >= settings.mismatchMinConfidence()
                 && settings.mismatchCustomerLabel().equals(customer.label)
@@ -175,9 +250,16 @@ final class AlertRules {
         return w;
     }
 
-    private static AlertEvent alert(AlertState state, String callId, SpeakerRole speaker, AlertType type,
-                                    AlertState.Window from, AlertState.Window to, Float value, long nowMs,
-                                    String message) {
+    private static AlertEvent alert(
+            AlertState state,
+            String callId,
+            SpeakerRole speaker,
+            AlertType type,
+            AlertState.Window from,
+            AlertState.Window to,
+            Float value,
+            long nowMs,
+            String message) {
         return AlertEvent.newBuilder()
                 .setCallId(callId)
                 .setSpeaker(speaker)

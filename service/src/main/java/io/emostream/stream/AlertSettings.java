@@ -59,18 +59,23 @@ public record AlertSettings(
             throw new IllegalArgumentException("alerts topic must not be blank");
         }
         if (!(negativeValenceThreshold >= -1f && negativeValenceThreshold <= 1f)) {
-            throw new IllegalArgumentException("alert rule: negative valence threshold must be in [-1, 1], was "
-                    + negativeValenceThreshold);
+            throw new IllegalArgumentException(
+                    "alert rule: negative valence threshold must be in [-1, 1], was "
+                            + negativeValenceThreshold);
         }
         if (negativeValenceWindows < 1) {
-            throw new IllegalArgumentException("alert rule: negative valence windows must be >= 1, was "
-                    + negativeValenceWindows);
+            throw new IllegalArgumentException(
+                    "alert rule: negative valence windows must be >= 1, was "
+                            + negativeValenceWindows);
         }
-        negativeValenceSpeakers = Set.copyOf(Objects.requireNonNull(negativeValenceSpeakers,
-                "negative valence speakers"));
+        negativeValenceSpeakers =
+                Set.copyOf(
+                        Objects.requireNonNull(
+                                negativeValenceSpeakers, "negative valence speakers"));
         if (!(mismatchMinConfidence >= 0f && mismatchMinConfidence <= 1f)) {
-            throw new IllegalArgumentException("alert rule: mismatch min confidence must be in [0, 1], was "
-                    + mismatchMinConfidence);
+            throw new IllegalArgumentException(
+                    "alert rule: mismatch min confidence must be in [0, 1], was "
+                            + mismatchMinConfidence);
         }
     }
 
@@ -82,24 +87,37 @@ public record AlertSettings(
     public void requireModelLabels(java.util.List<String> modelLabels) {
         for (String label : java.util.List.of(mismatchAgentLabel, mismatchCustomerLabel)) {
             if (!modelLabels.contains(label)) {
-                throw new IllegalArgumentException("alert rule: mismatch label '" + label
-                        + "' is not one of the model's labels " + modelLabels);
+                throw new IllegalArgumentException(
+                        "alert rule: mismatch label '"
+                                + label
+                                + "' is not one of the model's labels "
+                                + modelLabels);
             }
         }
     }
 
     /** The documented defaults. */
     public static AlertSettings defaults() {
-        return new AlertSettings(DEFAULT_TOPIC, DEFAULT_STATE_STORE,
+        return new AlertSettings(
+                DEFAULT_TOPIC,
+                DEFAULT_STATE_STORE,
                 Float.parseFloat(DEFAULT_NEGATIVE_VALENCE_THRESHOLD),
                 Integer.parseInt(DEFAULT_NEGATIVE_VALENCE_WINDOWS),
                 Set.of(SpeakerRole.valueOf(DEFAULT_NEGATIVE_VALENCE_SPEAKERS)),
-                DEFAULT_MISMATCH_AGENT_LABEL, DEFAULT_MISMATCH_CUSTOMER_LABEL,
+                DEFAULT_MISMATCH_AGENT_LABEL,
+                DEFAULT_MISMATCH_CUSTOMER_LABEL,
                 Float.parseFloat(DEFAULT_MISMATCH_MIN_CONFIDENCE));
     }
 
     public AlertSettings withTopic(String newTopic) {
-        return new AlertSettings(newTopic, stateStore, negativeValenceThreshold, negativeValenceWindows,
-                negativeValenceSpeakers, mismatchAgentLabel, mismatchCustomerLabel, mismatchMinConfidence);
+        return new AlertSettings(
+                newTopic,
+                stateStore,
+                negativeValenceThreshold,
+                negativeValenceWindows,
+                negativeValenceSpeakers,
+                mismatchAgentLabel,
+                mismatchCustomerLabel,
+                mismatchMinConfidence);
     }
 }

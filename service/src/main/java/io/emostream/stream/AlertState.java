@@ -18,8 +18,8 @@ import java.util.Map;
  */
 final class AlertState {
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    private static final ObjectMapper JSON =
+            new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     static final int VERSION = 1;
 
     /** One window as the rules need it. Times are epoch milliseconds; valence is null without speech. */
@@ -39,8 +39,10 @@ final class AlertState {
     public static final class Speaker {
         /** The last windows of any kind, oldest first (at most {@link AlertRules#RECENT_WINDOWS}). */
         public List<Window> recent = new ArrayList<>();
+
         /** The last speech windows with a valence, oldest first (at most the rule's window count). */
         public List<Window> valenceRun = new ArrayList<>();
+
         public boolean escalation;
         public long escalationFrom = -1;
         public boolean negativeValence;
@@ -48,8 +50,10 @@ final class AlertState {
     }
 
     public int version = VERSION;
+
     /** Keyed by {@code SpeakerRole} name. */
     public Map<String, Speaker> speakers = new LinkedHashMap<>();
+
     public boolean mismatch;
     public String modelId = "";
     public String modelVersion = "";
@@ -78,8 +82,13 @@ final class AlertState {
         try {
             AlertState state = JSON.readValue(bytes, AlertState.class);
             if (state.version > VERSION) {
-                throw new IllegalStateException("alert state version " + state.version + " was written by a newer emostream (this one "
-                        + "reads up to " + VERSION + "): run that version again");
+                throw new IllegalStateException(
+                        "alert state version "
+                                + state.version
+                                + " was written by a newer emostream (this one "
+                                + "reads up to "
+                                + VERSION
+                                + "): run that version again");
             }
             return state;
         } catch (IOException e) {

@@ -52,7 +52,8 @@ final class AlertTap implements Processor<Object, Object, Object, Object> {
         } else if (record.value() instanceof CallEmotionStats stats) {
             alerts = rules.onStats(state, stats, clock.millis());
         } else {
-            throw new IllegalStateException("alert tap got a " + record.value().getClass().getName());
+            throw new IllegalStateException(
+                    "alert tap got a " + record.value().getClass().getName());
         }
         if (state.allEnded()) {
             store.delete(callId);
@@ -60,7 +61,8 @@ final class AlertTap implements Processor<Object, Object, Object, Object> {
             store.put(callId, state.encode());
         }
         for (AlertEvent alert : alerts) {
-            context.forward(new Record<Object, Object>(callId, alert, record.timestamp()), alertsSink);
+            context.forward(
+                    new Record<Object, Object>(callId, alert, record.timestamp()), alertsSink);
         }
     }
 }

@@ -1,10 +1,10 @@
 package io.emostream.stream;
 
 import io.emostream.avro.CallEmotionStats;
+import io.emostream.serde.AvroWireFormat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import io.emostream.serde.AvroWireFormat;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
@@ -25,8 +25,10 @@ public final class CallEmotionStatsSerde implements Serde<CallEmotionStats> {
 
     @Override
     public Serializer<CallEmotionStats> serializer() {
-        SpecificDatumWriter<CallEmotionStats> writer = new SpecificDatumWriter<>(CallEmotionStats.getClassSchema(),
-                AvroWireFormat.modelOf(CallEmotionStats.class));
+        SpecificDatumWriter<CallEmotionStats> writer =
+                new SpecificDatumWriter<>(
+                        CallEmotionStats.getClassSchema(),
+                        AvroWireFormat.modelOf(CallEmotionStats.class));
         return (topic, stats) -> {
             if (stats == null) {
                 return null;
@@ -45,8 +47,11 @@ public final class CallEmotionStatsSerde implements Serde<CallEmotionStats> {
 
     @Override
     public Deserializer<CallEmotionStats> deserializer() {
-        SpecificDatumReader<CallEmotionStats> reader = new SpecificDatumReader<>(CallEmotionStats.getClassSchema(),
-                CallEmotionStats.getClassSchema(), AvroWireFormat.modelOf(CallEmotionStats.class));
+        SpecificDatumReader<CallEmotionStats> reader =
+                new SpecificDatumReader<>(
+                        CallEmotionStats.getClassSchema(),
+                        CallEmotionStats.getClassSchema(),
+                        AvroWireFormat.modelOf(CallEmotionStats.class));
         return (topic, data) -> {
             if (data == null) {
                 return null;
@@ -55,8 +60,11 @@ public final class CallEmotionStatsSerde implements Serde<CallEmotionStats> {
             try {
                 return reader.read(null, decoder);
             } catch (IOException | RuntimeException e) {
-                throw new SerializationException("call-stats store: cannot decode CallEmotionStats of "
-                        + data.length + " bytes", e);
+                throw new SerializationException(
+                        "call-stats store: cannot decode CallEmotionStats of "
+                                + data.length
+                                + " bytes",
+                        e);
             }
         };
     }

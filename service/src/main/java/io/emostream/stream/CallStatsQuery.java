@@ -40,8 +40,10 @@ public final class CallStatsQuery {
 
     /** The local call-stats store of a running {@link KafkaStreams}; throws while it is not queryable yet. */
     public static CallStatsQuery of(KafkaStreams streams, String storeName) {
-        return new CallStatsQuery(streams.store(
-                StoreQueryParameters.fromNameAndType(storeName, QueryableStoreTypes.keyValueStore())));
+        return new CallStatsQuery(
+                streams.store(
+                        StoreQueryParameters.fromNameAndType(
+                                storeName, QueryableStoreTypes.keyValueStore())));
     }
 
     /** Ids of the calls with statistics in this instance, sorted. */
@@ -57,7 +59,7 @@ public final class CallStatsQuery {
     public List<CallEmotionStats> stats(String callId) {
         List<CallEmotionStats> result = new ArrayList<>();
         try (KeyValueIterator<String, CallEmotionStats> speakers =
-                     store.prefixScan(callId + SEPARATOR, new StringSerializer())) {
+                store.prefixScan(callId + SEPARATOR, new StringSerializer())) {
             speakers.forEachRemaining(kv -> result.add(kv.value));
         }
         return result;

@@ -37,13 +37,18 @@ final class DeadLetters {
     static final String TRUNCATED_HEADER = "emostream.dlq.truncated";
     static final String HEADERS_DROPPED_HEADER = "emostream.dlq.headers.dropped";
     static final String KEY_TRUNCATED_HEADER = "emostream.dlq.key.truncated";
+
     /** Class name of the exception of a {@link DeadLetterReason#PROCESSING_FAILED} or {@code STATE_UNREADABLE}. */
     static final String EXCEPTION_HEADER = "emostream.dlq.exception";
+
     /** Store whose entry a {@link DeadLetterReason#STATE_UNREADABLE} dead letter holds. */
     static final String STORE_HEADER = "emostream.dlq.store";
+
     static final int MAX_MESSAGE_CHARS = 2000;
+
     /** Estimated bytes of a record besides key, value and headers (batch header, lengths, attributes). */
     static final int RECORD_OVERHEAD = 128;
+
     /** Estimated bytes per header besides its key and value (two varint lengths). */
     static final int HEADER_OVERHEAD = 10;
 
@@ -59,7 +64,11 @@ final class DeadLetters {
      * Forwards {@code original} to the dead-letter sink. Must be called while processing {@code original}, so that
      * the context's record metadata is that of the original record.
      */
-    void send(ProcessorContext<?, ?> context, Record<byte[], byte[]> original, DeadLetterReason reason, String message) {
+    void send(
+            ProcessorContext<?, ?> context,
+            Record<byte[], byte[]> original,
+            DeadLetterReason reason,
+            String message) {
         send(context, original, reason, message, null, null);
     }
 
@@ -68,23 +77,41 @@ final class DeadLetters {
      * names the exception's class, the message header ends with the exception's message; {@code store}, if not
      * null, goes to {@value #STORE_HEADER}.
      */
-    void send(ProcessorContext<?, ?> context, Record<byte[], byte[]> original, DeadLetterReason reason, String message,
-              Throwable exception, String store) {
+    void send(
+            ProcessorContext<?, ?> context,
+            Record<byte[], byte[]> original,
+            DeadLetterReason reason,
+            String message,
+            Throwable exception,
+            String store) {
         Optional<RecordMetadata> source = context.recordMetadata();
         Headers own = new RecordHeaders();
         own.add(REASON_HEADER, utf8(reason.name()));
         if (exception != null) {
             own.add(EXCEPTION_HEADER, utf8(exception.getClass().getName()));
-            message = message + ": " + exception.getClass().getSimpleName() + ": " + exception.getMessage();
+            message =
+                    message
+                            + ": "
+                            + exception.getClass().getSimpleName()
+                            + ": "
+                            + exception.getMessage();
         }
         if (store != null) {
             own.add(STORE_HEADER, utf8(store));
         }
-        own.add(MESSAGE_HEADER, utf8(message.length() > MAX_MESSAGE_CHARS
-                ? message.substring(0, MAX_MESSAGE_CHARS) + "..." : message));
+        own.add(
+                MESSAGE_HEADER,
+                utf8(
+                        message.length() > MAX_MESSAGE_CHARS
+                                ? message.substring(0, MAX_MESSAGE_CHARS) + "..."
+                                : message));
         own.add(TOPIC_HEADER, utf8(source.map(RecordMetadata::topic).orElse("")));
-        own.add(PARTITION_HEADER, utf8(String.valueOf(source.map(RecordMetadata::partition).orElse(-1))));
-        own.add(OFFSET_HEADER, utf8(String.valueOf(source.map(RecordMetadata::offset).orElse(-1L))));
+        own.add(
+                PARTITION_HEADER,
+                utf8(String.valueOf(source.map(RecordMetadata::partition).orElse(-1))));
+        own.add(
+                OFFSET_HEADER,
+                utf8(String.valueOf(source.map(RecordMetadata::offset).orElse(-1L))));
         own.add(TIMESTAMP_HEADER, utf8(String.valueOf(original.timestamp())));
         List<Header> kept = new ArrayList<>();
         for (Header h : original.headers()) {
@@ -124,7 +151,8 @@ final class DeadLetters {
         own.forEach(headers::add);
         @SuppressWarnings("unchecked")
         ProcessorContext<Object, Object> forwarder = (ProcessorContext<Object, Object>) context;
-        forwarder.forward(new Record<Object, Object>(key, value, original.timestamp(), headers), SINK);
+        forwarder.forward(
+                new Record<Object, Object>(key, value, original.timestamp(), headers), SINK);
         metrics.deadLetter(reason);
     }
 
@@ -137,7 +165,9 @@ final class DeadLetters {
     }
 
     private static long sizeOf(Header h) {
-        return HEADER_OVERHEAD + h.key().getBytes(StandardCharsets.UTF_8).length + (h.value() == null ? 0 : h.value().length);
+        return HEADER_OVERHEAD
+                + h.key().getBytes(StandardCharsets.UTF_8).length
+                + (h.value() == null ? 0 : h.value().length);
     }
 
     private static byte[] utf8(String s) {

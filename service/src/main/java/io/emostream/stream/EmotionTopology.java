@@ -94,13 +94,13 @@ public final class EmotionTopology {
     static final String WINDOWER = "stream-windower";
     static final String EVENTS_SINK = "call-emotions-sink";
     static final String STATS_SINK = "call-emotion-stats-sink";
-    // With alerts, EVENTS_SINK and STATS_SINK are AlertTaps that pass records on to these sinks (see build).
+    // With alerts, EVENTS_SINK and STATS_SINK are AlertTaps that pass records on to these sinks
+    // (see build).
     static final String EVENTS_TOPIC_SINK = "call-emotions-topic-sink";
     static final String STATS_TOPIC_SINK = "call-emotion-stats-topic-sink";
     static final String ALERTS_SINK = "call-emotion-alerts-sink";
 
-    private EmotionTopology() {
-    }
+    private EmotionTopology() {}
 
     /**
      * Builds the topology. Pure: it touches no broker; the collaborators are shared by all tasks, so they must be
@@ -122,7 +122,15 @@ public final class EmotionTopology {
             Serializer<CallEmotionStats> statsSerializer,
             MeterRegistry metrics,
             Clock clock) {
-        return build(settings, classifier, chunkDeserializer, eventSerializer, statsSerializer, null, null, metrics,
+        return build(
+                settings,
+                classifier,
+                chunkDeserializer,
+                eventSerializer,
+                statsSerializer,
+                null,
+                null,
+                metrics,
                 clock);
     }
 
@@ -154,38 +162,109 @@ public final class EmotionTopology {
         StreamMetrics meters = new StreamMetrics(Objects.requireNonNull(metrics, "metrics"));
 
         Topology topology = new Topology();
-        topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), settings.inputTopic());
-        topology.addProcessor(INTAKE, () -> new ChunkIntakeProcessor(settings, chunkDeserializer, meters), SOURCE);
-        topology.addProcessor(WINDOWER, () -> new SpeakerStreamProcessor(settings, classifier, meters, clock), INTAKE);
-        topology.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(settings.streamStateStore()), Serdes.Bytes(), Serdes.ByteArray()), WINDOWER);
-        topology.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(settings.chunkStore()), Serdes.Bytes(), Serdes.ByteArray()), WINDOWER);
-        topology.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(settings.callStatsStore()), Serdes.String(), new CallEmotionStatsSerde()),
+        topology.addSource(
+                SOURCE,
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer(),
+                settings.inputTopic());
+        topology.addProcessor(
+                INTAKE,
+                () -> new ChunkIntakeProcessor(settings, chunkDeserializer, meters),
+                SOURCE);
+        topology.addProcessor(
+                WINDOWER,
+                () -> new SpeakerStreamProcessor(settings, classifier, meters, clock),
+                INTAKE);
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(settings.streamStateStore()),
+                        Serdes.Bytes(),
+                        Serdes.ByteArray()),
+                WINDOWER);
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(settings.chunkStore()),
+                        Serdes.Bytes(),
+                        Serdes.ByteArray()),
+                WINDOWER);
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(settings.callStatsStore()),
+                        Serdes.String(),
+                        new CallEmotionStatsSerde()),
                 WINDOWER);
         if (alerts == null) {
-            topology.addSink(EVENTS_SINK, settings.eventsTopic(), new StringSerializer(), eventSerializer, WINDOWER);
-            topology.addSink(STATS_SINK, settings.statsTopic(), new StringSerializer(), statsSerializer, WINDOWER);
+            topology.addSink(
+                    EVENTS_SINK,
+                    settings.eventsTopic(),
+                    new StringSerializer(),
+                    eventSerializer,
+                    WINDOWER);
+            topology.addSink(
+                    STATS_SINK,
+                    settings.statsTopic(),
+                    new StringSerializer(),
+                    statsSerializer,
+                    WINDOWER);
         } else {
             Objects.requireNonNull(alertSerializer, "alertSerializer");
             alerts.requireModelLabels(classifier.labels());
-            AlertRules rules = new AlertRules(alerts, settings.escalation(), settings.hop().toMillis());
-            topology.addProcessor(EVENTS_SINK, () -> new AlertTap(EVENTS_TOPIC_SINK, ALERTS_SINK, alerts.stateStore(),
-                    rules, clock), WINDOWER);
-            topology.addProcessor(STATS_SINK, () -> new AlertTap(STATS_TOPIC_SINK, ALERTS_SINK, alerts.stateStore(),
-                    rules, clock), WINDOWER);
-            topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(alerts.stateStore()),
-                    Serdes.String(), Serdes.ByteArray()), EVENTS_SINK, STATS_SINK);
-            topology.addSink(EVENTS_TOPIC_SINK, settings.eventsTopic(), new StringSerializer(), eventSerializer,
-                    EVENTS_SINK);
-            topology.addSink(STATS_TOPIC_SINK, settings.statsTopic(), new StringSerializer(), statsSerializer,
+            AlertRules rules =
+                    new AlertRules(alerts, settings.escalation(), settings.hop().toMillis());
+            topology.addProcessor(
+                    EVENTS_SINK,
+                    () ->
+                            new AlertTap(
+                                    EVENTS_TOPIC_SINK,
+                                    ALERTS_SINK,
+                                    alerts.stateStore(),
+                                    rules,
+                                    clock),
+                    WINDOWER);
+            topology.addProcessor(
+                    STATS_SINK,
+                    () ->
+                            new AlertTap(
+                                    STATS_TOPIC_SINK,
+                                    ALERTS_SINK,
+                                    alerts.stateStore(),
+                                    rules,
+                                    clock),
+                    WINDOWER);
+            topology.addStateStore(
+                    Stores.keyValueStoreBuilder(
+                            Stores.persistentKeyValueStore(alerts.stateStore()),
+                            Serdes.String(),
+                            Serdes.ByteArray()),
+                    EVENTS_SINK,
                     STATS_SINK);
-            topology.addSink(ALERTS_SINK, alerts.topic(), new StringSerializer(), alertSerializer,
-                    EVENTS_SINK, STATS_SINK);
+            topology.addSink(
+                    EVENTS_TOPIC_SINK,
+                    settings.eventsTopic(),
+                    new StringSerializer(),
+                    eventSerializer,
+                    EVENTS_SINK);
+            topology.addSink(
+                    STATS_TOPIC_SINK,
+                    settings.statsTopic(),
+                    new StringSerializer(),
+                    statsSerializer,
+                    STATS_SINK);
+            topology.addSink(
+                    ALERTS_SINK,
+                    alerts.topic(),
+                    new StringSerializer(),
+                    alertSerializer,
+                    EVENTS_SINK,
+                    STATS_SINK);
         }
-        topology.addSink(DeadLetters.SINK, settings.deadLetterTopic(),
-                new ByteArraySerializer(), new ByteArraySerializer(), INTAKE, WINDOWER);
+        topology.addSink(
+                DeadLetters.SINK,
+                settings.deadLetterTopic(),
+                new ByteArraySerializer(),
+                new ByteArraySerializer(),
+                INTAKE,
+                WINDOWER);
         return topology;
     }
 }

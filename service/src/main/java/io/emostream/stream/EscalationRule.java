@@ -17,11 +17,13 @@ public record EscalationRule(String label, int minConsecutiveSpeechWindows, floa
     public EscalationRule {
         Objects.requireNonNull(label, "escalation label");
         if (minConsecutiveSpeechWindows < 1) {
-            throw new IllegalArgumentException("escalation rule: minConsecutiveSpeechWindows must be >= 1, was "
-                    + minConsecutiveSpeechWindows);
+            throw new IllegalArgumentException(
+                    "escalation rule: minConsecutiveSpeechWindows must be >= 1, was "
+                            + minConsecutiveSpeechWindows);
         }
         if (!(minConfidence >= 0f && minConfidence <= 1f)) {
-            throw new IllegalArgumentException("escalation rule: minConfidence must be in [0, 1], was " + minConfidence);
+            throw new IllegalArgumentException(
+                    "escalation rule: minConfidence must be in [0, 1], was " + minConfidence);
         }
     }
 

@@ -20,16 +20,20 @@ final class SpeakerStats {
 
     /** Per label, in model label order. */
     private final LinkedHashMap<String, LabelTotals> labels = new LinkedHashMap<>();
+
     long windowsTotal;
     long windowsWithSpeech;
     private double valenceSum;
     private double arousalSum;
     private long valenceCount;
     private long arousalCount;
+
     /** Labels of the last windows (speech or not), oldest first. */
     private final Deque<String> recentLabels = new ArrayDeque<>();
+
     /** (window index, valence) of the last speech windows that had a valence, oldest first. */
     private final Deque<double[]> recentValence = new ArrayDeque<>();
+
     private int escalationRun;
     private long escalationRunStart = -1;
     boolean escalation;
@@ -48,7 +52,12 @@ final class SpeakerStats {
     }
 
     /** Adds one classified window of {@code audioMs} milliseconds of real (unpadded) audio. */
-    void add(long windowIndex, WindowResult result, double audioMs, EscalationRule rule, int trendWindows) {
+    void add(
+            long windowIndex,
+            WindowResult result,
+            double audioMs,
+            EscalationRule rule,
+            int trendWindows) {
         windowsTotal++;
         push(recentLabels, result.label(), trendWindows);
         if (!result.speech()) {
@@ -58,8 +67,12 @@ final class SpeakerStats {
         LabelTotals totals = labels.computeIfAbsent(result.label(), l -> new LabelTotals());
         totals.windows++;
         totals.speechMs += audioMs * result.speechRatio();
-        result.probabilities().forEach((label, p) ->
-                labels.computeIfAbsent(label, l -> new LabelTotals()).probabilitySum += p);
+        result.probabilities()
+                .forEach(
+                        (label, p) ->
+                                labels.computeIfAbsent(label, l -> new LabelTotals())
+                                                .probabilitySum +=
+                                        p);
         if (result.valence() != null) {
             valenceSum += result.valence();
             valenceCount++;
@@ -104,7 +117,9 @@ final class SpeakerStats {
             counts.put(e.getKey(), t.windows);
             double s = speechMsTotal > 0 ? t.speechMs / speechMsTotal : 0;
             share.put(e.getKey(), (float) s);
-            meanProbability.put(e.getKey(), windowsWithSpeech > 0 ? (float) (t.probabilitySum / windowsWithSpeech) : 0f);
+            meanProbability.put(
+                    e.getKey(),
+                    windowsWithSpeech > 0 ? (float) (t.probabilitySum / windowsWithSpeech) : 0f);
             if (windowsWithSpeech > 0 && s > dominantShare) {
                 dominantShare = s;
                 dominant = e.getKey();
@@ -121,7 +136,8 @@ final class SpeakerStats {
                 .setRecentLabels(new ArrayList<>(recentLabels))
                 .setValenceTrend(valenceTrend())
                 .setEscalation(escalation)
-                .setEscalationWindowIndex(escalationWindowIndex >= 0 ? escalationWindowIndex : null);
+                .setEscalationWindowIndex(
+                        escalationWindowIndex >= 0 ? escalationWindowIndex : null);
     }
 
     /** Least-squares slope of valence over window index; null with fewer than two points or one window index. */

@@ -28,8 +28,7 @@ final class SpeakerStreamChunks {
      * @param realAudio      whether any of it is real audio rather than gap silence
      * @param startCaptureMs capture time of the window's first sample
      */
-    record Window(float[] samples, boolean realAudio, long startCaptureMs) {
-    }
+    record Window(float[] samples, boolean realAudio, long startCaptureMs) {}
 
     SpeakerStreamChunks(KeyValueStore<Bytes, byte[]> store, SpeakerStreamKey key) {
         this.store = store;
@@ -52,7 +51,9 @@ final class SpeakerStreamChunks {
 
     /** Stores the silence of a gap as one entry, however long it is. */
     void fill(GapFill gap) {
-        store.put(key.chunkKey(gap.fromSequence()), BufferedChunk.silence(gap.samples(), gap.captureTimeMs()).encode());
+        store.put(
+                key.chunkKey(gap.fromSequence()),
+                BufferedChunk.silence(gap.samples(), gap.captureTimeMs()).encode());
     }
 
     /**
@@ -78,7 +79,8 @@ final class SpeakerStreamChunks {
                     realAudio |= !chunk.silence();
                 }
                 if (startCaptureMs < 0 && chunkStart <= start && start < chunkEnd) {
-                    startCaptureMs = chunk.captureTimeMs() + sequencing.samplesToMs(start - chunkStart);
+                    startCaptureMs =
+                            chunk.captureTimeMs() + sequencing.samplesToMs(start - chunkStart);
                 }
                 chunkStart = chunkEnd;
             }
@@ -114,7 +116,8 @@ final class SpeakerStreamChunks {
     /** Deletes every entry of the stream, buffered ones included. */
     void deleteAll() {
         List<Bytes> chunks = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> all = store.range(key.chunkKey(0), key.chunkKey(Long.MAX_VALUE))) {
+        try (KeyValueIterator<Bytes, byte[]> all =
+                store.range(key.chunkKey(0), key.chunkKey(Long.MAX_VALUE))) {
             all.forEachRemaining(kv -> chunks.add(kv.key));
         }
         chunks.forEach(store::delete);
@@ -122,7 +125,8 @@ final class SpeakerStreamChunks {
 
     /** The retained entries of the contiguous audio, in order (buffered ones beyond it excluded). */
     private KeyValueIterator<Bytes, byte[]> retained(SpeakerStreamState state) {
-        return store.range(key.chunkKey(state.firstRetainedSequence),
+        return store.range(
+                key.chunkKey(state.firstRetainedSequence),
                 key.chunkKey(state.sequencing.nextSequence() - 1));
     }
 }

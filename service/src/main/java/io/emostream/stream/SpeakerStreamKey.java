@@ -43,7 +43,8 @@ record SpeakerStreamKey(String callId, SpeakerRole speaker) {
         ByteBuffer buffer = ByteBuffer.wrap(key.get());
         byte[] id = new byte[buffer.getInt()];
         buffer.get(id);
-        return new SpeakerStreamKey(new String(id, StandardCharsets.UTF_8), SpeakerRole.values()[buffer.get()]);
+        return new SpeakerStreamKey(
+                new String(id, StandardCharsets.UTF_8), SpeakerRole.values()[buffer.get()]);
     }
 
     private ByteBuffer prefix(int extra) {

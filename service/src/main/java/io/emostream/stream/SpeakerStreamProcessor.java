@@ -66,23 +66,33 @@ final class SpeakerStreamProcessor implements Processor<String, ValidatedChunk, 
     private KeyValueStore<Bytes, byte[]> streamStore;
     private KeyValueStore<Bytes, byte[]> chunkStore;
     private KeyValueStore<String, CallEmotionStats> callStatsStore;
+
     /** For a sequencer that is only asked what is due: that reads no chunk. */
-    private static final BufferedChunks NOT_READ = sequence -> {
-        throw new IllegalStateException("no chunk is read to decide what is due");
-    };
+    private static final BufferedChunks NOT_READ =
+            sequence -> {
+                throw new IllegalStateException("no chunk is read to decide what is due");
+            };
+
     /** Open streams owned by this task: its share of the active-streams gauge. */
     private long openStreams;
+
     /** First processing failure of the current input record or punctuation step, dead-lettered once at its end. */
     private Failure failure;
 
     /** What failed, and how often, while one input record (or one stream's punctuation step) was processed. */
     private record Failure(String what, RuntimeException exception, int count) {
         String message() {
-            return count == 1 ? what : what + " (and " + (count - 1) + " more failure(s) of the same record)";
+            return count == 1
+                    ? what
+                    : what + " (and " + (count - 1) + " more failure(s) of the same record)";
         }
     }
 
-    SpeakerStreamProcessor(TopologySettings settings, WindowClassifier classifier, StreamMetrics metrics, Clock clock) {
+    SpeakerStreamProcessor(
+            TopologySettings settings,
+            WindowClassifier classifier,
+            StreamMetrics metrics,
+            Clock clock) {
         this.settings = settings;
         this.classifier = classifier;
         this.metrics = metrics;
@@ -106,12 +116,14 @@ final class SpeakerStreamProcessor implements Processor<String, ValidatedChunk, 
                         openStreams++;
                     }
                 } catch (UnreadableStateException e) {
-                    // Not counted; the first punctuation dead-letters the entry and ends the stream.
+                    // Not counted; the first punctuation dead-letters the entry and ends the
+                    // stream.
                 }
             }
         }
         metrics.activeStreams.addAndGet(openStreams);
-        context.schedule(settings.punctuationInterval(), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
+        context.schedule(
+                settings.punctuationInterval(), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
     }
 
     @Override
@@ -134,13 +146,26 @@ final class SpeakerStreamProcessor implements Processor<String, ValidatedChunk, 
             } catch (RuntimeException e) {
                 rethrowIfKafka(e);
                 problem = null;
-                failed("chunk " + chunk.sequence() + " of stream " + key + " could not be processed; the stream "
-                        + "was ended", e);
+                failed(
+                        "chunk "
+                                + chunk.sequence()
+                                + " of stream "
+                                + key
+                                + " could not be processed; the stream "
+                                + "was ended",
+                        e);
                 abandon(key, true, record.timestamp(), now);
             }
             if (rejection == null && problem != null) {
-                rejection = new Rejection(problem.reason(),
-                        "chunk " + chunk.sequence() + " of stream " + key + ": " + problem.message());
+                rejection =
+                        new Rejection(
+                                problem.reason(),
+                                "chunk "
+                                        + chunk.sequence()
+                                        + " of stream "
+                                        + key
+                                        + ": "
+                                        + problem.message());
             }
         }
         if (rejection != null) {
@@ -153,15 +178,22 @@ final class SpeakerStreamProcessor implements Processor<String, ValidatedChunk, 
     /** Dead-letters the failure of the current record or punctuation step, if there was one. */
     private void sendFailure(Record<byte[], byte[]> original) {
         if (failure != null) {
-            deadLetters.send(context, original, DeadLetterReason.PROCESSING_FAILED, failure.message(),
-                    failure.exception(), null);
+            deadLetters.send(
+                    context,
+                    original,
+                    DeadLetterReason.PROCESSING_FAILED,
+                    failure.message(),
+                    failure.exception(),
+                    null);
             failure = null;
         }
     }
 
     private void failed(String what, RuntimeException e) {
-        failure = failure == null ? new Failure(what, e, 1) : new Failure(failure.what(), failure.exception(),
-                failure.count() + 1);
+        failure =
+                failure == null
+                        ? new Failure(what, e, 1)
+                        : new Failure(failure.what(), failure.exception(), failure.count() + 1);
     }
 
     /** Kafka's own exceptions are about the client, the broker or the registry, not the record: the task fails. */
@@ -175,10 +207,21 @@ final class SpeakerStreamProcessor implements Processor<String, ValidatedChunk, 
      * A state entry this release cannot decode: dead-lettered ({@code STATE_UNREADABLE}, key = call id, value = the
      * entry's bytes) and the stream is ended ({@link #abandon}).
      */
-    private void stateUnreadable(SpeakerStreamKey key, byte[] stored, UnreadableStateException e, long timestamp, long now) {
-        Record<byte[], byte[]> entry = new Record<>(key.callId().getBytes(StandardCharsets.UTF_8), stored, timestamp);
-        deadLetters.send(context, entry, DeadLetterReason.STATE_UNREADABLE, "state of stream " + key
-                + " cannot be decoded; the stream was ended", e, settings.streamStateStore());
+    private void stateUnreadable(
+            SpeakerStreamKey key,
+            byte[] stored,
+            UnreadableStateException e,
+            long timestamp,
+            long now) {
+        Record<byte[], byte[]> entry =
+                new Record<>(key.callId().getBytes(StandardCharsets.UTF_8), stored, timestamp);
+        deadLetters.send(
+                context,
+                entry,
+                DeadLetterReason.STATE_UNREADABLE,
+                "state of stream " + key + " cannot be decoded; the stream was ended",
+                e,
+                settings.streamStateStore());
         abandon(key, false, timestamp, now);
     }
 
@@ -202,14 +245,26 @@ final class SpeakerStreamProcessor implements Processor<String, ValidatedChunk, 
             if (last != null) {
                 builder = CallEmotionStats.newBuilder(last);
             } else {
-                builder = CallEmotionStats.newBuilder().setCallId(key.callId()).setSpeaker(key.speaker())
-                        .setGaps(0).setGapFillMs(0).setDuplicates(0).setLateChunks(0)
-                        .setFirstAudioTime(null).setLastAudioTime(null);
+                builder =
+                        CallEmotionStats.newBuilder()
+                                .setCallId(key.callId())
+                                .setSpeaker(key.speaker())
+                                .setGaps(0)
+                                .setGapFillMs(0)
+                                .setDuplicates(0)
+                                .setLateChunks(0)
+                                .setFirstAudioTime(null)
+                                .setLastAudioTime(null);
                 new SpeakerStats(labels).fill(builder);
             }
-            CallEmotionStats stats = builder.setFinal$(true).setUpdatedAt(Instant.ofEpochMilli(clock.millis())).build();
+            CallEmotionStats stats =
+                    builder.setFinal$(true)
+                            .setUpdatedAt(Instant.ofEpochMilli(clock.millis()))
+                            .build();
             callStatsStore.put(statsKey, stats);
-            context.forward(new Record<Object, Object>(key.callId(), stats, timestamp), EmotionTopology.STATS_SINK);
+            context.forward(
+                    new Record<Object, Object>(key.callId(), stats, timestamp),
+                    EmotionTopology.STATS_SINK);
         }
         streamStore.put(key.toBytes(), SpeakerStreamState.endedMarker(now).encode());
         if (wasOpen) {
@@ -226,7 +281,8 @@ final class SpeakerStreamProcessor implements Processor<String, ValidatedChunk, 
     }
 
     /** Takes one channel of a chunk into its stream; returns why it was rejected, or null. */
-    private Rejection accept(SpeakerStreamKey key, ValidatedChunk chunk, float[] samples, long now, long timestamp) {
+    private Rejection accept(
+            SpeakerStreamKey key, ValidatedChunk chunk, float[] samples, long now, long timestamp) {
         Bytes streamKey = key.toBytes();
         byte[] stored = streamStore.get(streamKey);
         SpeakerStreamState state;
@@ -239,32 +295,59 @@ final class SpeakerStreamProcessor implements Processor<String, ValidatedChunk, 
                 state = SpeakerStreamState.decode(stored);
             } catch (UnreadableStateException e) {
                 stateUnreadable(key, stored, e, timestamp, now);
-                failed("chunk " + chunk.sequence() + " of stream " + key + " met a state entry that cannot be decoded "
-                        + "(dead-lettered as " + DeadLetterReason.STATE_UNREADABLE + "); the stream was ended", e);
+                failed(
+                        "chunk "
+                                + chunk.sequence()
+                                + " of stream "
+                                + key
+                                + " met a state entry that cannot be decoded "
+                                + "(dead-lettered as "
+                                + DeadLetterReason.STATE_UNREADABLE
+                                + "); the stream was ended",
+                        e);
                 return null;
             }
         }
         if (state.ended) {
-            // A straggler, or the call id reused too soon: either way not a silent loss. The ended marker lives for
+            // A straggler, or the call id reused too soon: either way not a silent loss. The ended
+            // marker lives for
             // one inactivity timeout; after that the same id starts a new call.
             metrics.late.increment();
-            return new Rejection(DeadLetterReason.STREAM_ENDED, "the stream ended less than "
-                    + settings.inactivityTimeout() + " ago (at " + Instant.ofEpochMilli(state.lastActivityMs())
-                    + "); a call id can start a new call once that has passed");
+            return new Rejection(
+                    DeadLetterReason.STREAM_ENDED,
+                    "the stream ended less than "
+                            + settings.inactivityTimeout()
+                            + " ago (at "
+                            + Instant.ofEpochMilli(state.lastActivityMs())
+                            + "); a call id can start a new call once that has passed");
         }
         if (state.sequencing.sampleRate() != chunk.sampleRate()) {
-            return new Rejection(DeadLetterReason.SAMPLE_RATE_CHANGED, "sample rate " + chunk.sampleRate()
-                    + " Hz differs from the stream's " + state.sequencing.sampleRate() + " Hz");
+            return new Rejection(
+                    DeadLetterReason.SAMPLE_RATE_CHANGED,
+                    "sample rate "
+                            + chunk.sampleRate()
+                            + " Hz differs from the stream's "
+                            + state.sequencing.sampleRate()
+                            + " Hz");
         }
         SpeakerStreamChunks chunks = new SpeakerStreamChunks(chunkStore, key);
         SpeakerStreamSequencer sequencer = sequencer(chunks, state);
-        SequencingDecision decision = sequencer.accept(chunk.sequence(),
-                new ChunkHeader(samples.length, chunk.captureTimeMs()), chunk.endOfStream(), now);
-        Rejection rejection = switch (decision.verdict()) {
-            case LATE_AFTER_END -> Rejection.late("beyond end-of-stream chunk " + sequencer.state().endSequence());
-            case LATE_FOR_FILLED_SLOT -> Rejection.late("its slot was already filled with silence");
-            default -> null;
-        };
+        SequencingDecision decision =
+                sequencer.accept(
+                        chunk.sequence(),
+                        new ChunkHeader(samples.length, chunk.captureTimeMs()),
+                        chunk.endOfStream(),
+                        now);
+        Rejection rejection =
+                switch (decision.verdict()) {
+                    case LATE_AFTER_END ->
+                            Rejection.late(
+                                    "beyond end-of-stream chunk "
+                                            + sequencer.state().endSequence());
+                    case LATE_FOR_FILLED_SLOT ->
+                            Rejection.late("its slot was already filled with silence");
+                    default -> null;
+                };
         if (rejection != null) {
             metrics.late.increment();
         } else if (decision.verdict() == Verdict.DUPLICATE) {
@@ -286,8 +369,14 @@ final class SpeakerStreamProcessor implements Processor<String, ValidatedChunk, 
      * windows that are ready (each followed by statistics, except the trailing one), then ends the stream or saves
      * its state.
      */
-    private void carryOut(SpeakerStreamKey key, SpeakerStreamChunks chunks, SpeakerStreamState state,
-            SpeakerStreamSequencer sequencer, SequencingDecision decision, long timestamp, long now) {
+    private void carryOut(
+            SpeakerStreamKey key,
+            SpeakerStreamChunks chunks,
+            SpeakerStreamState state,
+            SpeakerStreamSequencer sequencer,
+            SequencingDecision decision,
+            long timestamp,
+            long now) {
         for (long sequence : decision.discarded()) {
             chunks.discard(sequence);
             metrics.late.increment();
@@ -314,14 +403,20 @@ final class SpeakerStreamProcessor implements Processor<String, ValidatedChunk, 
      * Ends a stream whose last windows have been emitted: emits the final statistics and deletes the stream's
      * chunks; the state is replaced by an ended marker.
      */
-    private void finish(SpeakerStreamKey key, SpeakerStreamChunks chunks, SpeakerStreamState state, EndCause cause, long timestamp,
+    private void finish(
+            SpeakerStreamKey key,
+            SpeakerStreamChunks chunks,
+            SpeakerStreamState state,
+            EndCause cause,
+            long timestamp,
             long now) {
         emitStats(key, state, true, timestamp);
         chunks.deleteAll();
         streamStore.put(key.toBytes(), SpeakerStreamState.endedMarker(now).encode());
         openStreams--;
         metrics.activeStreams.decrementAndGet();
-        (cause == EndCause.INACTIVITY ? metrics.endedByInactivity : metrics.endedByEndOfStream).increment();
+        (cause == EndCause.INACTIVITY ? metrics.endedByInactivity : metrics.endedByEndOfStream)
+                .increment();
     }
 
     /**
@@ -333,21 +428,38 @@ final class SpeakerStreamProcessor implements Processor<String, ValidatedChunk, 
      * the next index), its chunks are released as if it had been emitted, and the failure is dead-lettered with
      * the record that completed it. Returns whether an event was emitted.
      */
-    private boolean emitWindow(SpeakerStreamKey key, SpeakerStreamChunks chunks, SpeakerStreamState state, WindowRange range,
+    private boolean emitWindow(
+            SpeakerStreamKey key,
+            SpeakerStreamChunks chunks,
+            SpeakerStreamState state,
+            WindowRange range,
             long timestamp) {
         SequencerState sequencing = state.sequencing;
         int rate = sequencing.sampleRate();
         long start = range.startSample();
         long end = range.endSample();
-        SpeakerStreamChunks.Window window = chunks.assemble(state, range, (int) windowPolicy.windowSamples(rate));
+        SpeakerStreamChunks.Window window =
+                chunks.assemble(state, range, (int) windowPolicy.windowSamples(rate));
         WindowResult result;
         try {
-            result = window.realAudio() ? classify(window.samples(), rate) : WindowResult.noSpeech(0f);
+            result =
+                    window.realAudio()
+                            ? classify(window.samples(), rate)
+                            : WindowResult.noSpeech(0f);
         } catch (RuntimeException e) {
             rethrowIfKafka(e);
-            failed("window " + range.index() + " [" + sequencing.samplesToMs(start) + ", "
-                    + sequencing.samplesToMs(end) + ") ms of stream " + key + " could not be classified and was "
-                    + "skipped", e);
+            failed(
+                    "window "
+                            + range.index()
+                            + " ["
+                            + sequencing.samplesToMs(start)
+                            + ", "
+                            + sequencing.samplesToMs(end)
+                            + ") ms of stream "
+                            + key
+                            + " could not be classified and was "
+                            + "skipped",
+                    e);
             metrics.failedWindows.increment();
             chunks.releaseBefore(state, range.retainFrom());
             return false;
@@ -355,27 +467,31 @@ final class SpeakerStreamProcessor implements Processor<String, ValidatedChunk, 
         long processedAt = clock.millis();
         long audioMs = sequencing.samplesToMs(end - start);
         long endCaptureMs = window.startCaptureMs() + audioMs;
-        EmotionEvent event = EmotionEvent.newBuilder()
-                .setCallId(key.callId())
-                .setSpeaker(key.speaker())
-                .setWindowIndex(range.index())
-                .setWindowStartOffsetMs(sequencing.samplesToMs(start))
-                .setWindowEndOffsetMs(sequencing.samplesToMs(end))
-                .setWindowStartTime(Instant.ofEpochMilli(window.startCaptureMs()))
-                .setWindowEndTime(Instant.ofEpochMilli(endCaptureMs))
-                .setSpeech(result.speech())
-                .setLabel(result.label())
-                .setConfidence(result.confidence())
-                .setProbabilities(new LinkedHashMap<>(result.probabilities()))
-                .setValence(result.valence())
-                .setArousal(result.arousal())
-                .setSpeechRatio(result.speechRatio())
-                .setModelId(classifier.modelId())
-                .setModelVersion(classifier.modelVersion())
-                .setProcessedAt(Instant.ofEpochMilli(processedAt))
-                .build();
-        state.stats.add(range.index(), result, audioMs, settings.escalation(), settings.trendWindows());
-        context.forward(new Record<Object, Object>(key.callId(), event, timestamp), EmotionTopology.EVENTS_SINK);
+        EmotionEvent event =
+                EmotionEvent.newBuilder()
+                        .setCallId(key.callId())
+                        .setSpeaker(key.speaker())
+                        .setWindowIndex(range.index())
+                        .setWindowStartOffsetMs(sequencing.samplesToMs(start))
+                        .setWindowEndOffsetMs(sequencing.samplesToMs(end))
+                        .setWindowStartTime(Instant.ofEpochMilli(window.startCaptureMs()))
+                        .setWindowEndTime(Instant.ofEpochMilli(endCaptureMs))
+                        .setSpeech(result.speech())
+                        .setLabel(result.label())
+                        .setConfidence(result.confidence())
+                        .setProbabilities(new LinkedHashMap<>(result.probabilities()))
+                        .setValence(result.valence())
+                        .setArousal(result.arousal())
+                        .setSpeechRatio(result.speechRatio())
+                        .setModelId(classifier.modelId())
+                        .setModelVersion(classifier.modelVersion())
+                        .setProcessedAt(Instant.ofEpochMilli(processedAt))
+                        .build();
+        state.stats.add(
+                range.index(), result, audioMs, settings.escalation(), settings.trendWindows());
+        context.forward(
+                new Record<Object, Object>(key.callId(), event, timestamp),
+                EmotionTopology.EVENTS_SINK);
         (result.speech() ? metrics.speechWindows : metrics.silentWindows).increment();
         metrics.endToEnd(processedAt, endCaptureMs);
         chunks.releaseBefore(state, range.retainFrom());
@@ -395,25 +511,33 @@ final class SpeakerStreamProcessor implements Processor<String, ValidatedChunk, 
         }
     }
 
-    private void emitStats(SpeakerStreamKey key, SpeakerStreamState state, boolean isFinal, long timestamp) {
+    private void emitStats(
+            SpeakerStreamKey key, SpeakerStreamState state, boolean isFinal, long timestamp) {
         SequencerState sequencing = state.sequencing;
-        CallEmotionStats.Builder builder = CallEmotionStats.newBuilder()
-                .setCallId(key.callId())
-                .setSpeaker(key.speaker())
-                .setFinal$(isFinal)
-                .setGaps(sequencing.gaps())
-                .setGapFillMs(sequencing.gapFillMs())
-                .setDuplicates(sequencing.duplicates())
-                .setLateChunks(sequencing.lateChunks())
-                .setFirstAudioTime(sequencing.firstCaptureMs() >= 0
-                        ? Instant.ofEpochMilli(sequencing.firstCaptureMs()) : null)
-                .setLastAudioTime(sequencing.nextCaptureMs() >= 0
-                        ? Instant.ofEpochMilli(sequencing.nextCaptureMs()) : null)
-                .setUpdatedAt(Instant.ofEpochMilli(clock.millis()));
+        CallEmotionStats.Builder builder =
+                CallEmotionStats.newBuilder()
+                        .setCallId(key.callId())
+                        .setSpeaker(key.speaker())
+                        .setFinal$(isFinal)
+                        .setGaps(sequencing.gaps())
+                        .setGapFillMs(sequencing.gapFillMs())
+                        .setDuplicates(sequencing.duplicates())
+                        .setLateChunks(sequencing.lateChunks())
+                        .setFirstAudioTime(
+                                sequencing.firstCaptureMs() >= 0
+                                        ? Instant.ofEpochMilli(sequencing.firstCaptureMs())
+                                        : null)
+                        .setLastAudioTime(
+                                sequencing.nextCaptureMs() >= 0
+                                        ? Instant.ofEpochMilli(sequencing.nextCaptureMs())
+                                        : null)
+                        .setUpdatedAt(Instant.ofEpochMilli(clock.millis()));
         state.stats.fill(builder);
         CallEmotionStats stats = builder.build();
         callStatsStore.put(CallStatsQuery.storeKey(key.callId(), key.speaker()), stats);
-        context.forward(new Record<Object, Object>(key.callId(), stats, timestamp), EmotionTopology.STATS_SINK);
+        context.forward(
+                new Record<Object, Object>(key.callId(), stats, timestamp),
+                EmotionTopology.STATS_SINK);
     }
 
     /**
@@ -450,18 +574,19 @@ final class SpeakerStreamProcessor implements Processor<String, ValidatedChunk, 
                 switch (new SpeakerStreamSequencer(rules, state.sequencing, NOT_READ).due(now)) {
                     case GAP_WAITED -> gapsDue.add(entry.key);
                     case INACTIVE -> idle.add(entry.key);
-                    case NOTHING -> {
-                    }
+                    case NOTHING -> {}
                 }
             }
         }
         for (int i = 0; i < unreadable.size(); i++) {
             KeyValue<Bytes, byte[]> entry = unreadable.get(i);
-            stateUnreadable(SpeakerStreamKey.fromBytes(entry.key), entry.value, causes.get(i), now, now);
+            stateUnreadable(
+                    SpeakerStreamKey.fromBytes(entry.key), entry.value, causes.get(i), now, now);
         }
         for (Bytes streamKey : gapsDue) {
             SpeakerStreamKey key = SpeakerStreamKey.fromBytes(streamKey);
-            contained(key, "filling the gap of stream " + key, now, () -> tick(key, streamKey, now));
+            contained(
+                    key, "filling the gap of stream " + key, now, () -> tick(key, streamKey, now));
         }
         for (Bytes streamKey : idle) {
             SpeakerStreamKey key = SpeakerStreamKey.fromBytes(streamKey);

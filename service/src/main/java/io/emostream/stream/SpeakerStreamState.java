@@ -31,14 +31,19 @@ final class SpeakerStreamState {
 
     /** Whether this is the marker of an ended stream; then {@link #sequencing} and {@link #stats} are null. */
     final boolean ended;
+
     /** When the stream ended, for a marker. */
     private final long endedAtMs;
+
     /** Where the sequencer stands: sequence bookkeeping, window cursor, timing and counters. */
     SequencerState sequencing;
+
     /** Lowest sequence that may still have an entry in the chunk store below the next expected sequence. */
     long firstRetainedSequence;
+
     /** Sample offset (since the stream began) of the first sample of that retained chunk. */
     long firstRetainedStartSample;
+
     SpeakerStats stats;
 
     private SpeakerStreamState(boolean ended, long endedAtMs) {
@@ -114,14 +119,27 @@ final class SpeakerStreamState {
             throw new UnreadableStateException("stream state: empty entry", null);
         }
         if (value[0] != VERSION) {
-            throw new UnreadableStateException("stream state: unknown format version " + value[0] + " (this release "
-                    + "reads version " + VERSION + ")", null);
+            throw new UnreadableStateException(
+                    "stream state: unknown format version "
+                            + value[0]
+                            + " (this release "
+                            + "reads version "
+                            + VERSION
+                            + ")",
+                    null);
         }
         try {
             return decodeVersion1(value);
         } catch (RuntimeException e) {
-            throw new UnreadableStateException("stream state: " + value.length + " bytes of version " + VERSION
-                    + " do not decode (" + e + ")", e);
+            throw new UnreadableStateException(
+                    "stream state: "
+                            + value.length
+                            + " bytes of version "
+                            + VERSION
+                            + " do not decode ("
+                            + e
+                            + ")",
+                    e);
         }
     }
 
@@ -160,16 +178,33 @@ final class SpeakerStreamState {
             for (int i = 0; i < rangeCount; i++) {
                 ranges.add(new FilledRange(in.readLong(), in.readLong()));
             }
-            state.sequencing = new SequencerState(sampleRate, lastActivityMs, nextSequence, endSequence,
-                    List.copyOf(pending), gapOpenSinceMs, contiguousSamples, windowIndex, lastWindowEndSample,
-                    lastChunkSamples, firstCaptureMs, nextCaptureMs, gaps, gapFillMs, duplicates, lateChunks, ranges);
+            state.sequencing =
+                    new SequencerState(
+                            sampleRate,
+                            lastActivityMs,
+                            nextSequence,
+                            endSequence,
+                            List.copyOf(pending),
+                            gapOpenSinceMs,
+                            contiguousSamples,
+                            windowIndex,
+                            lastWindowEndSample,
+                            lastChunkSamples,
+                            firstCaptureMs,
+                            nextCaptureMs,
+                            gaps,
+                            gapFillMs,
+                            duplicates,
+                            lateChunks,
+                            ranges);
             state.stats = SpeakerStats.read(in);
             if (in.available() > 0) {
                 throw new IOException(in.available() + " bytes left over");
             }
             return state;
         } catch (IOException e) {
-            throw new UncheckedIOException("stream state: cannot decode " + value.length + " bytes", e);
+            throw new UncheckedIOException(
+                    "stream state: cannot decode " + value.length + " bytes", e);
         }
     }
 }

@@ -57,32 +57,73 @@ final class StreamMetrics {
     final Counter endedByInactivity;
     final Counter endedByFailure;
     final Counter failedWindows;
-    private final Map<DeadLetterReason, Counter> deadLetters = new EnumMap<>(DeadLetterReason.class);
+    private final Map<DeadLetterReason, Counter> deadLetters =
+            new EnumMap<>(DeadLetterReason.class);
 
     StreamMetrics(MeterRegistry registry) {
-        chunks = Counter.builder(CHUNKS).description("Valid audio chunks accepted").register(registry);
-        speechWindows = Counter.builder(WINDOWS).tag("speech", "true").description("Windows classified").register(registry);
-        silentWindows = Counter.builder(WINDOWS).tag("speech", "false").description("Windows classified").register(registry);
-        inference = Timer.builder(INFERENCE).description("Classifier time per window (on the stream thread)")
-                .publishPercentileHistogram().register(registry);
-        endToEnd = Timer.builder(END_TO_END).description("Capture of a window's last sample to its event")
-                .publishPercentileHistogram().register(registry);
+        chunks =
+                Counter.builder(CHUNKS)
+                        .description("Valid audio chunks accepted")
+                        .register(registry);
+        speechWindows =
+                Counter.builder(WINDOWS)
+                        .tag("speech", "true")
+                        .description("Windows classified")
+                        .register(registry);
+        silentWindows =
+                Counter.builder(WINDOWS)
+                        .tag("speech", "false")
+                        .description("Windows classified")
+                        .register(registry);
+        inference =
+                Timer.builder(INFERENCE)
+                        .description("Classifier time per window (on the stream thread)")
+                        .publishPercentileHistogram()
+                        .register(registry);
+        endToEnd =
+                Timer.builder(END_TO_END)
+                        .description("Capture of a window's last sample to its event")
+                        .publishPercentileHistogram()
+                        .register(registry);
         activeStreams = new AtomicLong();
-        Gauge.builder(ACTIVE_STREAMS, activeStreams, AtomicLong::get).strongReference(true)
-                .description("Open (call, speaker) streams").register(registry);
-        gaps = Counter.builder(GAPS).description("Missing chunks filled with silence").register(registry);
-        gapFillMs = Counter.builder(GAP_FILL).description("Milliseconds of silence inserted for gaps").register(registry);
-        duplicates = Counter.builder(DUPLICATES).description("Chunks dropped as duplicates").register(registry);
-        late = Counter.builder(LATE).description("Chunks that arrived after their slot was filled or the stream ended")
+        Gauge.builder(ACTIVE_STREAMS, activeStreams, AtomicLong::get)
+                .strongReference(true)
+                .description("Open (call, speaker) streams")
                 .register(registry);
-        endedByEndOfStream = Counter.builder(STREAMS_ENDED).tag("cause", "end_of_stream").register(registry);
-        endedByInactivity = Counter.builder(STREAMS_ENDED).tag("cause", "inactivity").register(registry);
-        endedByFailure = Counter.builder(STREAMS_ENDED).tag("cause", "processing_failed").register(registry);
-        failedWindows = Counter.builder(FAILED_WINDOWS).description("Windows skipped because classifying them failed")
-                .register(registry);
+        gaps =
+                Counter.builder(GAPS)
+                        .description("Missing chunks filled with silence")
+                        .register(registry);
+        gapFillMs =
+                Counter.builder(GAP_FILL)
+                        .description("Milliseconds of silence inserted for gaps")
+                        .register(registry);
+        duplicates =
+                Counter.builder(DUPLICATES)
+                        .description("Chunks dropped as duplicates")
+                        .register(registry);
+        late =
+                Counter.builder(LATE)
+                        .description(
+                                "Chunks that arrived after their slot was filled or the stream ended")
+                        .register(registry);
+        endedByEndOfStream =
+                Counter.builder(STREAMS_ENDED).tag("cause", "end_of_stream").register(registry);
+        endedByInactivity =
+                Counter.builder(STREAMS_ENDED).tag("cause", "inactivity").register(registry);
+        endedByFailure =
+                Counter.builder(STREAMS_ENDED).tag("cause", "processing_failed").register(registry);
+        failedWindows =
+                Counter.builder(FAILED_WINDOWS)
+                        .description("Windows skipped because classifying them failed")
+                        .register(registry);
         for (DeadLetterReason reason : DeadLetterReason.values()) {
-            deadLetters.put(reason, Counter.builder(DEAD_LETTERS).tag("reason", reason.name())
-                    .description("Input records sent to the dead-letter topic").register(registry));
+            deadLetters.put(
+                    reason,
+                    Counter.builder(DEAD_LETTERS)
+                            .tag("reason", reason.name())
+                            .description("Input records sent to the dead-letter topic")
+                            .register(registry));
         }
     }
 

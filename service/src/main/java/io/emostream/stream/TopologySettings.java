@@ -68,27 +68,35 @@ public record TopologySettings(
     /** Upper bound of {@link #reorderBufferMaxChunks}: the pending sequences live in the per-stream state record. */
     public static final int MAX_REORDER_BUFFER = 10_000;
 
-    // The defaults below are the one source of the values: EmostreamConfig's @WithDefault refers to them.
+    // The defaults below are the one source of the values: EmostreamConfig's @WithDefault refers to
+    // them.
     /** Default of {@link #maxChunkBytes}: 512 KiB, well below the broker's default 1 MiB record limit. */
     public static final int DEFAULT_MAX_CHUNK_BYTES = 524_288;
+
     /** Default of {@link #maxChunkDuration} (ISO-8601): real chunks are 20-200 ms. */
     public static final String DEFAULT_MAX_CHUNK_DURATION = "PT2S";
+
     /** Default of {@link #maxRecordBytes}: 48 KiB below the producer's default {@code max.request.size} of 1 MiB. */
     public static final int DEFAULT_MAX_RECORD_BYTES = 1_000_000;
+
     /** Room kept in a record for dead-letter headers and Kafka's record overhead. */
     public static final int DEAD_LETTER_HEADROOM = 16_384;
+
     /** Longest accepted callId in UTF-8 bytes: it is part of every key and output record. */
     public static final int MAX_CALL_ID_BYTES = 256;
+
     /**
      * Accepted range of {@code captureTimestamp}, [{@link #MIN_CAPTURE_TIME}, {@link #MAX_CAPTURE_TIME}): every
      * latency and offset computed from it stays far from long overflow (the end-to-end latency in nanoseconds
      * overflows beyond about 292 years).
      */
     public static final Instant MIN_CAPTURE_TIME = Instant.EPOCH;
+
     public static final Instant MAX_CAPTURE_TIME = Instant.parse("2200-01-01T00:00:00Z");
+
     /** Bytes of a chunk-store entry besides its samples: value header, the largest key, Kafka record overhead. */
-    static final int CHUNK_ENTRY_OVERHEAD = BufferedChunk.HEADER_BYTES + Integer.BYTES + MAX_CALL_ID_BYTES + 1
-            + Long.BYTES + 512;
+    static final int CHUNK_ENTRY_OVERHEAD =
+            BufferedChunk.HEADER_BYTES + Integer.BYTES + MAX_CALL_ID_BYTES + 1 + Long.BYTES + 512;
 
     public TopologySettings {
         Objects.requireNonNull(inputTopic, "inputTopic");
@@ -102,34 +110,50 @@ public record TopologySettings(
         requirePositive("window", window);
         requirePositive("hop", hop);
         if (hop.compareTo(window) > 0) {
-            throw new IllegalArgumentException("hop " + hop + " must not be longer than window " + window);
+            throw new IllegalArgumentException(
+                    "hop " + hop + " must not be longer than window " + window);
         }
         requirePositive("gapWait", gapWait);
         requirePositive("inactivityTimeout", inactivityTimeout);
         requirePositive("punctuationInterval", punctuationInterval);
         Objects.requireNonNull(minLastWindow, "minLastWindow");
         if (minLastWindow.isNegative() || minLastWindow.compareTo(window) > 0) {
-            throw new IllegalArgumentException("minLastWindow " + minLastWindow + " must be between 0 and window " + window);
+            throw new IllegalArgumentException(
+                    "minLastWindow " + minLastWindow + " must be between 0 and window " + window);
         }
         if (reorderBufferMaxChunks < 1 || reorderBufferMaxChunks > MAX_REORDER_BUFFER) {
-            throw new IllegalArgumentException("reorderBufferMaxChunks must be in 1.." + MAX_REORDER_BUFFER + ", was "
-                    + reorderBufferMaxChunks);
+            throw new IllegalArgumentException(
+                    "reorderBufferMaxChunks must be in 1.."
+                            + MAX_REORDER_BUFFER
+                            + ", was "
+                            + reorderBufferMaxChunks);
         }
         if (maxRecordBytes < 4 * DEAD_LETTER_HEADROOM) {
-            throw new IllegalArgumentException("maxRecordBytes must be >= " + 4 * DEAD_LETTER_HEADROOM + ", was "
-                    + maxRecordBytes);
+            throw new IllegalArgumentException(
+                    "maxRecordBytes must be >= "
+                            + 4 * DEAD_LETTER_HEADROOM
+                            + ", was "
+                            + maxRecordBytes);
         }
         if (maxChunkBytes < 1 || maxChunkBytes > maxRecordBytes - DEAD_LETTER_HEADROOM) {
-            throw new IllegalArgumentException("maxChunkBytes must be in 1.." + (maxRecordBytes - DEAD_LETTER_HEADROOM)
-                    + " (maxRecordBytes " + maxRecordBytes + " less " + DEAD_LETTER_HEADROOM
-                    + " for dead-letter headers), was " + maxChunkBytes);
+            throw new IllegalArgumentException(
+                    "maxChunkBytes must be in 1.."
+                            + (maxRecordBytes - DEAD_LETTER_HEADROOM)
+                            + " (maxRecordBytes "
+                            + maxRecordBytes
+                            + " less "
+                            + DEAD_LETTER_HEADROOM
+                            + " for dead-letter headers), was "
+                            + maxChunkBytes);
         }
         requirePositive("maxChunkDuration", maxChunkDuration);
         if (minSampleRate < 1 || maxSampleRate < minSampleRate) {
-            throw new IllegalArgumentException("sample rate range " + minSampleRate + ".." + maxSampleRate + " is empty");
+            throw new IllegalArgumentException(
+                    "sample rate range " + minSampleRate + ".." + maxSampleRate + " is empty");
         }
         if (trendWindows < 2) {
-            throw new IllegalArgumentException("trendWindows must be >= 2 to fit a slope, was " + trendWindows);
+            throw new IllegalArgumentException(
+                    "trendWindows must be >= 2 to fit a slope, was " + trendWindows);
         }
     }
 
@@ -143,45 +167,152 @@ public record TopologySettings(
     /** The documented defaults. */
     public static TopologySettings defaults() {
         return new TopologySettings(
-                "call-audio", "call-emotions", "call-emotion-stats", "call-audio-dlq",
-                "emostream-stream-state", "emostream-audio-chunks", "emostream-call-stats",
-                Duration.ofSeconds(3), Duration.ofSeconds(3),
-                64, Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofSeconds(1),
+                "call-audio",
+                "call-emotions",
+                "call-emotion-stats",
+                "call-audio-dlq",
+                "emostream-stream-state",
+                "emostream-audio-chunks",
+                "emostream-call-stats",
+                Duration.ofSeconds(3),
+                Duration.ofSeconds(3),
+                64,
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(1),
                 Duration.parse(WindowPolicy.DEFAULT_MIN_LAST_WINDOW),
-                DEFAULT_MAX_CHUNK_BYTES, Duration.parse(DEFAULT_MAX_CHUNK_DURATION), DEFAULT_MAX_RECORD_BYTES,
-                8000, 96000,
-                EscalationRule.defaults(), 5);
+                DEFAULT_MAX_CHUNK_BYTES,
+                Duration.parse(DEFAULT_MAX_CHUNK_DURATION),
+                DEFAULT_MAX_RECORD_BYTES,
+                8000,
+                96000,
+                EscalationRule.defaults(),
+                5);
     }
 
     public TopologySettings withWindow(Duration newWindow, Duration newHop) {
-        return new TopologySettings(inputTopic, eventsTopic, statsTopic, deadLetterTopic, streamStateStore, chunkStore,
-                callStatsStore, newWindow, newHop, reorderBufferMaxChunks, gapWait, inactivityTimeout,
-                punctuationInterval, minLastWindow, maxChunkBytes, maxChunkDuration, maxRecordBytes, minSampleRate, maxSampleRate, escalation, trendWindows);
+        return new TopologySettings(
+                inputTopic,
+                eventsTopic,
+                statsTopic,
+                deadLetterTopic,
+                streamStateStore,
+                chunkStore,
+                callStatsStore,
+                newWindow,
+                newHop,
+                reorderBufferMaxChunks,
+                gapWait,
+                inactivityTimeout,
+                punctuationInterval,
+                minLastWindow,
+                maxChunkBytes,
+                maxChunkDuration,
+                maxRecordBytes,
+                minSampleRate,
+                maxSampleRate,
+                escalation,
+                trendWindows);
     }
 
     public TopologySettings withReorderBufferMaxChunks(int max) {
-        return new TopologySettings(inputTopic, eventsTopic, statsTopic, deadLetterTopic, streamStateStore, chunkStore,
-                callStatsStore, window, hop, max, gapWait, inactivityTimeout,
-                punctuationInterval, minLastWindow, maxChunkBytes, maxChunkDuration, maxRecordBytes, minSampleRate, maxSampleRate, escalation, trendWindows);
+        return new TopologySettings(
+                inputTopic,
+                eventsTopic,
+                statsTopic,
+                deadLetterTopic,
+                streamStateStore,
+                chunkStore,
+                callStatsStore,
+                window,
+                hop,
+                max,
+                gapWait,
+                inactivityTimeout,
+                punctuationInterval,
+                minLastWindow,
+                maxChunkBytes,
+                maxChunkDuration,
+                maxRecordBytes,
+                minSampleRate,
+                maxSampleRate,
+                escalation,
+                trendWindows);
     }
 
     public TopologySettings withMaxChunkBytes(int max) {
-        return new TopologySettings(inputTopic, eventsTopic, statsTopic, deadLetterTopic, streamStateStore, chunkStore,
-                callStatsStore, window, hop, reorderBufferMaxChunks, gapWait, inactivityTimeout,
-                punctuationInterval, minLastWindow, max, maxChunkDuration, maxRecordBytes, minSampleRate, maxSampleRate, escalation, trendWindows);
+        return new TopologySettings(
+                inputTopic,
+                eventsTopic,
+                statsTopic,
+                deadLetterTopic,
+                streamStateStore,
+                chunkStore,
+                callStatsStore,
+                window,
+                hop,
+                reorderBufferMaxChunks,
+                gapWait,
+                inactivityTimeout,
+                punctuationInterval,
+                minLastWindow,
+                max,
+                maxChunkDuration,
+                maxRecordBytes,
+                minSampleRate,
+                maxSampleRate,
+                escalation,
+                trendWindows);
     }
 
     public TopologySettings withEscalation(EscalationRule rule) {
-        return new TopologySettings(inputTopic, eventsTopic, statsTopic, deadLetterTopic, streamStateStore, chunkStore,
-                callStatsStore, window, hop, reorderBufferMaxChunks, gapWait, inactivityTimeout,
-                punctuationInterval, minLastWindow, maxChunkBytes, maxChunkDuration, maxRecordBytes, minSampleRate, maxSampleRate, rule, trendWindows);
+        return new TopologySettings(
+                inputTopic,
+                eventsTopic,
+                statsTopic,
+                deadLetterTopic,
+                streamStateStore,
+                chunkStore,
+                callStatsStore,
+                window,
+                hop,
+                reorderBufferMaxChunks,
+                gapWait,
+                inactivityTimeout,
+                punctuationInterval,
+                minLastWindow,
+                maxChunkBytes,
+                maxChunkDuration,
+                maxRecordBytes,
+                minSampleRate,
+                maxSampleRate,
+                rule,
+                trendWindows);
     }
 
     public TopologySettings withMaxChunkDuration(Duration max) {
-        return new TopologySettings(inputTopic, eventsTopic, statsTopic, deadLetterTopic, streamStateStore, chunkStore,
-                callStatsStore, window, hop, reorderBufferMaxChunks, gapWait, inactivityTimeout,
-                punctuationInterval, minLastWindow, maxChunkBytes, max, maxRecordBytes, minSampleRate, maxSampleRate,
-                escalation, trendWindows);
+        return new TopologySettings(
+                inputTopic,
+                eventsTopic,
+                statsTopic,
+                deadLetterTopic,
+                streamStateStore,
+                chunkStore,
+                callStatsStore,
+                window,
+                hop,
+                reorderBufferMaxChunks,
+                gapWait,
+                inactivityTimeout,
+                punctuationInterval,
+                minLastWindow,
+                maxChunkBytes,
+                max,
+                maxRecordBytes,
+                minSampleRate,
+                maxSampleRate,
+                escalation,
+                trendWindows);
     }
 
     /**
@@ -201,7 +332,8 @@ public record TopologySettings(
 
     /** How the windower sequences each speaker stream. */
     public SequencingRules sequencingRules() {
-        return new SequencingRules(windowPolicy(), reorderBufferMaxChunks, gapWait, inactivityTimeout);
+        return new SequencingRules(
+                windowPolicy(), reorderBufferMaxChunks, gapWait, inactivityTimeout);
     }
 
     /** Samples in {@code d} at {@code sampleRate}, rounded to the nearest sample. */

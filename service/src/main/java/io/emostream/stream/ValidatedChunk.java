@@ -19,6 +19,5 @@ record ValidatedChunk(
         Record<byte[], byte[]> original) {
 
     /** Decoded samples in [-1, 1] of one speaker. */
-    record ChannelAudio(SpeakerRole speaker, float[] samples) {
-    }
+    record ChannelAudio(SpeakerRole speaker, float[] samples) {}
 }

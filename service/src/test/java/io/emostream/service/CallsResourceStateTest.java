@@ -16,8 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** GET /calls and /calls/{id}/stats answer 503 (not 500) while Kafka Streams is not RUNNING or REBALANCING. */
 class CallsResourceStateTest {
 
-    @TempDir
-    Path stateDir;
+    @TempDir Path stateDir;
 
     @Test
     void notRunningKafkaStreamsIsServiceUnavailable() {
@@ -38,7 +37,8 @@ class CallsResourceStateTest {
         } finally {
             streams.close();
         }
-        // Closed (as after ERROR): the same code path as ERROR, where the query methods throw IllegalStateException.
+        // Closed (as after ERROR): the same code path as ERROR, where the query methods throw
+        // IllegalStateException.
         CallsResource resource = new CallsResource(streams, config);
         assertUnavailable(resource.localCalls(), "NOT_RUNNING");
         assertUnavailable(resource.callStats("c1", null, null), "NOT_RUNNING");
@@ -47,6 +47,8 @@ class CallsResourceStateTest {
     private static void assertUnavailable(Response response, String state) {
         assertEquals(503, response.getStatus());
         assertEquals("1", response.getHeaderString("Retry-After"));
-        assertTrue(String.valueOf(response.getEntity()).contains(state), String.valueOf(response.getEntity()));
+        assertTrue(
+                String.valueOf(response.getEntity()).contains(state),
+                String.valueOf(response.getEntity()));
     }
 }

@@ -1,19 +1,16 @@
 package io.emostream.service;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.emostream.avro.AudioChunk;
 import io.emostream.avro.AudioEncoding;
 import io.emostream.avro.SpeakerRole;
+import io.emostream.local.ApicurioRegistry;
 import io.emostream.local.CallAudioSender;
 import io.emostream.local.CallAudioSender.CallStream;
-import io.emostream.local.ServiceProcess;
-import io.emostream.local.ApicurioRegistry;
 import io.emostream.local.EmbeddedKafka;
-import org.apache.kafka.clients.producer.Producer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
+import io.emostream.local.ServiceProcess;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -29,9 +26,11 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.apache.kafka.clients.producer.Producer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The dashboard in a real headless Chromium ({@code /usr/bin/chromium}, driven by playwright-core from
@@ -54,8 +53,10 @@ class DashboardBrowserIT {
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     static final Path BROWSER_DIR = Path.of("src", "test", "browser");
     private static final double SECONDS = 15.2;
+
     /** Chord bands (Hz) of the test model's labels (tools/make_test_models.py). */
     private static final double[] ANGRY = {4000, 7500};
+
     private static final double[] HAPPY = {1800, 3400};
     private static final double[] NEUTRAL = {850, 1600};
     private static final double[] SAD = {100, 700};
@@ -64,6 +65,7 @@ class DashboardBrowserIT {
     private static ApicurioRegistry registry;
     private static ServiceProcess service;
     private static Path workDir;
+
     /** Why the test cannot run here, or null. */
     private static String missing;
 
@@ -71,7 +73,8 @@ class DashboardBrowserIT {
     static void startStack() throws Exception {
         if (!Files.isExecutable(CHROMIUM)) {
             missing = "no Chromium at " + CHROMIUM + " (apt-get install chromium; .ci/run does)";
-        } else if (!Files.isDirectory(BROWSER_DIR.resolve("node_modules").resolve("playwright-core"))) {
+        } else if (!Files.isDirectory(
+                BROWSER_DIR.resolve("node_modules").resolve("playwright-core"))) {
             missing = BROWSER_DIR + "/node_modules is missing (run npm ci there; .ci/run does)";
         } else if (nodeVersion() == null) {
             missing = "node is not on the PATH";
@@ -81,20 +84,43 @@ class DashboardBrowserIT {
             return;
         }
         kafka = EmbeddedKafka.start();
-        kafka.createTopics(Map.of("call-audio", 2, "call-emotions", 2, "call-emotion-stats", 2,
-                "call-emotion-alerts", 2, "call-audio-dlq", 1));
-        registry = ApicurioRegistry.start(ApicurioRegistry.defaultHome(), LocalKafkaStackResource.freePort(),
-                Duration.ofMinutes(2));
+        kafka.createTopics(
+                Map.of(
+                        "call-audio",
+                        2,
+                        "call-emotions",
+                        2,
+                        "call-emotion-stats",
+                        2,
+                        "call-emotion-alerts",
+                        2,
+                        "call-audio-dlq",
+                        1));
+        registry =
+                ApicurioRegistry.start(
+                        ApicurioRegistry.defaultHome(),
+                        LocalKafkaStackResource.freePort(),
+                        Duration.ofMinutes(2));
         workDir = Files.createDirectories(Path.of("target", "dashboard-browser"));
         Path stateDir = Files.createTempDirectory("emostream-dashboard-it-state");
-        service = ServiceProcess.start(ServiceProcess.defaultJar(), Map.of(
-                        "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-                        "SCHEMA_REGISTRY_URL", registry.ccompatUrl(),
-                        "EMOSTREAM_MODEL_PATH", Path.of(LocalKafkaStackResource.TEST_MODEL).toAbsolutePath().toString(),
-                        "EMOSTREAM_STATE_DIR", stateDir.toAbsolutePath().toString()),
-                Map.of("emostream.escalation.min-confidence", "0.45",
-                        "emostream.alerts.mismatch.min-confidence", "0.35"),
-                LocalKafkaStackResource.freePort(), workDir.resolve("service.log"));
+        service =
+                ServiceProcess.start(
+                        ServiceProcess.defaultJar(),
+                        Map.of(
+                                "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                                "SCHEMA_REGISTRY_URL", registry.ccompatUrl(),
+                                "EMOSTREAM_MODEL_PATH",
+                                        Path.of(LocalKafkaStackResource.TEST_MODEL)
+                                                .toAbsolutePath()
+                                                .toString(),
+                                "EMOSTREAM_STATE_DIR", stateDir.toAbsolutePath().toString()),
+                        Map.of(
+                                "emostream.escalation.min-confidence",
+                                "0.45",
+                                "emostream.alerts.mismatch.min-confidence",
+                                "0.35"),
+                        LocalKafkaStackResource.freePort(),
+                        workDir.resolve("service.log"));
         service.awaitReady(Duration.ofMinutes(3));
     }
 
@@ -115,56 +141,85 @@ class DashboardBrowserIT {
     void supervisorSeesTheCallLiveWithItsEscalationAndFinalSummary() throws Exception {
         Assumptions.assumeTrue(missing == null, () -> "skipped: " + missing);
         String callId = "browser-call-" + System.currentTimeMillis();
-        CallStream call = new CallStream(callId, List.of(SpeakerRole.AGENT, SpeakerRole.CUSTOMER), 16000,
-                AudioEncoding.PCM16LE, new float[][] {
-                        syllables(NEUTRAL, HAPPY, HAPPY, NEUTRAL, NEUTRAL),
-                        syllables(NEUTRAL, ANGRY, ANGRY, ANGRY, SAD)});
+        CallStream call =
+                new CallStream(
+                        callId,
+                        List.of(SpeakerRole.AGENT, SpeakerRole.CUSTOMER),
+                        16000,
+                        AudioEncoding.PCM16LE,
+                        new float[][] {
+                            syllables(NEUTRAL, HAPPY, HAPPY, NEUTRAL, NEUTRAL),
+                            syllables(NEUTRAL, ANGRY, ANGRY, ANGRY, SAD)
+                        });
 
-        ProcessBuilder node = new ProcessBuilder("node", "dashboard.test.mjs")
-                .directory(BROWSER_DIR.toFile())
-                .redirectErrorStream(true);
+        ProcessBuilder node =
+                new ProcessBuilder("node", "dashboard.test.mjs")
+                        .directory(BROWSER_DIR.toFile())
+                        .redirectErrorStream(true);
         node.environment().put("DASHBOARD_URL", service.url() + "/dashboard/");
         node.environment().put("CALL_ID", callId);
         node.environment().put("CHROMIUM", CHROMIUM.toString());
-        node.environment().put("SCREENSHOT", workDir.resolve("dashboard.png").toAbsolutePath().toString());
-        node.environment().put("DETAIL_SCREENSHOT", workDir.resolve("dashboard-detail.png").toAbsolutePath().toString());
+        node.environment()
+                .put("SCREENSHOT", workDir.resolve("dashboard.png").toAbsolutePath().toString());
+        node.environment()
+                .put(
+                        "DETAIL_SCREENSHOT",
+                        workDir.resolve("dashboard-detail.png").toAbsolutePath().toString());
         Process browser = node.start();
         StringBuilder output = new StringBuilder();
         CountDownLatch ready = new CountDownLatch(1);
-        CompletableFuture<Void> reading = CompletableFuture.runAsync(() -> {
-            try (BufferedReader lines = new BufferedReader(new InputStreamReader(browser.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                for (String line; (line = lines.readLine()) != null; ) {
-                    synchronized (output) {
-                        output.append(line).append('\n');
-                    }
-                    if (line.equals("READY")) {
-                        ready.countDown();
-                    }
-                }
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        try (Producer<String, AudioChunk> producer = CallAudioSender.newProducer(kafka.bootstrapServers(),
-                registry.ccompatUrl());
-             Writer toBrowser = new OutputStreamWriter(browser.getOutputStream(), StandardCharsets.UTF_8)) {
-            assertTrue(ready.await(90, TimeUnit.SECONDS) || !browser.isAlive(), "browser not ready: " + output);
+        CompletableFuture<Void> reading =
+                CompletableFuture.runAsync(
+                        () -> {
+                            try (BufferedReader lines =
+                                    new BufferedReader(
+                                            new InputStreamReader(
+                                                    browser.getInputStream(),
+                                                    StandardCharsets.UTF_8))) {
+                                for (String line; (line = lines.readLine()) != null; ) {
+                                    synchronized (output) {
+                                        output.append(line).append('\n');
+                                    }
+                                    if (line.equals("READY")) {
+                                        ready.countDown();
+                                    }
+                                }
+                            } catch (IOException e) {
+                                throw new IllegalStateException(e);
+                            }
+                        });
+        try (Producer<String, AudioChunk> producer =
+                        CallAudioSender.newProducer(
+                                kafka.bootstrapServers(), registry.ccompatUrl());
+                Writer toBrowser =
+                        new OutputStreamWriter(browser.getOutputStream(), StandardCharsets.UTF_8)) {
+            assertTrue(
+                    ready.await(90, TimeUnit.SECONDS) || !browser.isAlive(),
+                    "browser not ready: " + output);
             assertTrue(browser.isAlive(), "the browser script ended before the call: " + output);
-            CallAudioSender sender = new CallAudioSender(producer, "call-audio", Duration.ofMillis(100), false);
-            long chunks = sender.send(call, Instant.now(), sequence -> {
-                if (sequence == 0) {
-                    producer.flush(); // the first chunk is on the broker: the 5 s start now
-                    try {
-                        toBrowser.write("PRODUCING\n");
-                        toBrowser.flush();
-                    } catch (IOException e) {
-                        throw new IllegalStateException("cannot talk to the browser script: " + output, e);
-                    }
-                }
-            });
+            CallAudioSender sender =
+                    new CallAudioSender(producer, "call-audio", Duration.ofMillis(100), false);
+            long chunks =
+                    sender.send(
+                            call,
+                            Instant.now(),
+                            sequence -> {
+                                if (sequence == 0) {
+                                    producer.flush(); // the first chunk is on the broker: the 5 s
+                                    // start now
+                                    try {
+                                        toBrowser.write("PRODUCING\n");
+                                        toBrowser.flush();
+                                    } catch (IOException e) {
+                                        throw new IllegalStateException(
+                                                "cannot talk to the browser script: " + output, e);
+                                    }
+                                }
+                            });
             assertEquals(152, chunks);
-            assertTrue(browser.waitFor(2, TimeUnit.MINUTES), "browser script still running: " + output);
+            assertTrue(
+                    browser.waitFor(2, TimeUnit.MINUTES),
+                    "browser script still running: " + output);
         } finally {
             browser.destroy();
         }
@@ -204,7 +259,8 @@ class DashboardBrowserIT {
     private static String nodeVersion() {
         try {
             Process p = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
-            String version = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            String version =
+                    new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0 ? version : null;
         } catch (IOException | InterruptedException e) {
             return null;

@@ -1,11 +1,9 @@
 package io.emostream.service;
 
-import io.emostream.local.ServiceProcess;
-import io.emostream.model.TestModels;
 import io.emostream.local.ApicurioRegistry;
 import io.emostream.local.EmbeddedKafka;
+import io.emostream.model.TestModels;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -33,9 +31,21 @@ public class LocalKafkaStackResource implements QuarkusTestResourceLifecycleMana
     @Override
     public Map<String, String> start() {
         kafka = EmbeddedKafka.start();
-        kafka.createTopics(Map.of("call-audio", 2, "call-emotions", 2, "call-emotion-stats", 2, "call-emotion-alerts", 2,
-                "call-audio-dlq", 1));
-        registry = ApicurioRegistry.start(ApicurioRegistry.defaultHome(), freePort(), Duration.ofMinutes(2));
+        kafka.createTopics(
+                Map.of(
+                        "call-audio",
+                        2,
+                        "call-emotions",
+                        2,
+                        "call-emotion-stats",
+                        2,
+                        "call-emotion-alerts",
+                        2,
+                        "call-audio-dlq",
+                        1));
+        registry =
+                ApicurioRegistry.start(
+                        ApicurioRegistry.defaultHome(), freePort(), Duration.ofMinutes(2));
         int httpPort = freePort();
         try {
             stateDir = Files.createTempDirectory("emostream-quarkus-test-state");
@@ -43,15 +53,23 @@ public class LocalKafkaStackResource implements QuarkusTestResourceLifecycleMana
             throw new UncheckedIOException(e);
         }
         return Map.of(
-                "quarkus.kafka-streams.bootstrap-servers", kafka.bootstrapServers(),
-                "emostream.serde.schema-registry-url", registry.ccompatUrl(),
-                "kafka-streams.state.dir", stateDir.toString(),
-                "emostream.model.path", TEST_MODEL,
-                "quarkus.http.test-port", Integer.toString(httpPort),
-                "emostream.interactive-queries.advertised-endpoint", "localhost:" + httpPort,
+                "quarkus.kafka-streams.bootstrap-servers",
+                kafka.bootstrapServers(),
+                "emostream.serde.schema-registry-url",
+                registry.ccompatUrl(),
+                "kafka-streams.state.dir",
+                stateDir.toString(),
+                "emostream.model.path",
+                TEST_MODEL,
+                "quarkus.http.test-port",
+                Integer.toString(httpPort),
+                "emostream.interactive-queries.advertised-endpoint",
+                "localhost:" + httpPort,
                 // short timers so the test sees a stream end quickly
-                "emostream.window.inactivity-timeout", "20s",
-                "emostream.window.gap-wait", "500ms");
+                "emostream.window.inactivity-timeout",
+                "20s",
+                "emostream.window.gap-wait",
+                "500ms");
     }
 
     @Override

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.emostream.local.ProjectHome;
-import io.emostream.local.ServiceProcess;
 import io.emostream.local.ApicurioRegistry;
 import io.emostream.local.EmbeddedKafka;
+import io.emostream.local.ProjectHome;
+import io.emostream.local.ServiceProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,20 +41,46 @@ class PythonIntegratorIT {
 
     @BeforeAll
     static void startStack() throws Exception {
-        assumeTrue(pythonHasConfluentKafka(), "/usr/bin/python3 cannot import confluent_kafka and avro: "
-                + "apt-get install python3-confluent-kafka python3-avro");
+        assumeTrue(
+                pythonHasConfluentKafka(),
+                "/usr/bin/python3 cannot import confluent_kafka and avro: "
+                        + "apt-get install python3-confluent-kafka python3-avro");
         kafka = EmbeddedKafka.start();
-        kafka.createTopics(Map.of("call-audio", 2, "call-emotions", 2, "call-emotion-stats", 2, "call-audio-dlq", 1));
-        registry = ApicurioRegistry.start(ApicurioRegistry.defaultHome(), LocalKafkaStackResource.freePort(),
-                Duration.ofMinutes(2));
+        kafka.createTopics(
+                Map.of(
+                        "call-audio",
+                        2,
+                        "call-emotions",
+                        2,
+                        "call-emotion-stats",
+                        2,
+                        "call-audio-dlq",
+                        1));
+        registry =
+                ApicurioRegistry.start(
+                        ApicurioRegistry.defaultHome(),
+                        LocalKafkaStackResource.freePort(),
+                        Duration.ofMinutes(2));
         workDir = Files.createDirectories(Path.of("target", "it-python"));
-        Map<String, String> env = Map.of(
-                "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-                "SCHEMA_REGISTRY_URL", registry.ccompatUrl(),
-                "EMOSTREAM_MODEL_PATH", Path.of(LocalKafkaStackResource.TEST_MODEL).toAbsolutePath().toString(),
-                "EMOSTREAM_STATE_DIR", Files.createDirectories(workDir.resolve("state")).toAbsolutePath().toString());
-        service = ServiceProcess.start(ServiceProcess.defaultJar(), env, Map.of(), LocalKafkaStackResource.freePort(),
-                workDir.resolve("service.log"));
+        Map<String, String> env =
+                Map.of(
+                        "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                        "SCHEMA_REGISTRY_URL", registry.ccompatUrl(),
+                        "EMOSTREAM_MODEL_PATH",
+                                Path.of(LocalKafkaStackResource.TEST_MODEL)
+                                        .toAbsolutePath()
+                                        .toString(),
+                        "EMOSTREAM_STATE_DIR",
+                                Files.createDirectories(workDir.resolve("state"))
+                                        .toAbsolutePath()
+                                        .toString());
+        service =
+                ServiceProcess.start(
+                        ServiceProcess.defaultJar(),
+                        env,
+                        Map.of(),
+                        LocalKafkaStackResource.freePort(),
+                        workDir.resolve("service.log"));
         service.awaitReady(Duration.ofMinutes(3));
     }
 
@@ -70,15 +96,36 @@ class PythonIntegratorIT {
     @Test
     void aPythonProducerIsHeardAndAPythonConsumerReadsTheResults() throws Exception {
         String callId = "python-call-1";
-        Result produced = python(Duration.ofMinutes(2), EXAMPLES.resolve("produce_call.py").toString(),
-                "--call-id", callId, "--tone", "7.5", "--fast",
-                "--bootstrap", kafka.bootstrapServers(), "--registry", registry.ccompatUrl());
+        Result produced =
+                python(
+                        Duration.ofMinutes(2),
+                        EXAMPLES.resolve("produce_call.py").toString(),
+                        "--call-id",
+                        callId,
+                        "--tone",
+                        "7.5",
+                        "--fast",
+                        "--bootstrap",
+                        kafka.bootstrapServers(),
+                        "--registry",
+                        registry.ccompatUrl());
         assertEquals(0, produced.exit, produced.output);
         assertTrue(produced.output.contains("sent 75 chunks"), produced.output);
 
-        Result read = python(Duration.ofMinutes(3), EXAMPLES.resolve("read_emotions.py").toString(),
-                "--call-id", callId, "--from-beginning", "--until-final", "--timeout", "150",
-                "--bootstrap", kafka.bootstrapServers(), "--registry", registry.ccompatUrl());
+        Result read =
+                python(
+                        Duration.ofMinutes(3),
+                        EXAMPLES.resolve("read_emotions.py").toString(),
+                        "--call-id",
+                        callId,
+                        "--from-beginning",
+                        "--until-final",
+                        "--timeout",
+                        "150",
+                        "--bootstrap",
+                        kafka.bootstrapServers(),
+                        "--registry",
+                        registry.ccompatUrl());
         assertEquals(0, read.exit, read.output);
 
         ObjectMapper json = new ObjectMapper();
@@ -113,14 +160,17 @@ class PythonIntegratorIT {
         assertEquals(3, finalStats.get("windowsTotal").asLong(), finalStats.toString());
     }
 
-    private record Result(int exit, String output) {
-    }
+    private record Result(int exit, String output) {}
 
     private static Result python(Duration timeout, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(PYTHON.toString()));
         command.addAll(List.of(args));
         Path log = Files.createTempFile(workDir, "python-", ".log");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process process =
+                new ProcessBuilder(command)
+                        .redirectErrorStream(true)
+                        .redirectOutput(log.toFile())
+                        .start();
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly();
             return new Result(-1, "timed out after " + timeout + ":\n" + Files.readString(log));
@@ -130,8 +180,10 @@ class PythonIntegratorIT {
 
     private static boolean pythonHasConfluentKafka() {
         try {
-            Process p = new ProcessBuilder(PYTHON.toString(), "-c", "import confluent_kafka, avro")
-                    .redirectErrorStream(true).start();
+            Process p =
+                    new ProcessBuilder(PYTHON.toString(), "-c", "import confluent_kafka, avro")
+                            .redirectErrorStream(true)
+                            .start();
             return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
         } catch (Exception e) {
             return false;

@@ -26,21 +26,40 @@ class RestAuthenticationQuarkusTest {
     public static class ReadNeedsAUser implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("quarkus.http.auth.permission.read.policy", "authenticated",
-                    "quarkus.security.users.embedded.users.supervisor", "s3cret");
+            return Map.of(
+                    "quarkus.http.auth.permission.read.policy",
+                    "authenticated",
+                    "quarkus.security.users.embedded.users.supervisor",
+                    "s3cret");
         }
     }
 
     @Test
     void readEndpointsNeedAUser() {
-        for (String path : new String[] {"/model", "/calls", "/calls/c1/stats", "/dashboard/api/calls",
-                "/dashboard/"}) {
+        for (String path :
+                new String[] {
+                    "/model", "/calls", "/calls/c1/stats", "/dashboard/api/calls", "/dashboard/"
+                }) {
             given().get(path).then().statusCode(401);
-            given().auth().preemptive().basic("supervisor", "wrong").get(path).then().statusCode(401);
+            given().auth()
+                    .preemptive()
+                    .basic("supervisor", "wrong")
+                    .get(path)
+                    .then()
+                    .statusCode(401);
         }
-        given().auth().preemptive().basic("supervisor", "s3cret").get("/model").then().statusCode(200);
+        given().auth()
+                .preemptive()
+                .basic("supervisor", "s3cret")
+                .get("/model")
+                .then()
+                .statusCode(200);
         // 200 once Kafka Streams runs, 503 while it starts: either way past authentication
-        given().auth().preemptive().basic("supervisor", "s3cret").get("/calls").then()
+        given().auth()
+                .preemptive()
+                .basic("supervisor", "s3cret")
+                .get("/calls")
+                .then()
                 .statusCode(anyOf(is(200), is(503)));
     }
 
@@ -57,10 +76,21 @@ class RestAuthenticationQuarkusTest {
 
     @Test
     void corsIsOff() {
-        given().header("Origin", "https://elsewhere.example").header("Access-Control-Request-Method", "GET")
-                .auth().preemptive().basic("supervisor", "s3cret")
-                .options("/model").then().header("Access-Control-Allow-Origin", nullValue());
-        given().header("Origin", "https://elsewhere.example").auth().preemptive().basic("supervisor", "s3cret")
-                .get("/model").then().statusCode(200).header("Access-Control-Allow-Origin", nullValue());
+        given().header("Origin", "https://elsewhere.example")
+                .header("Access-Control-Request-Method", "GET")
+                .auth()
+                .preemptive()
+                .basic("supervisor", "s3cret")
+                .options("/model")
+                .then()
+                .header("Access-Control-Allow-Origin", nullValue());
+        given().header("Origin", "https://elsewhere.example")
+                .auth()
+                .preemptive()
+                .basic("supervisor", "s3cret")
+                .get("/model")
+                .then()
+                .statusCode(200)
+                .header("Access-Control-Allow-Origin", nullValue());
     }
 }

@@ -1,26 +1,27 @@
 package io.emostream.service;
 
-import io.emostream.stream.TopologySettings;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import io.emostream.stream.TopologySettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import org.junit.jupiter.api.Test;
 
 /** The service's configuration as the standalone runner (bench, tests) reads it from application.properties. */
 class StandaloneStreamsTest {
 
     @Test
     void readsApplicationPropertiesWithDefaultsAndOverrides() {
-        StandaloneStreams app = new StandaloneStreams(Map.of(
-                "quarkus.kafka-streams.bootstrap-servers", "broker-1:9093",
-                "emostream.window.gap-wait", "750ms",
-                "emostream.escalation.consecutive-windows", "4",
-                "kafka-streams.state.dir", "/var/tmp/emostream-test"));
+        StandaloneStreams app =
+                new StandaloneStreams(
+                        Map.of(
+                                "quarkus.kafka-streams.bootstrap-servers", "broker-1:9093",
+                                "emostream.window.gap-wait", "750ms",
+                                "emostream.escalation.consecutive-windows", "4",
+                                "kafka-streams.state.dir", "/var/tmp/emostream-test"));
 
         EmostreamConfig config = app.config();
         assertEquals(Path.of("models/emotion-cnn.onnx"), config.model().path());
@@ -48,7 +49,8 @@ class StandaloneStreamsTest {
         assertEquals("emostream", streams.get("application.id"));
         assertEquals("broker-1:9093", streams.get("bootstrap.servers"));
         assertEquals("exactly_once_v2", streams.get("processing.guarantee"));
-        assertEquals(BoundedMemoryRocksDbConfig.class.getName(), streams.get("rocksdb.config.setter"));
+        assertEquals(
+                BoundedMemoryRocksDbConfig.class.getName(), streams.get("rocksdb.config.setter"));
         assertEquals("/var/tmp/emostream-test", streams.get("state.dir"));
         assertEquals("20", streams.get("consumer.max.poll.records"));
         assertEquals("localhost:8080", streams.get("application.server"));

@@ -1,18 +1,45 @@
 package io.emostream.service;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.emostream.avro.AudioChunk;
 import io.emostream.avro.AudioEncoding;
 import io.emostream.avro.CallEmotionStats;
 import io.emostream.avro.EmotionEvent;
 import io.emostream.avro.SpeakerRole;
+import io.emostream.local.ApicurioRegistry;
 import io.emostream.local.CallAudioSender;
 import io.emostream.local.CallAudioSender.CallStream;
+import io.emostream.local.EmbeddedKafka;
 import io.emostream.local.OutputReader;
 import io.emostream.local.ServiceProcess;
 import io.emostream.local.SyntheticSpeech;
 import io.emostream.local.SyntheticSpeech.Profile;
-import io.emostream.local.ApicurioRegistry;
-import io.emostream.local.EmbeddedKafka;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -31,34 +58,6 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.stream.Stream;
-import java.util.regex.Pattern;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.stream.Collectors;
-import java.util.stream.LongStream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * End to end with the real artifacts: the packaged service ({@code target/quarkus-app/quarkus-run.jar}, two
@@ -85,10 +84,23 @@ class StreamingServiceIT {
     @BeforeAll
     static void startStack() throws Exception {
         kafka = EmbeddedKafka.start();
-        kafka.createTopics(Map.of("call-audio", 4, "call-emotions", 4, "call-emotion-stats", 4, "call-emotion-alerts", 4,
-                "call-audio-dlq", 1));
-        registry = ApicurioRegistry.start(ApicurioRegistry.defaultHome(),
-                    LocalKafkaStackResource.freePort(), Duration.ofMinutes(2));
+        kafka.createTopics(
+                Map.of(
+                        "call-audio",
+                        4,
+                        "call-emotions",
+                        4,
+                        "call-emotion-stats",
+                        4,
+                        "call-emotion-alerts",
+                        4,
+                        "call-audio-dlq",
+                        1));
+        registry =
+                ApicurioRegistry.start(
+                        ApicurioRegistry.defaultHome(),
+                        LocalKafkaStackResource.freePort(),
+                        Duration.ofMinutes(2));
         workDir = Files.createDirectories(Path.of("target", "it-service"));
         for (int i = 0; i < 2; i++) {
             ports[i] = LocalKafkaStackResource.freePort();
@@ -114,43 +126,85 @@ class StreamingServiceIT {
 
     private static ServiceProcess startService(int replica) throws Exception {
         Path stateDir = Files.createDirectories(workDir.resolve("state-" + replica));
-        Map<String, String> env = Map.of(
-                "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-                "SCHEMA_REGISTRY_URL", registry.ccompatUrl(),
-                "EMOSTREAM_MODEL_PATH", Path.of(LocalKafkaStackResource.TEST_MODEL).toAbsolutePath().toString(),
-                "EMOSTREAM_STATE_DIR", stateDir.toAbsolutePath().toString());
-        Map<String, String> properties = Map.of(
-                // a crashed replica leaves the group after 6 s instead of 45 s
-                "kafka-streams.consumer.session.timeout.ms", "6000",
-                "kafka-streams.consumer.heartbeat.interval.ms", "1500",
-                // longer than the outage, so no stream is ended for inactivity while its replica is down
-                "emostream.window.inactivity-timeout", "90s",
-                // the service's own loggers at DEBUG, for the log check (logsHoldNoAudioAndNoPayloads)
-                "quarkus.log.category.\"io.emostream\".level", "DEBUG");
-        return ServiceProcess.start(ServiceProcess.defaultJar(), env, properties, ports[replica],
+        Map<String, String> env =
+                Map.of(
+                        "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                        "SCHEMA_REGISTRY_URL", registry.ccompatUrl(),
+                        "EMOSTREAM_MODEL_PATH",
+                                Path.of(LocalKafkaStackResource.TEST_MODEL)
+                                        .toAbsolutePath()
+                                        .toString(),
+                        "EMOSTREAM_STATE_DIR", stateDir.toAbsolutePath().toString());
+        Map<String, String> properties =
+                Map.of(
+                        // a crashed replica leaves the group after 6 s instead of 45 s
+                        "kafka-streams.consumer.session.timeout.ms", "6000",
+                        "kafka-streams.consumer.heartbeat.interval.ms", "1500",
+                        // longer than the outage, so no stream is ended for inactivity while its
+                        // replica is down
+                        "emostream.window.inactivity-timeout", "90s",
+                        // the service's own loggers at DEBUG, for the log check
+                        // (logsHoldNoAudioAndNoPayloads)
+                        "quarkus.log.category.\"io.emostream\".level", "DEBUG");
+        return ServiceProcess.start(
+                ServiceProcess.defaultJar(),
+                env,
+                properties,
+                ports[replica],
                 workDir.resolve("service-" + replica + ".log"));
     }
 
     @Test
     @Order(1)
     void threeConcurrentCallsGiveEveryWindowAndFinalStatistics() throws Exception {
-        List<CallStream> calls = List.of(
-                mono("it-calm", Profile.CALM, 9.3, 16000, AudioEncoding.PCM16LE, SpeakerRole.CUSTOMER),
-                stereo("it-stereo", Profile.AGITATED, Profile.CALM, 9.3),
-                mono("it-agent", Profile.CHEERFUL, 6.4, 16000, AudioEncoding.FLOAT32LE, SpeakerRole.AGENT));
-        Map<String, Integer> expectedWindows = Map.of(
-                "it-calm/CUSTOMER", 3, "it-stereo/CUSTOMER", 3, "it-stereo/AGENT", 3, "it-agent/AGENT", 2);
+        List<CallStream> calls =
+                List.of(
+                        mono(
+                                "it-calm",
+                                Profile.CALM,
+                                9.3,
+                                16000,
+                                AudioEncoding.PCM16LE,
+                                SpeakerRole.CUSTOMER),
+                        stereo("it-stereo", Profile.AGITATED, Profile.CALM, 9.3),
+                        mono(
+                                "it-agent",
+                                Profile.CHEERFUL,
+                                6.4,
+                                16000,
+                                AudioEncoding.FLOAT32LE,
+                                SpeakerRole.AGENT));
+        Map<String, Integer> expectedWindows =
+                Map.of(
+                        "it-calm/CUSTOMER",
+                        3,
+                        "it-stereo/CUSTOMER",
+                        3,
+                        "it-stereo/AGENT",
+                        3,
+                        "it-agent/AGENT",
+                        2);
 
         Output output = produceAndCollect(calls, expectedWindows.keySet(), null);
 
         assertExactlyOnce(output, expectedWindows);
         for (EmotionEvent event : output.events) {
-            assertEquals(event.getWindowIndex() * 3000, event.getWindowStartOffsetMs(), event.toString());
-            assertEquals(event.getWindowStartOffsetMs() + 3000, event.getWindowEndOffsetMs(), event.toString());
+            assertEquals(
+                    event.getWindowIndex() * 3000,
+                    event.getWindowStartOffsetMs(),
+                    event.toString());
+            assertEquals(
+                    event.getWindowStartOffsetMs() + 3000,
+                    event.getWindowEndOffsetMs(),
+                    event.toString());
             assertTrue(event.getSpeechRatio() >= 0 && event.getSpeechRatio() <= 1);
             if (event.getSpeech()) {
-                assertTrue(event.getProbabilities().containsKey(event.getLabel()), event.toString());
-                assertEquals(event.getProbabilities().get(event.getLabel()), event.getConfidence(), 1e-6);
+                assertTrue(
+                        event.getProbabilities().containsKey(event.getLabel()), event.toString());
+                assertEquals(
+                        event.getProbabilities().get(event.getLabel()),
+                        event.getConfidence(),
+                        1e-6);
             } else {
                 assertEquals("no_speech", event.getLabel());
             }
@@ -159,17 +213,22 @@ class StreamingServiceIT {
             CallEmotionStats stats = entry.getValue();
             List<EmotionEvent> events = output.eventsOf(entry.getKey());
             assertEquals(events.size(), stats.getWindowsTotal(), entry.getKey());
-            assertEquals(events.stream().filter(EmotionEvent::getSpeech).count(), stats.getWindowsWithSpeech(),
+            assertEquals(
+                    events.stream().filter(EmotionEvent::getSpeech).count(),
+                    stats.getWindowsWithSpeech(),
                     entry.getKey());
             assertEquals(0, stats.getGaps());
             assertEquals(0, stats.getDuplicates());
             assertEquals(0, stats.getLateChunks());
         }
         // The speech-like signals pass the speech gate in most windows.
-        assertTrue(output.events.stream().filter(EmotionEvent::getSpeech).count() >= output.events.size() / 2,
+        assertTrue(
+                output.events.stream().filter(EmotionEvent::getSpeech).count()
+                        >= output.events.size() / 2,
                 "too few speech windows: " + output.events);
 
-        // Interactive queries: every replica answers for every call, forwarding to the owner when needed.
+        // Interactive queries: every replica answers for every call, forwarding to the owner when
+        // needed.
         for (CallStream call : calls) {
             List<String> servedBy = new ArrayList<>();
             for (int port : ports) {
@@ -178,25 +237,33 @@ class StreamingServiceIT {
                 assertTrue(response.body().contains("\"final\":true"), response.body());
                 servedBy.add(response.body().replaceAll(".*\"servedBy\":\"([^\"]+)\".*", "$1"));
             }
-            assertEquals(servedBy.get(0), servedBy.get(1), "both replicas name the same owner of " + call.callId());
+            assertEquals(
+                    servedBy.get(0),
+                    servedBy.get(1),
+                    "both replicas name the same owner of " + call.callId());
         }
         String localCalls = get(ports[0], "/calls").body() + get(ports[1], "/calls").body();
         for (CallStream call : calls) {
-            assertTrue(localCalls.contains(call.callId()), call.callId() + " listed by its owner: " + localCalls);
+            assertTrue(
+                    localCalls.contains(call.callId()),
+                    call.callId() + " listed by its owner: " + localCalls);
         }
         assertEquals(404, get(ports[0], "/calls/no-such-call/stats").statusCode());
 
-        // The dashboard: each replica reads all partitions itself, so both show every call, ended, with all windows
+        // The dashboard: each replica reads all partitions itself, so both show every call, ended,
+        // with all windows
         // (within a second of the finals this test read; allow a little more on a busy machine).
         Thread.sleep(2000);
         for (int port : ports) {
             for (CallStream call : calls) {
                 HttpResponse<String> response = get(port, "/dashboard/api/calls/" + call.callId());
                 assertEquals(200, response.statusCode(), port + ": " + response.body());
-                assertTrue(response.body().contains("\"ended\":true"), port + ": " + response.body());
+                assertTrue(
+                        response.body().contains("\"ended\":true"), port + ": " + response.body());
                 for (SpeakerRole speaker : call.speakers()) {
                     int windows = expectedWindows.get(call.callId() + "/" + speaker);
-                    assertTrue(response.body().contains("\"windowsTotal\":" + windows + ","),
+                    assertTrue(
+                            response.body().contains("\"windowsTotal\":" + windows + ","),
                             port + " " + call.callId() + "/" + speaker + ": " + response.body());
                 }
             }
@@ -206,27 +273,49 @@ class StreamingServiceIT {
     @Test
     @Order(2)
     void replicaCrashAndRestartMidCallLosesAndDuplicatesNoWindow() throws Exception {
-        List<CallStream> calls = List.of(
-                mono("crash-a", Profile.AGITATED, 30.5, 16000, AudioEncoding.PCM16LE, SpeakerRole.CUSTOMER),
-                mono("crash-b", Profile.CALM, 30.5, 16000, AudioEncoding.PCM16LE, SpeakerRole.CUSTOMER),
-                mono("crash-c", Profile.SUBDUED, 30.5, 8000, AudioEncoding.ALAW, SpeakerRole.CUSTOMER),
-                stereo("crash-d", Profile.CHEERFUL, Profile.CALM, 30.5));
+        List<CallStream> calls =
+                List.of(
+                        mono(
+                                "crash-a",
+                                Profile.AGITATED,
+                                30.5,
+                                16000,
+                                AudioEncoding.PCM16LE,
+                                SpeakerRole.CUSTOMER),
+                        mono(
+                                "crash-b",
+                                Profile.CALM,
+                                30.5,
+                                16000,
+                                AudioEncoding.PCM16LE,
+                                SpeakerRole.CUSTOMER),
+                        mono(
+                                "crash-c",
+                                Profile.SUBDUED,
+                                30.5,
+                                8000,
+                                AudioEncoding.ALAW,
+                                SpeakerRole.CUSTOMER),
+                        stereo("crash-d", Profile.CHEERFUL, Profile.CALM, 30.5));
         Map<String, Integer> expectedWindows = new HashMap<>();
         for (CallStream call : calls) {
             for (SpeakerRole speaker : call.speakers()) {
                 expectedWindows.put(call.callId() + "/" + speaker, 10);
             }
         }
-        Runnable crash = () -> {
-            try {
-                services.get(0).kill(); // SIGKILL: open transaction, no offset commit, no group leave
-                Thread.sleep(1000);
-                services.set(0, startService(0));
-                services.get(0).awaitReady(Duration.ofMinutes(3));
-            } catch (Exception e) {
-                throw new IllegalStateException("restarting replica 0 failed", e);
-            }
-        };
+        Runnable crash =
+                () -> {
+                    try {
+                        services.get(0)
+                                .kill(); // SIGKILL: open transaction, no offset commit, no group
+                        // leave
+                        Thread.sleep(1000);
+                        services.set(0, startService(0));
+                        services.get(0).awaitReady(Duration.ofMinutes(3));
+                    } catch (Exception e) {
+                        throw new IllegalStateException("restarting replica 0 failed", e);
+                    }
+                };
 
         Output output = produceAndCollect(calls, expectedWindows.keySet(), crash);
 
@@ -255,21 +344,37 @@ class StreamingServiceIT {
         String poisonedCall = "poison-state";
         byte[] id = poisonedCall.getBytes(StandardCharsets.UTF_8);
         // SpeakerStreamKey layout: int32 length, call id, speaker ordinal
-        byte[] stateKey = ByteBuffer.allocate(Integer.BYTES + id.length + 1).putInt(id.length).put(id)
-                .put((byte) SpeakerRole.CUSTOMER.ordinal()).array();
+        byte[] stateKey =
+                ByteBuffer.allocate(Integer.BYTES + id.length + 1)
+                        .putInt(id.length)
+                        .put(id)
+                        .put((byte) SpeakerRole.CUSTOMER.ordinal())
+                        .array();
         byte[] stateValue = {99, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3}; // format version 99
-        int partition = Utils.toPositive(Utils.murmur2(id)) % 4; // the partition of its call id in call-audio
+        int partition =
+                Utils.toPositive(Utils.murmur2(id))
+                        % 4; // the partition of its call id in call-audio
         for (ServiceProcess service : services) {
             service.kill();
         }
-        Map<String, Object> producerConfig = Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        Map<String, Object> producerConfig =
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        kafka.bootstrapServers(),
+                        ProducerConfig.ACKS_CONFIG,
+                        "all",
+                        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                        ByteArraySerializer.class,
+                        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                        ByteArraySerializer.class);
         try (Producer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig)) {
-            producer.send(new ProducerRecord<>("emostream-emostream-stream-state-changelog", partition, stateKey,
-                    stateValue)).get();
+            producer.send(
+                            new ProducerRecord<>(
+                                    "emostream-emostream-stream-state-changelog",
+                                    partition,
+                                    stateKey,
+                                    stateValue))
+                    .get();
         }
         for (int i = 0; i < services.size(); i++) {
             deleteRecursively(workDir.resolve("state-" + i));
@@ -279,45 +384,84 @@ class StreamingServiceIT {
             service.awaitReady(Duration.ofMinutes(3));
         }
 
-        List<CallStream> calls = List.of(
-                mono("after-poison-a", Profile.AGITATED, 6.4, 16000, AudioEncoding.PCM16LE, SpeakerRole.CUSTOMER),
-                stereo("after-poison-b", Profile.CALM, Profile.CHEERFUL, 6.4),
-                mono(poisonedCall, Profile.CALM, 3.5, 16000, AudioEncoding.PCM16LE, SpeakerRole.CUSTOMER));
-        Map<String, Integer> expectedWindows = Map.of(
-                "after-poison-a/CUSTOMER", 2, "after-poison-b/CUSTOMER", 2, "after-poison-b/AGENT", 2);
+        List<CallStream> calls =
+                List.of(
+                        mono(
+                                "after-poison-a",
+                                Profile.AGITATED,
+                                6.4,
+                                16000,
+                                AudioEncoding.PCM16LE,
+                                SpeakerRole.CUSTOMER),
+                        stereo("after-poison-b", Profile.CALM, Profile.CHEERFUL, 6.4),
+                        mono(
+                                poisonedCall,
+                                Profile.CALM,
+                                3.5,
+                                16000,
+                                AudioEncoding.PCM16LE,
+                                SpeakerRole.CUSTOMER));
+        Map<String, Integer> expectedWindows =
+                Map.of(
+                        "after-poison-a/CUSTOMER",
+                        2,
+                        "after-poison-b/CUSTOMER",
+                        2,
+                        "after-poison-b/AGENT",
+                        2);
 
         Output output = produceAndCollect(calls, expectedWindows.keySet(), null);
 
         CallEmotionStats poisonedFinal = output.finals.remove(poisonedCall + "/CUSTOMER");
-        if (poisonedFinal != null) { // emitted when the entry was found, usually before the reader started
+        if (poisonedFinal
+                != null) { // emitted when the entry was found, usually before the reader started
             assertEquals(0, poisonedFinal.getWindowsTotal());
         }
-        assertTrue(output.eventsOf(poisonedCall + "/CUSTOMER").isEmpty(), "no event from the poisoned stream");
+        assertTrue(
+                output.eventsOf(poisonedCall + "/CUSTOMER").isEmpty(),
+                "no event from the poisoned stream");
         assertExactlyOnce(output, expectedWindows);
         for (int port : ports) {
-            assertEquals(200, get(port, "/q/health/ready").statusCode(), "replica on " + port + " is RUNNING");
+            assertEquals(
+                    200,
+                    get(port, "/q/health/ready").statusCode(),
+                    "replica on " + port + " is RUNNING");
         }
 
-        Map<String, List<ConsumerRecord<byte[], byte[]>>> deadByReason = readDeadLetters(poisonedCall);
-        List<ConsumerRecord<byte[], byte[]>> unreadable = deadByReason.getOrDefault("STATE_UNREADABLE", List.of());
-        assertEquals(1, unreadable.size(), "the entry is dead-lettered once: " + deadByReason.keySet());
+        Map<String, List<ConsumerRecord<byte[], byte[]>>> deadByReason =
+                readDeadLetters(poisonedCall);
+        List<ConsumerRecord<byte[], byte[]>> unreadable =
+                deadByReason.getOrDefault("STATE_UNREADABLE", List.of());
+        assertEquals(
+                1, unreadable.size(), "the entry is dead-lettered once: " + deadByReason.keySet());
         assertArrayEquals(stateValue, unreadable.get(0).value());
         assertEquals("emostream-stream-state", header(unreadable.get(0), "emostream.dlq.store"));
-        assertTrue(header(unreadable.get(0), "emostream.dlq.message").contains("unknown format version 99"));
+        assertTrue(
+                header(unreadable.get(0), "emostream.dlq.message")
+                        .contains("unknown format version 99"));
         int poisonedChunks = (int) Math.ceil(3.5 / CHUNK.toMillis() * 1000);
-        int chunkDeadLetters = deadByReason.getOrDefault("STREAM_ENDED", List.of()).size()
-                + deadByReason.getOrDefault("PROCESSING_FAILED", List.of()).size();
-        assertEquals(poisonedChunks, chunkDeadLetters, "every chunk of the poisoned stream is a dead letter: "
-                + deadByReason.keySet());
+        int chunkDeadLetters =
+                deadByReason.getOrDefault("STREAM_ENDED", List.of()).size()
+                        + deadByReason.getOrDefault("PROCESSING_FAILED", List.of()).size();
+        assertEquals(
+                poisonedChunks,
+                chunkDeadLetters,
+                "every chunk of the poisoned stream is a dead letter: " + deadByReason.keySet());
     }
 
     /** Dead letters keyed {@code callId}, by reason, read with read_committed until a quiet second. */
-    private static Map<String, List<ConsumerRecord<byte[], byte[]>>> readDeadLetters(String callId) {
-        Map<String, Object> config = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    private static Map<String, List<ConsumerRecord<byte[], byte[]>>> readDeadLetters(
+            String callId) {
+        Map<String, Object> config =
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        kafka.bootstrapServers(),
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        "read_committed",
+                        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                        ByteArrayDeserializer.class,
+                        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                        ByteArrayDeserializer.class);
         Map<String, List<ConsumerRecord<byte[], byte[]>>> byReason = new HashMap<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config)) {
             TopicPartition dlq = new TopicPartition("call-audio-dlq", 0);
@@ -329,8 +473,11 @@ class StreamingServiceIT {
                 var records = consumer.poll(Duration.ofMillis(500));
                 empty = records.isEmpty() ? empty + 1 : 0;
                 for (ConsumerRecord<byte[], byte[]> record : records) {
-                    if (record.key() != null && callId.equals(new String(record.key(), StandardCharsets.UTF_8))) {
-                        byReason.computeIfAbsent(header(record, "emostream.dlq.reason"), r -> new ArrayList<>())
+                    if (record.key() != null
+                            && callId.equals(new String(record.key(), StandardCharsets.UTF_8))) {
+                        byReason.computeIfAbsent(
+                                        header(record, "emostream.dlq.reason"),
+                                        r -> new ArrayList<>())
                                 .add(record);
                     }
                 }
@@ -356,20 +503,29 @@ class StreamingServiceIT {
             logs = files.filter(p -> p.getFileName().toString().endsWith(".log")).sorted().toList();
         }
         assertEquals(2, logs.size(), "one log per replica: " + logs);
-        Pattern payload = Pattern.compile("[A-Za-z0-9+/]{256,}={0,2}"           // base64 of bytes
-                + "|\\[(-?\\d{1,3}, ){63,}-?\\d{1,3}\\]"                        // Arrays.toString(byte[])
-                + "|(\\\\x[0-9a-fA-F]{2}){16,}"                                   // escaped bytes
-                + "|\"(audio|samples)\"\\s*:");                                   // a record printed as JSON
+        Pattern payload =
+                Pattern.compile(
+                        "[A-Za-z0-9+/]{256,}={0,2}" // base64 of bytes
+                                + "|\\[(-?\\d{1,3}, ){63,}-?\\d{1,3}\\]" // Arrays.toString(byte[])
+                                + "|(\\\\x[0-9a-fA-F]{2}){16,}" // escaped bytes
+                                + "|\"(audio|samples)\"\\s*:"); // a record printed as JSON
         List<String> offences = new ArrayList<>();
         long lines = 0;
         for (Path log : logs) {
             List<String> content = Files.readAllLines(log);
             lines += content.size();
-            assertTrue(content.stream().anyMatch(l -> l.contains("Loaded emotion model")), log + " is a service log");
+            assertTrue(
+                    content.stream().anyMatch(l -> l.contains("Loaded emotion model")),
+                    log + " is a service log");
             for (int i = 0; i < content.size(); i++) {
                 if (payload.matcher(content.get(i)).find()) {
-                    offences.add(log.getFileName() + ":" + (i + 1) + ": "
-                            + content.get(i).substring(0, Math.min(200, content.get(i).length())));
+                    offences.add(
+                            log.getFileName()
+                                    + ":"
+                                    + (i + 1)
+                                    + ": "
+                                    + content.get(i)
+                                            .substring(0, Math.min(200, content.get(i).length())));
                 }
             }
         }
@@ -390,26 +546,41 @@ class StreamingServiceIT {
 
     /** Every expected (call, speaker) has windows 0..n-1 exactly once and exactly one final stats record. */
     private static void assertExactlyOnce(Output output, Map<String, Integer> expectedWindows) {
-        assertEquals(expectedWindows.keySet(), output.finals.keySet(), "streams with final statistics");
-        assertEquals(expectedWindows.keySet(), output.events.stream().map(Output::streamOf)
-                .collect(Collectors.toSet()), "streams with events");
+        assertEquals(
+                expectedWindows.keySet(), output.finals.keySet(), "streams with final statistics");
+        assertEquals(
+                expectedWindows.keySet(),
+                output.events.stream().map(Output::streamOf).collect(Collectors.toSet()),
+                "streams with events");
         for (Map.Entry<String, Integer> expected : expectedWindows.entrySet()) {
-            List<Long> indices = output.eventsOf(expected.getKey()).stream().map(EmotionEvent::getWindowIndex)
-                    .sorted().toList();
-            assertEquals(LongStream.range(0, expected.getValue()).boxed().toList(), indices,
-                    expected.getKey() + ": window indices (a repeat is a duplicate, a hole a loss)");
+            List<Long> indices =
+                    output.eventsOf(expected.getKey()).stream()
+                            .map(EmotionEvent::getWindowIndex)
+                            .sorted()
+                            .toList();
+            assertEquals(
+                    LongStream.range(0, expected.getValue()).boxed().toList(),
+                    indices,
+                    expected.getKey()
+                            + ": window indices (a repeat is a duplicate, a hole a loss)");
         }
         assertFalse(output.duplicateFinals, "a stream had two final statistics records");
     }
 
     /** Produces the calls concurrently in real time and reads the committed output until every final arrives. */
-    private static Output produceAndCollect(List<CallStream> calls, java.util.Set<String> expectedStreams,
-                                            Runnable midCall) throws Exception {
+    private static Output produceAndCollect(
+            List<CallStream> calls, java.util.Set<String> expectedStreams, Runnable midCall)
+            throws Exception {
         Output output = new Output();
-        try (OutputReader reader = new OutputReader(kafka.bootstrapServers(), registry.ccompatUrl(),
-                List.of("call-emotions", "call-emotion-stats"), false);
-             Producer<String, AudioChunk> producer = CallAudioSender.newProducer(kafka.bootstrapServers(),
-                     registry.ccompatUrl())) {
+        try (OutputReader reader =
+                        new OutputReader(
+                                kafka.bootstrapServers(),
+                                registry.ccompatUrl(),
+                                List.of("call-emotions", "call-emotion-stats"),
+                                false);
+                Producer<String, AudioChunk> producer =
+                        CallAudioSender.newProducer(
+                                kafka.bootstrapServers(), registry.ccompatUrl())) {
             CallAudioSender sender = new CallAudioSender(producer, "call-audio", CHUNK, false);
             ExecutorService pool = Executors.newFixedThreadPool(calls.size() + 1);
             List<Future<?>> tasks = new ArrayList<>();
@@ -418,16 +589,19 @@ class StreamingServiceIT {
                 tasks.add(pool.submit(() -> sender.send(call)));
             }
             if (midCall != null) {
-                tasks.add(pool.submit(() -> {
-                    Thread.sleep(12_000);
-                    midCall.run();
-                    return null;
-                }));
+                tasks.add(
+                        pool.submit(
+                                () -> {
+                                    Thread.sleep(12_000);
+                                    midCall.run();
+                                    return null;
+                                }));
             }
             pool.shutdown();
             double longest = calls.stream().mapToDouble(CallStream::seconds).max().orElseThrow();
             Instant deadline = start.plusSeconds((long) longest + 120);
-            while (!output.finals.keySet().containsAll(expectedStreams) && Instant.now().isBefore(deadline)) {
+            while (!output.finals.keySet().containsAll(expectedStreams)
+                    && Instant.now().isBefore(deadline)) {
                 reader.poll(Duration.ofMillis(500), output.events::add, output::addStats);
                 for (Future<?> task : tasks) {
                     if (task.isDone()) {
@@ -444,22 +618,44 @@ class StreamingServiceIT {
         return output;
     }
 
-    private static CallStream mono(String callId, Profile profile, double seconds, int rate, AudioEncoding encoding,
-                                   SpeakerRole speaker) {
-        return new CallStream(callId, List.of(speaker), rate, encoding,
-                new float[][] {SyntheticSpeech.generate(profile, seconds, rate, callId.hashCode())});
+    private static CallStream mono(
+            String callId,
+            Profile profile,
+            double seconds,
+            int rate,
+            AudioEncoding encoding,
+            SpeakerRole speaker) {
+        return new CallStream(
+                callId,
+                List.of(speaker),
+                rate,
+                encoding,
+                new float[][] {
+                    SyntheticSpeech.generate(profile, seconds, rate, callId.hashCode())
+                });
     }
 
     /** 8 kHz mu-law, customer on channel 0 and agent on channel 1. */
-    private static CallStream stereo(String callId, Profile customer, Profile agent, double seconds) {
-        return new CallStream(callId, List.of(SpeakerRole.CUSTOMER, SpeakerRole.AGENT), 8000, AudioEncoding.MULAW,
-                new float[][] {SyntheticSpeech.generate(customer, seconds, 8000, callId.hashCode()),
-                        SyntheticSpeech.generate(agent, seconds, 8000, callId.hashCode() + 1)});
+    private static CallStream stereo(
+            String callId, Profile customer, Profile agent, double seconds) {
+        return new CallStream(
+                callId,
+                List.of(SpeakerRole.CUSTOMER, SpeakerRole.AGENT),
+                8000,
+                AudioEncoding.MULAW,
+                new float[][] {
+                    SyntheticSpeech.generate(customer, seconds, 8000, callId.hashCode()),
+                    SyntheticSpeech.generate(agent, seconds, 8000, callId.hashCode() + 1)
+                });
     }
 
     private static HttpResponse<String> get(int port, String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                        .timeout(Duration.ofSeconds(10))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /** The committed output of one test. */
@@ -469,7 +665,8 @@ class StreamingServiceIT {
         volatile boolean duplicateFinals;
 
         void addStats(CallEmotionStats stats) {
-            if (stats.getFinal$() && finals.put(stats.getCallId() + "/" + stats.getSpeaker(), stats) != null) {
+            if (stats.getFinal$()
+                    && finals.put(stats.getCallId() + "/" + stats.getSpeaker(), stats) != null) {
                 duplicateFinals = true;
             }
         }

@@ -36,7 +36,9 @@ class ChunkIntakeFuzzTest {
 
     private static TopologyHarness harness() {
         try {
-            return new TopologyHarness(TopologySettings.defaults(), new LoudnessTestClassifier(),
+            return new TopologyHarness(
+                    TopologySettings.defaults(),
+                    new LoudnessTestClassifier(),
                     Files.createTempDirectory("emostream-fuzz-state"));
         } catch (IOException e) {
             throw new IllegalStateException(e);
@@ -55,30 +57,52 @@ class ChunkIntakeFuzzTest {
         byte[] value;
         if (data.consumeBoolean()) {
             String callId = data.consumeString(8);
-            AudioChunk chunk = AudioChunk.newBuilder()
-                    .setCallId(callId)
-                    .setSpeaker(data.pickValue(SpeakerRole.values()))
-                    .setChannelLayout(data.consumeBoolean() ? null
-                            : List.of(data.pickValue(SpeakerRole.values()), data.pickValue(SpeakerRole.values())))
-                    .setSequence(data.consumeBoolean() ? data.consumeLong(-2, 40) : data.consumeLong())
-                    .setCaptureTimestamp(java.time.Instant.ofEpochMilli(data.consumeBoolean()
-                            ? TopologyHarness.START.toEpochMilli() + data.consumeInt(0, 100_000)
-                            : data.consumeLong(-10_000_000_000_000L, 10_000_000_000_000L)))
-                    .setSampleRate(data.consumeBoolean() ? data.pickValue(new int[] {8000, 16000, 44100, 48000})
-                            : data.consumeInt())
-                    .setEncoding(data.pickValue(AudioEncoding.values()))
-                    .setChannelCount(data.consumeInt(-1, 3))
-                    .setEndOfStream(data.consumeBoolean())
-                    .setAudio(ByteBuffer.wrap(data.consumeBytes(4096)))
-                    .build();
-            key = (data.consumeBoolean() ? callId : data.consumeString(8)).getBytes(StandardCharsets.UTF_8);
+            AudioChunk chunk =
+                    AudioChunk.newBuilder()
+                            .setCallId(callId)
+                            .setSpeaker(data.pickValue(SpeakerRole.values()))
+                            .setChannelLayout(
+                                    data.consumeBoolean()
+                                            ? null
+                                            : List.of(
+                                                    data.pickValue(SpeakerRole.values()),
+                                                    data.pickValue(SpeakerRole.values())))
+                            .setSequence(
+                                    data.consumeBoolean()
+                                            ? data.consumeLong(-2, 40)
+                                            : data.consumeLong())
+                            .setCaptureTimestamp(
+                                    java.time.Instant.ofEpochMilli(
+                                            data.consumeBoolean()
+                                                    ? TopologyHarness.START.toEpochMilli()
+                                                            + data.consumeInt(0, 100_000)
+                                                    : data.consumeLong(
+                                                            -10_000_000_000_000L,
+                                                            10_000_000_000_000L)))
+                            .setSampleRate(
+                                    data.consumeBoolean()
+                                            ? data.pickValue(new int[] {8000, 16000, 44100, 48000})
+                                            : data.consumeInt())
+                            .setEncoding(data.pickValue(AudioEncoding.values()))
+                            .setChannelCount(data.consumeInt(-1, 3))
+                            .setEndOfStream(data.consumeBoolean())
+                            .setAudio(ByteBuffer.wrap(data.consumeBytes(4096)))
+                            .build();
+            key =
+                    (data.consumeBoolean() ? callId : data.consumeString(8))
+                            .getBytes(StandardCharsets.UTF_8);
             value = h.encode(chunk);
         } else {
             key = data.consumeBytes(16);
             byte[] body = data.consumeRemainingAsBytes();
-            if (body.length > 0 && body[0] % 2 == 0) {   // behind a valid header: the Avro decoder sees the bytes
-                value = ByteBuffer.allocate(AvroWireFormat.HEADER_LENGTH + body.length - 1)
-                        .put(AvroWireFormat.MAGIC_BYTE).putInt(h.chunkSchemaId).put(body, 1, body.length - 1).array();
+            if (body.length > 0
+                    && body[0] % 2 == 0) { // behind a valid header: the Avro decoder sees the bytes
+                value =
+                        ByteBuffer.allocate(AvroWireFormat.HEADER_LENGTH + body.length - 1)
+                                .put(AvroWireFormat.MAGIC_BYTE)
+                                .putInt(h.chunkSchemaId)
+                                .put(body, 1, body.length - 1)
+                                .array();
             } else {
                 value = body;
             }
@@ -88,9 +112,13 @@ class ChunkIntakeFuzzTest {
         long started = System.nanoTime();
         h.sendRaw(key, value, new RecordHeaders());
         Duration took = Duration.ofNanos(System.nanoTime() - started);
-        assertTrue(took.compareTo(MAX_PER_RECORD) < 0, "one record held the stream thread for " + took);
+        assertTrue(
+                took.compareTo(MAX_PER_RECORD) < 0,
+                "one record held the stream thread for " + took);
         assertTrue(handled(h) > before, "accepted, counted as a duplicate, or dead-lettered");
-        assertEquals(deadLetters(h) - deadLettersBefore, h.deadLetters.readRecordsToList().size(),
+        assertEquals(
+                deadLetters(h) - deadLettersBefore,
+                h.deadLetters.readRecordsToList().size(),
                 "every dead letter is counted in the metric");
         h.events.readRecordsToList();
         h.stats.readRecordsToList();
@@ -101,6 +129,8 @@ class ChunkIntakeFuzzTest {
     }
 
     private static double deadLetters(TopologyHarness h) {
-        return h.meters.find(StreamMetrics.DEAD_LETTERS).counters().stream().mapToDouble(Counter::count).sum();
+        return h.meters.find(StreamMetrics.DEAD_LETTERS).counters().stream()
+                .mapToDouble(Counter::count)
+                .sum();
     }
 }

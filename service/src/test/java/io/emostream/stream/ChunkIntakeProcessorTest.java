@@ -34,15 +34,20 @@ class ChunkIntakeProcessorTest {
 
     @BeforeEach
     void setUp() {
-        AvroWireDeserializer<AudioChunk> deserializer = new AvroWireDeserializer<>(registry, AudioChunk.class);
+        AvroWireDeserializer<AudioChunk> deserializer =
+                new AvroWireDeserializer<>(registry, AudioChunk.class);
         deserializer.configure(Map.of(), false);
-        processor = new ChunkIntakeProcessor(TopologySettings.defaults(), deserializer,
-                new StreamMetrics(new SimpleMeterRegistry()));
+        processor =
+                new ChunkIntakeProcessor(
+                        TopologySettings.defaults(),
+                        deserializer,
+                        new StreamMetrics(new SimpleMeterRegistry()));
         processor.init(context);
         context.setRecordMetadata("call-audio", 3, 41);
     }
 
-    private static AudioChunk.Builder chunk(String callId, AudioEncoding encoding, int channels, byte[] audio) {
+    private static AudioChunk.Builder chunk(
+            String callId, AudioEncoding encoding, int channels, byte[] audio) {
         return AudioChunk.newBuilder()
                 .setCallId(callId)
                 .setSequence(5)
@@ -58,8 +63,12 @@ class ChunkIntakeProcessorTest {
         float[] left = {0.5f, -0.25f, 0.125f};
         float[] right = {-0.5f, 0.75f, 0f};
         byte[] audio = SampleEncoder.encode(new float[][] {left, right}, SampleEncoding.PCM16LE);
-        Record<byte[], byte[]> input = new Record<>("c1".getBytes(StandardCharsets.UTF_8),
-                AvroWireFormat.encode(schemaId, chunk("c1", AudioEncoding.PCM16LE, 2, audio).build()), 77L);
+        Record<byte[], byte[]> input =
+                new Record<>(
+                        "c1".getBytes(StandardCharsets.UTF_8),
+                        AvroWireFormat.encode(
+                                schemaId, chunk("c1", AudioEncoding.PCM16LE, 2, audio).build()),
+                        77L);
         processor.process(input);
 
         List<CapturedForward<? extends Object, ? extends Object>> forwarded = context.forwarded();
@@ -81,12 +90,20 @@ class ChunkIntakeProcessorTest {
     @Test
     void monoMuLawBelongsToTheSpeakerField() {
         byte[] audio = SampleEncoder.encode(new float[][] {{0.5f, -0.5f}}, SampleEncoding.MULAW);
-        processor.process(new Record<>("c2".getBytes(StandardCharsets.UTF_8),
-                AvroWireFormat.encode(schemaId, chunk("c2", AudioEncoding.MULAW, 1, audio)
-                        .setSpeaker(SpeakerRole.AGENT).setChannelLayout(List.of(SpeakerRole.CUSTOMER)).build()), 1L));
+        processor.process(
+                new Record<>(
+                        "c2".getBytes(StandardCharsets.UTF_8),
+                        AvroWireFormat.encode(
+                                schemaId,
+                                chunk("c2", AudioEncoding.MULAW, 1, audio)
+                                        .setSpeaker(SpeakerRole.AGENT)
+                                        .setChannelLayout(List.of(SpeakerRole.CUSTOMER))
+                                        .build()),
+                        1L));
         ValidatedChunk chunk = (ValidatedChunk) context.forwarded().get(0).record().value();
         assertEquals(1, chunk.channels().size());
-        assertEquals(SpeakerRole.AGENT, chunk.channels().get(0).speaker(), "layout is ignored for mono");
+        assertEquals(
+                SpeakerRole.AGENT, chunk.channels().get(0).speaker(), "layout is ignored for mono");
         assertArrayEquals(new float[] {0.5f, -0.5f}, chunk.channels().get(0).samples(), 0.02f);
     }
 
@@ -98,27 +115,57 @@ class ChunkIntakeProcessorTest {
         CapturedForward<? extends Object, ? extends Object> dead = context.forwarded().get(0);
         assertEquals(DeadLetters.SINK, dead.childName().orElseThrow());
         assertSame(value, dead.record().value());
-        assertEquals("BAD_MAGIC_BYTE", new String(dead.record().headers().lastHeader(DeadLetters.REASON_HEADER).value(),
-                StandardCharsets.UTF_8));
-        assertEquals("41", new String(dead.record().headers().lastHeader(DeadLetters.OFFSET_HEADER).value(),
-                StandardCharsets.UTF_8));
-        assertEquals("3", new String(dead.record().headers().lastHeader(DeadLetters.PARTITION_HEADER).value(),
-                StandardCharsets.UTF_8));
-        assertTrue(new String(dead.record().headers().lastHeader(DeadLetters.MESSAGE_HEADER).value(),
-                StandardCharsets.UTF_8).contains("magic"));
+        assertEquals(
+                "BAD_MAGIC_BYTE",
+                new String(
+                        dead.record().headers().lastHeader(DeadLetters.REASON_HEADER).value(),
+                        StandardCharsets.UTF_8));
+        assertEquals(
+                "41",
+                new String(
+                        dead.record().headers().lastHeader(DeadLetters.OFFSET_HEADER).value(),
+                        StandardCharsets.UTF_8));
+        assertEquals(
+                "3",
+                new String(
+                        dead.record().headers().lastHeader(DeadLetters.PARTITION_HEADER).value(),
+                        StandardCharsets.UTF_8));
+        assertTrue(
+                new String(
+                                dead.record()
+                                        .headers()
+                                        .lastHeader(DeadLetters.MESSAGE_HEADER)
+                                        .value(),
+                                StandardCharsets.UTF_8)
+                        .contains("magic"));
     }
 
     @Test
     void chunkWithoutEncodingIsUnsupportedEncoding() {
-        // Unreachable through the wire format today (AudioEncoding has no default symbol, so an unknown symbol
-        // fails decoding as UNDECODABLE); a lenient deserializer could still hand over a record without one.
+        // Unreachable through the wire format today (AudioEncoding has no default symbol, so an
+        // unknown symbol
+        // fails decoding as UNDECODABLE); a lenient deserializer could still hand over a record
+        // without one.
         AudioChunk decoded = chunk("c4", AudioEncoding.PCM16LE, 1, new byte[2]).build();
         decoded.setEncoding(null);
-        ChunkIntakeProcessor lenient = new ChunkIntakeProcessor(TopologySettings.defaults(), (topic, data) -> decoded,
-                new StreamMetrics(new SimpleMeterRegistry()));
+        ChunkIntakeProcessor lenient =
+                new ChunkIntakeProcessor(
+                        TopologySettings.defaults(),
+                        (topic, data) -> decoded,
+                        new StreamMetrics(new SimpleMeterRegistry()));
         lenient.init(context);
-        lenient.process(new Record<>("c4".getBytes(StandardCharsets.UTF_8), new byte[] {0, 0, 0, 0, 1, 2}, 1L));
-        assertEquals("UNSUPPORTED_ENCODING", new String(context.forwarded().get(0).record().headers()
-                .lastHeader(DeadLetters.REASON_HEADER).value(), StandardCharsets.UTF_8));
+        lenient.process(
+                new Record<>(
+                        "c4".getBytes(StandardCharsets.UTF_8), new byte[] {0, 0, 0, 0, 1, 2}, 1L));
+        assertEquals(
+                "UNSUPPORTED_ENCODING",
+                new String(
+                        context.forwarded()
+                                .get(0)
+                                .record()
+                                .headers()
+                                .lastHeader(DeadLetters.REASON_HEADER)
+                                .value(),
+                        StandardCharsets.UTF_8));
     }
 }

@@ -32,11 +32,9 @@ class DeadLetterTest {
 
     private static final String CALL = "call-7";
 
-    @TempDir
-    Path stateDir;
+    @TempDir Path stateDir;
 
-    private record Case(DeadLetterReason reason, byte[] key, byte[] value) {
-    }
+    private record Case(DeadLetterReason reason, byte[] key, byte[] value) {}
 
     private static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
@@ -54,35 +52,92 @@ class DeadLetterTest {
     @Test
     void everyKindOfBadRecordIsDeadLetteredWithItsOriginalBytesAndProcessingContinues() {
         TopologySettings settings = TopologySettings.defaults().withMaxChunkBytes(4000);
-        try (TopologyHarness h = new TopologyHarness(settings, new LoudnessTestClassifier(), stateDir)) {
+        try (TopologyHarness h =
+                new TopologyHarness(settings, new LoudnessTestClassifier(), stateDir)) {
             byte[] key = utf8(CALL);
             byte[] good = h.encode(valid(0).build());
             byte[] undecodable = Arrays.copyOf(good, 9);
             undecodable[5] = 0x03; // callId length -2 (zig-zag): not a valid Avro string
             undecodable[6] = (byte) 0xff;
-            List<Case> cases = List.of(
-                    new Case(DeadLetterReason.EMPTY, key, new byte[0]),
-                    new Case(DeadLetterReason.BAD_MAGIC_BYTE, key, new byte[] {1, 0, 0, 0, 1, 2, 3}),
-                    new Case(DeadLetterReason.TRUNCATED, key, new byte[] {0, 0, 0}),
-                    new Case(DeadLetterReason.UNKNOWN_SCHEMA_ID, key, AvroWireFormat.encode(999, valid(0).build())),
-                    new Case(DeadLetterReason.UNDECODABLE, key, undecodable),
-                    new Case(DeadLetterReason.OVERSIZE_CHUNK, key,
-                            h.encode(mono(CALL, SpeakerRole.AGENT, 0, 8000, new float[1200], 0).build())),
-                    new Case(DeadLetterReason.NEGATIVE_SEQUENCE, key, h.encode(valid(-1).build())),
-                    new Case(DeadLetterReason.MISSING_CALL_ID, utf8(" "), h.encode(valid(0).setCallId(" ").build())),
-                    new Case(DeadLetterReason.KEY_MISMATCH, utf8("call-8"), good),
-                    new Case(DeadLetterReason.KEY_MISMATCH, null, good),
-                    new Case(DeadLetterReason.UNSUPPORTED_SAMPLE_RATE, key, h.encode(valid(0).setSampleRate(4000).build())),
-                    new Case(DeadLetterReason.UNSUPPORTED_SAMPLE_RATE, key, h.encode(valid(0).setSampleRate(192000).build())),
-                    new Case(DeadLetterReason.PARTIAL_FRAME, key, h.encode(valid(0).setEncoding(AudioEncoding.PCM16LE)
-                            .setAudio(ByteBuffer.wrap(new byte[] {1, 2, 3})).build())),
-                    new Case(DeadLetterReason.PARTIAL_FRAME, key, h.encode(valid(0).setEncoding(AudioEncoding.MULAW)
-                            .setChannelCount(2).setAudio(ByteBuffer.wrap(new byte[] {1, 2, 3})).build())),
-                    new Case(DeadLetterReason.BAD_CHANNEL_LAYOUT, key, h.encode(valid(0).setChannelCount(3).build())),
-                    new Case(DeadLetterReason.BAD_CHANNEL_LAYOUT, key, h.encode(valid(0).setChannelCount(2)
-                            .setChannelLayout(List.of(SpeakerRole.AGENT)).build())),
-                    new Case(DeadLetterReason.BAD_CHANNEL_LAYOUT, key, h.encode(valid(0).setChannelCount(2)
-                            .setChannelLayout(List.of(SpeakerRole.AGENT, SpeakerRole.AGENT)).build())));
+            List<Case> cases =
+                    List.of(
+                            new Case(DeadLetterReason.EMPTY, key, new byte[0]),
+                            new Case(
+                                    DeadLetterReason.BAD_MAGIC_BYTE,
+                                    key,
+                                    new byte[] {1, 0, 0, 0, 1, 2, 3}),
+                            new Case(DeadLetterReason.TRUNCATED, key, new byte[] {0, 0, 0}),
+                            new Case(
+                                    DeadLetterReason.UNKNOWN_SCHEMA_ID,
+                                    key,
+                                    AvroWireFormat.encode(999, valid(0).build())),
+                            new Case(DeadLetterReason.UNDECODABLE, key, undecodable),
+                            new Case(
+                                    DeadLetterReason.OVERSIZE_CHUNK,
+                                    key,
+                                    h.encode(
+                                            mono(
+                                                            CALL,
+                                                            SpeakerRole.AGENT,
+                                                            0,
+                                                            8000,
+                                                            new float[1200],
+                                                            0)
+                                                    .build())),
+                            new Case(
+                                    DeadLetterReason.NEGATIVE_SEQUENCE,
+                                    key,
+                                    h.encode(valid(-1).build())),
+                            new Case(
+                                    DeadLetterReason.MISSING_CALL_ID,
+                                    utf8(" "),
+                                    h.encode(valid(0).setCallId(" ").build())),
+                            new Case(DeadLetterReason.KEY_MISMATCH, utf8("call-8"), good),
+                            new Case(DeadLetterReason.KEY_MISMATCH, null, good),
+                            new Case(
+                                    DeadLetterReason.UNSUPPORTED_SAMPLE_RATE,
+                                    key,
+                                    h.encode(valid(0).setSampleRate(4000).build())),
+                            new Case(
+                                    DeadLetterReason.UNSUPPORTED_SAMPLE_RATE,
+                                    key,
+                                    h.encode(valid(0).setSampleRate(192000).build())),
+                            new Case(
+                                    DeadLetterReason.PARTIAL_FRAME,
+                                    key,
+                                    h.encode(
+                                            valid(0).setEncoding(AudioEncoding.PCM16LE)
+                                                    .setAudio(ByteBuffer.wrap(new byte[] {1, 2, 3}))
+                                                    .build())),
+                            new Case(
+                                    DeadLetterReason.PARTIAL_FRAME,
+                                    key,
+                                    h.encode(
+                                            valid(0).setEncoding(AudioEncoding.MULAW)
+                                                    .setChannelCount(2)
+                                                    .setAudio(ByteBuffer.wrap(new byte[] {1, 2, 3}))
+                                                    .build())),
+                            new Case(
+                                    DeadLetterReason.BAD_CHANNEL_LAYOUT,
+                                    key,
+                                    h.encode(valid(0).setChannelCount(3).build())),
+                            new Case(
+                                    DeadLetterReason.BAD_CHANNEL_LAYOUT,
+                                    key,
+                                    h.encode(
+                                            valid(0).setChannelCount(2)
+                                                    .setChannelLayout(List.of(SpeakerRole.AGENT))
+                                                    .build())),
+                            new Case(
+                                    DeadLetterReason.BAD_CHANNEL_LAYOUT,
+                                    key,
+                                    h.encode(
+                                            valid(0).setChannelCount(2)
+                                                    .setChannelLayout(
+                                                            List.of(
+                                                                    SpeakerRole.AGENT,
+                                                                    SpeakerRole.AGENT))
+                                                    .build())));
 
             List<Long> offsets = new ArrayList<>();
             long offset = 0;
@@ -90,8 +145,11 @@ class DeadLetterTest {
                 Case c = cases.get(i);
                 RecordHeaders headers = new RecordHeaders();
                 headers.add("trace-id", utf8("trace-" + i));
-                headers.add(DeadLetters.REASON_HEADER, utf8("STALE")); // from an earlier pass: must be replaced
-                h.input.pipeInput(new TestRecord<>(c.key(), c.value(), headers, START.plusMillis(i)));
+                headers.add(
+                        DeadLetters.REASON_HEADER,
+                        utf8("STALE")); // from an earlier pass: must be replaced
+                h.input.pipeInput(
+                        new TestRecord<>(c.key(), c.value(), headers, START.plusMillis(i)));
                 offsets.add(offset++);
                 // A good chunk after every bad one: processing goes on.
                 h.send(valid(i).build());
@@ -109,8 +167,12 @@ class DeadLetterTest {
                 assertFalse(header(d, DeadLetters.MESSAGE_HEADER).isBlank(), what);
                 assertEquals("call-audio", header(d, DeadLetters.TOPIC_HEADER), what);
                 assertEquals("0", header(d, DeadLetters.PARTITION_HEADER), what);
-                assertEquals(String.valueOf(offsets.get(i)), header(d, DeadLetters.OFFSET_HEADER), what);
-                assertEquals(String.valueOf(START.plusMillis(i).toEpochMilli()), header(d, DeadLetters.TIMESTAMP_HEADER), what);
+                assertEquals(
+                        String.valueOf(offsets.get(i)), header(d, DeadLetters.OFFSET_HEADER), what);
+                assertEquals(
+                        String.valueOf(START.plusMillis(i).toEpochMilli()),
+                        header(d, DeadLetters.TIMESTAMP_HEADER),
+                        what);
                 assertEquals("trace-" + i, header(d, "trace-id"), what);
                 assertArrayEquals(c.key(), d.key(), what);
                 assertArrayEquals(c.value(), d.value(), what);
@@ -119,7 +181,9 @@ class DeadLetterTest {
             assertEquals(2, h.count(StreamMetrics.DEAD_LETTERS, "reason", "KEY_MISMATCH"));
             assertEquals(3, h.count(StreamMetrics.DEAD_LETTERS, "reason", "BAD_CHANNEL_LAYOUT"));
             assertEquals(1, h.count(StreamMetrics.DEAD_LETTERS, "reason", "UNKNOWN_SCHEMA_ID"));
-            assertTrue(header(dead.get(8), DeadLetters.MESSAGE_HEADER).contains("call-8"), "message names the key");
+            assertTrue(
+                    header(dead.get(8), DeadLetters.MESSAGE_HEADER).contains("call-8"),
+                    "message names the key");
 
             // The good chunks in between (17 x 0.1 s at 8 kHz, then more) still make windows.
             for (int seq = cases.size(); seq < 30; seq++) {
@@ -140,14 +204,18 @@ class DeadLetterTest {
 
     @Test
     void unreachableRegistryFailsTheTaskInsteadOfDeadLetteringEverything() {
-        try (TopologyHarness h = new TopologyHarness(TopologySettings.defaults(), new LoudnessTestClassifier(), stateDir)) {
+        try (TopologyHarness h =
+                new TopologyHarness(
+                        TopologySettings.defaults(), new LoudnessTestClassifier(), stateDir)) {
             h.registry.setUnavailable(true);
-            StreamsException e = assertThrows(StreamsException.class, () -> h.send(valid(0).build()));
+            StreamsException e =
+                    assertThrows(StreamsException.class, () -> h.send(valid(0).build()));
             Throwable cause = e;
             while (cause != null && !(cause instanceof WireFormatException)) {
                 cause = cause.getCause();
             }
-            assertTrue(cause instanceof WireFormatException, "caused by the registry failure: " + e);
+            assertTrue(
+                    cause instanceof WireFormatException, "caused by the registry failure: " + e);
             assertTrue(h.deadLetters.isEmpty());
         }
     }

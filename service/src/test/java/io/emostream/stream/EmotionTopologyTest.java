@@ -37,8 +37,7 @@ class EmotionTopologyTest {
     private static final String CALL = "call-42";
     private static final SpeakerRole CUSTOMER = SpeakerRole.CUSTOMER;
 
-    @TempDir
-    Path stateDir;
+    @TempDir Path stateDir;
 
     private final LoudnessTestClassifier classifier = new LoudnessTestClassifier();
     private TopologyHarness harness;
@@ -189,7 +188,8 @@ class EmotionTopologyTest {
         }
         assertEquals(0, h.streamState(CALL, CUSTOMER).sequencing.gaps(), "4 buffered chunks fit");
         h.send(chunks.get(6));
-        assertEquals(1, h.streamState(CALL, CUSTOMER).sequencing.gaps(), "the 5th overflows the buffer");
+        assertEquals(
+                1, h.streamState(CALL, CUSTOMER).sequencing.gaps(), "the 5th overflows the buffer");
         for (int i = 7; i < chunks.size(); i++) {
             h.send(chunks.get(i));
         }
@@ -201,7 +201,10 @@ class EmotionTopologyTest {
 
     @Test
     void hopShorterThanWindowGivesOverlappingWindowsAndKeepsTheOverlap() {
-        TopologyHarness h = start(TopologySettings.defaults().withWindow(Duration.ofSeconds(3), Duration.ofSeconds(1)));
+        TopologyHarness h =
+                start(
+                        TopologySettings.defaults()
+                                .withWindow(Duration.ofSeconds(3), Duration.ofSeconds(1)));
         float[] signal = ramp(5 * 8000);
         split(CALL, CUSTOMER, 8000, signal, 2000, false).forEach(h::send);
 
@@ -212,9 +215,12 @@ class EmotionTopologyTest {
             assertEquals(i * 1000L, events.get(i).getWindowStartOffsetMs());
             assertEquals(i * 1000L + 3000, events.get(i).getWindowEndOffsetMs());
             assertEquals(START.plusMillis(i * 1000L), events.get(i).getWindowStartTime());
-            assertArrayEquals(Arrays.copyOfRange(signal, i * 8000, i * 8000 + 24000), classifier.calls().get(i).samples());
+            assertArrayEquals(
+                    Arrays.copyOfRange(signal, i * 8000, i * 8000 + 24000),
+                    classifier.calls().get(i).samples());
         }
-        // The next window starts at 3 s: chunks 12..19 (3 s to 5 s) stay, the earlier ones are gone.
+        // The next window starts at 3 s: chunks 12..19 (3 s to 5 s) stay, the earlier ones are
+        // gone.
         assertEquals(8, TopologyHarness.entries(h.chunkStore()).size());
         assertEquals(12, h.streamState(CALL, CUSTOMER).firstRetainedSequence);
     }
@@ -241,8 +247,10 @@ class EmotionTopologyTest {
         assertEquals(START.plusMillis(4500), partial.getWindowEndTime());
         float[] padded = classifier.calls().get(1).samples();
         assertEquals(48000, padded.length);
-        assertArrayEquals(Arrays.copyOfRange(signal, 48000, 72000), Arrays.copyOfRange(padded, 0, 24000));
-        assertArrayEquals(new float[24000], Arrays.copyOfRange(padded, 24000, 48000), "zero padding");
+        assertArrayEquals(
+                Arrays.copyOfRange(signal, 48000, 72000), Arrays.copyOfRange(padded, 0, 24000));
+        assertArrayEquals(
+                new float[24000], Arrays.copyOfRange(padded, 24000, 48000), "zero padding");
 
         List<CallEmotionStats> stats = h.stats.readValuesToList();
         assertEquals(2, stats.size(), "one update after the full window, then the final record");
@@ -258,7 +266,8 @@ class EmotionTopologyTest {
         assertEquals(1, h.count(StreamMetrics.STREAMS_ENDED, "cause", "end_of_stream"));
         assertEquals(0, h.meters.find(StreamMetrics.ACTIVE_STREAMS).gauge().value());
 
-        // A straggler after the end is dead-lettered as STREAM_ENDED, not the start of a new stream.
+        // A straggler after the end is dead-lettered as STREAM_ENDED, not the start of a new
+        // stream.
         h.send(chunks.get(3));
         assertEquals("STREAM_ENDED", header(h.deadLetters.readRecord(), DeadLetters.REASON_HEADER));
         assertEquals(1, h.count(StreamMetrics.DEAD_LETTERS, "reason", "STREAM_ENDED"));
@@ -273,7 +282,8 @@ class EmotionTopologyTest {
     @Test
     void tailShorterThanOneSecondIsNotClassified() {
         TopologyHarness h = start(TopologySettings.defaults());
-        split(CALL, CUSTOMER, 16000, tone(16000 * 7 / 2, 0.8f, 16000), 8000, true).forEach(h::send); // 3.5 s
+        split(CALL, CUSTOMER, 16000, tone(16000 * 7 / 2, 0.8f, 16000), 8000, true)
+                .forEach(h::send); // 3.5 s
         assertEquals(1, h.events.readValuesToList().size());
         List<CallEmotionStats> stats = h.stats.readValuesToList();
         assertTrue(stats.get(stats.size() - 1).getFinal$());
@@ -308,26 +318,47 @@ class EmotionTopologyTest {
         float[] quiet = tone(3 * rate, 0.1f, rate);
         for (int seq = 0; seq < 6; seq++) {
             int from = seq * 4000;
-            float[][] channels = {Arrays.copyOfRange(loud, from, from + 4000), Arrays.copyOfRange(quiet, from, from + 4000)};
-            h.send(stereo("layout-call", seq, rate, channels, List.of(SpeakerRole.AGENT, SpeakerRole.CUSTOMER)));
+            float[][] channels = {
+                Arrays.copyOfRange(loud, from, from + 4000),
+                Arrays.copyOfRange(quiet, from, from + 4000)
+            };
+            h.send(
+                    stereo(
+                            "layout-call",
+                            seq,
+                            rate,
+                            channels,
+                            List.of(SpeakerRole.AGENT, SpeakerRole.CUSTOMER)));
             h.send(stereo("default-call", seq, rate, channels, null));
         }
         Map<String, String> labels = new java.util.TreeMap<>();
         for (EmotionEvent e : h.events.readValuesToList()) {
             labels.put(e.getCallId() + "/" + e.getSpeaker(), e.getLabel());
         }
-        assertEquals(Map.of(
-                "layout-call/AGENT", "angry", "layout-call/CUSTOMER", "sad",
-                "default-call/CUSTOMER", "angry", "default-call/AGENT", "sad"), labels);
+        assertEquals(
+                Map.of(
+                        "layout-call/AGENT",
+                        "angry",
+                        "layout-call/CUSTOMER",
+                        "sad",
+                        "default-call/CUSTOMER",
+                        "angry",
+                        "default-call/AGENT",
+                        "sad"),
+                labels);
         CallStatsQuery query = new CallStatsQuery(h.callStatsStore());
         assertEquals(List.of("default-call", "layout-call"), List.copyOf(query.callIds()));
-        assertEquals(List.of(SpeakerRole.AGENT, SpeakerRole.CUSTOMER),
+        assertEquals(
+                List.of(SpeakerRole.AGENT, SpeakerRole.CUSTOMER),
                 query.stats("layout-call").stream().map(CallEmotionStats::getSpeaker).toList());
-        assertEquals("sad", query.stats("layout-call", SpeakerRole.CUSTOMER).orElseThrow().getDominantLabel());
+        assertEquals(
+                "sad",
+                query.stats("layout-call", SpeakerRole.CUSTOMER).orElseThrow().getDominantLabel());
         assertEquals(4, h.meters.find(StreamMetrics.ACTIVE_STREAMS).gauge().value());
     }
 
-    static AudioChunk stereo(String callId, long seq, int rate, float[][] channels, List<SpeakerRole> layout) {
+    static AudioChunk stereo(
+            String callId, long seq, int rate, float[][] channels, List<SpeakerRole> layout) {
         return AudioChunk.newBuilder()
                 .setCallId(callId)
                 .setChannelLayout(layout)
@@ -342,38 +373,55 @@ class EmotionTopologyTest {
 
     @Test
     void statisticsTrackLabelsValenceTrendAndEscalation() {
-        TopologyHarness h = start(TopologySettings.defaults().withWindow(Duration.ofSeconds(1), Duration.ofSeconds(1)));
+        TopologyHarness h =
+                start(
+                        TopologySettings.defaults()
+                                .withWindow(Duration.ofSeconds(1), Duration.ofSeconds(1)));
         int rate = 8000;
         // One 1-second window each: angry, angry, silence, angry, happy, neutral.
-        float[] signal = concat(tone(rate, 0.8f, rate), tone(rate, 0.8f, rate), new float[rate],
-                tone(rate, 0.8f, rate), tone(rate, 0.42f, rate), tone(rate, 0.2f, rate));
+        float[] signal =
+                concat(
+                        tone(rate, 0.8f, rate),
+                        tone(rate, 0.8f, rate),
+                        new float[rate],
+                        tone(rate, 0.8f, rate),
+                        tone(rate, 0.42f, rate),
+                        tone(rate, 0.2f, rate));
         split(CALL, CUSTOMER, rate, signal, rate, true).forEach(h::send);
 
-        List<String> labels = h.events.readValuesToList().stream().map(EmotionEvent::getLabel).toList();
+        List<String> labels =
+                h.events.readValuesToList().stream().map(EmotionEvent::getLabel).toList();
         assertEquals(List.of("angry", "angry", "no_speech", "angry", "happy", "neutral"), labels);
         List<CallEmotionStats> stats = h.stats.readValuesToList();
         assertEquals(7, stats.size(), "one per window plus the final record");
         assertFalse(stats.get(1).getEscalation(), "2 angry windows are not enough");
-        assertFalse(stats.get(2).getEscalation(), "a window without speech neither counts nor breaks the run");
+        assertFalse(
+                stats.get(2).getEscalation(),
+                "a window without speech neither counts nor breaks the run");
         assertTrue(stats.get(3).getEscalation());
         assertEquals(0L, stats.get(3).getEscalationWindowIndex());
         assertFalse(stats.get(4).getEscalation(), "a happy window ends it");
-        assertEquals(0L, stats.get(4).getEscalationWindowIndex(), "index of the last escalation stays");
+        assertEquals(
+                0L, stats.get(4).getEscalationWindowIndex(), "index of the last escalation stays");
 
         CallEmotionStats fin = stats.get(6);
         assertTrue(fin.getFinal$());
         assertEquals(6, fin.getWindowsTotal());
         assertEquals(5, fin.getWindowsWithSpeech());
-        assertEquals(Map.of("angry", 3L, "happy", 1L, "neutral", 1L, "sad", 0L), fin.getLabelCounts());
+        assertEquals(
+                Map.of("angry", 3L, "happy", 1L, "neutral", 1L, "sad", 0L), fin.getLabelCounts());
         assertEquals(0.6f, fin.getLabelSpeechShare().get("angry"), 1e-4);
         assertEquals(0.2f, fin.getLabelSpeechShare().get("happy"), 1e-4);
         assertEquals(0f, fin.getLabelSpeechShare().get("sad"), 1e-6);
-        assertEquals((0.8f * 3 + 0.1f + 0.4f / 3) / 5, fin.getMeanProbabilities().get("angry"), 1e-4);
+        assertEquals(
+                (0.8f * 3 + 0.1f + 0.4f / 3) / 5, fin.getMeanProbabilities().get("angry"), 1e-4);
         assertEquals("angry", fin.getDominantLabel());
         assertEquals(-0.22f, fin.getMeanValence(), 1e-5);
         assertEquals((0.8f * 3 + 0.5f) / 5, fin.getMeanArousal(), 1e-5);
-        assertEquals(List.of("angry", "no_speech", "angry", "happy", "neutral"), fin.getRecentLabels());
-        // Least squares over (window, valence) = (0,-0.6) (1,-0.6) (3,-0.6) (4,0.7) (5,0): slope 3.26 / 17.2.
+        assertEquals(
+                List.of("angry", "no_speech", "angry", "happy", "neutral"), fin.getRecentLabels());
+        // Least squares over (window, valence) = (0,-0.6) (1,-0.6) (3,-0.6) (4,0.7) (5,0): slope
+        // 3.26 / 17.2.
         assertEquals(3.26f / 17.2f, fin.getValenceTrend(), 1e-5);
         assertFalse(fin.getEscalation());
         assertEquals(0L, fin.getEscalationWindowIndex());
@@ -406,7 +454,8 @@ class EmotionTopologyTest {
         assertEquals(30_000, state.sequencing.gapFillMs());
         assertEquals(1_000_001, state.sequencing.nextSequence());
         assertEquals(30 * 8000 + 4000, state.sequencing.contiguousSamples());
-        assertEquals(1, TopologyHarness.entries(h.chunkStore()).size(), "only the real chunk is left");
+        assertEquals(
+                1, TopologyHarness.entries(h.chunkStore()).size(), "only the real chunk is left");
         // The silence ends where the real chunk begins.
         assertEquals(START.minusSeconds(30), events.get(0).getWindowStartTime());
     }

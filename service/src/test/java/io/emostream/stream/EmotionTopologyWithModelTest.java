@@ -38,8 +38,7 @@ class EmotionTopologyWithModelTest {
     private static EmotionModel model;
     private static EmotionAnalyser analyser;
 
-    @TempDir
-    Path stateDir;
+    @TempDir Path stateDir;
 
     @BeforeAll
     static void load() {
@@ -55,29 +54,38 @@ class EmotionTopologyWithModelTest {
     @Test
     void speechThenSilenceOverMuLawChunks() {
         int rate = 8000;
-        float[] signal = TopologyHarness.concat(TestSignals.speechLike(6.0, rate, 42), new float[3 * rate]);
+        float[] signal =
+                TopologyHarness.concat(TestSignals.speechLike(6.0, rate, 42), new float[3 * rate]);
         byte[] encoded = SampleEncoder.encode(new float[][] {signal}, SampleEncoding.MULAW);
         float[] decoded = SampleDecoder.decode(encoded, SampleEncoding.MULAW, 1)[0];
         int chunk = rate / 50;
 
-        try (TopologyHarness h = new TopologyHarness(TopologySettings.defaults(), analyser, stateDir)) {
+        try (TopologyHarness h =
+                new TopologyHarness(TopologySettings.defaults(), analyser, stateDir)) {
             for (int seq = 0; seq * chunk < signal.length; seq++) {
-                h.send(AudioChunk.newBuilder()
-                        .setCallId("model-call")
-                        .setSpeaker(SpeakerRole.CUSTOMER)
-                        .setSequence(seq)
-                        .setCaptureTimestamp(START.plusMillis(seq * 20L))
-                        .setSampleRate(rate)
-                        .setEncoding(AudioEncoding.MULAW)
-                        .setAudio(ByteBuffer.wrap(Arrays.copyOfRange(encoded, seq * chunk, (seq + 1) * chunk)))
-                        .setEndOfStream((seq + 1) * chunk >= signal.length)
-                        .build());
+                h.send(
+                        AudioChunk.newBuilder()
+                                .setCallId("model-call")
+                                .setSpeaker(SpeakerRole.CUSTOMER)
+                                .setSequence(seq)
+                                .setCaptureTimestamp(START.plusMillis(seq * 20L))
+                                .setSampleRate(rate)
+                                .setEncoding(AudioEncoding.MULAW)
+                                .setAudio(
+                                        ByteBuffer.wrap(
+                                                Arrays.copyOfRange(
+                                                        encoded, seq * chunk, (seq + 1) * chunk)))
+                                .setEndOfStream((seq + 1) * chunk >= signal.length)
+                                .build());
             }
             List<EmotionEvent> events = h.events.readValuesToList();
             assertEquals(3, events.size());
             for (int w = 0; w < 3; w++) {
                 EmotionEvent event = events.get(w);
-                WindowResult direct = analyser.classify(Arrays.copyOfRange(decoded, w * 3 * rate, (w + 1) * 3 * rate), rate);
+                WindowResult direct =
+                        analyser.classify(
+                                Arrays.copyOfRange(decoded, w * 3 * rate, (w + 1) * 3 * rate),
+                                rate);
                 assertEquals(direct.label(), event.getLabel(), "window " + w);
                 assertEquals(direct.speech(), event.getSpeech());
                 assertEquals(direct.probabilities(), event.getProbabilities());
@@ -96,11 +104,18 @@ class EmotionTopologyWithModelTest {
             assertEquals(3, fin.getWindowsTotal());
             assertEquals(2, fin.getWindowsWithSpeech());
             assertTrue(model.labels().contains(fin.getDominantLabel()));
-            assertEquals(1.0, fin.getMeanProbabilities().values().stream().mapToDouble(Float::doubleValue).sum(), 1e-4);
+            assertEquals(
+                    1.0,
+                    fin.getMeanProbabilities().values().stream()
+                            .mapToDouble(Float::doubleValue)
+                            .sum(),
+                    1e-4);
             assertEquals(START.plusSeconds(9), fin.getLastAudioTime());
-            io.micrometer.core.instrument.Timer inference = h.meters.find(StreamMetrics.INFERENCE).timer();
+            io.micrometer.core.instrument.Timer inference =
+                    h.meters.find(StreamMetrics.INFERENCE).timer();
             assertEquals(3, inference.count());
-            System.out.printf("EmotionTopologyWithModelTest: inference %.1f ms mean, %.1f ms max per 3 s window%n",
+            System.out.printf(
+                    "EmotionTopologyWithModelTest: inference %.1f ms mean, %.1f ms max per 3 s window%n",
                     inference.mean(java.util.concurrent.TimeUnit.MILLISECONDS),
                     inference.max(java.util.concurrent.TimeUnit.MILLISECONDS));
         }

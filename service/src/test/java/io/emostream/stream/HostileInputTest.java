@@ -1,6 +1,5 @@
 package io.emostream.stream;
 
-import static io.emostream.stream.TopologyHarness.START;
 import static io.emostream.stream.TopologyHarness.mono;
 import static io.emostream.stream.TopologyHarness.tone;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -20,7 +19,6 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -43,11 +41,11 @@ import org.junit.jupiter.api.io.TempDir;
 class HostileInputTest {
 
     private static final String CALL = "call-h";
+
     /** The producer's default max.request.size: what a record must stay below. */
     private static final int PRODUCER_LIMIT = 1_048_576;
 
-    @TempDir
-    Path stateDir;
+    @TempDir Path stateDir;
 
     private static String header(TestRecord<byte[], byte[]> record, String key) {
         Header h = record.headers().lastHeader(key);
@@ -56,8 +54,8 @@ class HostileInputTest {
 
     /** Kafka's own upper bound of a record's size, the figure the producer compares with max.request.size. */
     private static int producerSize(byte[] key, byte[] value, Header[] headers) {
-        return AbstractRecords.estimateSizeInBytesUpperBound(RecordBatch.CURRENT_MAGIC_VALUE, CompressionType.NONE,
-                key, value, headers);
+        return AbstractRecords.estimateSizeInBytesUpperBound(
+                RecordBatch.CURRENT_MAGIC_VALUE, CompressionType.NONE, key, value, headers);
     }
 
     private static byte[] utf8(String s) {
@@ -68,11 +66,14 @@ class HostileInputTest {
         return mono(CALL, SpeakerRole.AGENT, sequence, 8000, tone(800, 0.5f, 8000), sequence * 800);
     }
 
-    private static TestRecord<byte[], byte[]> onlyDeadLetter(TopologyHarness h, DeadLetterReason reason) {
+    private static TestRecord<byte[], byte[]> onlyDeadLetter(
+            TopologyHarness h, DeadLetterReason reason) {
         List<TestRecord<byte[], byte[]>> dead = h.deadLetters.readRecordsToList();
         assertEquals(1, dead.size(), "one dead letter");
-        assertEquals(reason.name(), header(dead.get(0), DeadLetters.REASON_HEADER), header(dead.get(0),
-                DeadLetters.MESSAGE_HEADER));
+        assertEquals(
+                reason.name(),
+                header(dead.get(0), DeadLetters.REASON_HEADER),
+                header(dead.get(0), DeadLetters.MESSAGE_HEADER));
         assertEquals(1, h.count(StreamMetrics.DEAD_LETTERS, "reason", reason.name()));
         return dead.get(0);
     }
@@ -89,12 +90,18 @@ class HostileInputTest {
 
     @Test
     void captureTimestampBeforeTheEpochIsRejectedAtIntake() {
-        try (TopologyHarness h = new TopologyHarness(TopologySettings.defaults(), new LoudnessTestClassifier(), stateDir)) {
-            h.send(valid(0).setCaptureTimestamp(Instant.ofEpochMilli(-1_000_000_000_000_000L)).build());
-            TestRecord<byte[], byte[]> dead = onlyDeadLetter(h, DeadLetterReason.BAD_CAPTURE_TIMESTAMP);
+        try (TopologyHarness h =
+                new TopologyHarness(
+                        TopologySettings.defaults(), new LoudnessTestClassifier(), stateDir)) {
+            h.send(
+                    valid(0).setCaptureTimestamp(Instant.ofEpochMilli(-1_000_000_000_000_000L))
+                            .build());
+            TestRecord<byte[], byte[]> dead =
+                    onlyDeadLetter(h, DeadLetterReason.BAD_CAPTURE_TIMESTAMP);
             assertTrue(header(dead, DeadLetters.MESSAGE_HEADER).contains("-1000000000000000 ms"));
             h.send(valid(0).setCaptureTimestamp(Instant.parse("2200-01-01T00:00:00Z")).build());
-            assertEquals(1, h.deadLetters.readRecordsToList().size(), "the upper bound is exclusive");
+            assertEquals(
+                    1, h.deadLetters.readRecordsToList().size(), "the upper bound is exclusive");
             assertNull(h.streamState(CALL, SpeakerRole.AGENT), "no stream was started");
             stillProcesses(h);
         }
@@ -102,9 +109,12 @@ class HostileInputTest {
 
     @Test
     void storedStateWithAnAncientCaptureTimeIsEndedByInactivityWithoutOverflow() {
-        // State written before the intake check existed: the inactivity punctuation used to re-emit its window and
+        // State written before the intake check existed: the inactivity punctuation used to re-emit
+        // its window and
         // fail in Timer.record (long overflow in Duration.toNanos) after every restart.
-        try (TopologyHarness h = new TopologyHarness(TopologySettings.defaults(), new LoudnessTestClassifier(), stateDir)) {
+        try (TopologyHarness h =
+                new TopologyHarness(
+                        TopologySettings.defaults(), new LoudnessTestClassifier(), stateDir)) {
             for (int seq = 0; seq < 20; seq++) {
                 h.send(valid(seq).build());
             }
@@ -112,22 +122,45 @@ class HostileInputTest {
             SpeakerStreamKey key = new SpeakerStreamKey(CALL, SpeakerRole.AGENT);
             SpeakerStreamState state = h.streamState(CALL, SpeakerRole.AGENT);
             SequencerState s = state.sequencing;
-            state.sequencing = new SequencerState(s.sampleRate(), s.lastActivityMs(), s.nextSequence(),
-                    s.endSequence(), s.pending(), s.gapOpenSinceMs(), s.contiguousSamples(), s.windowIndex(),
-                    s.lastWindowEndSample(), s.lastChunkSamples(), ancient, ancient + 2000, s.gaps(), s.gapFillMs(),
-                    s.duplicates(), s.lateChunks(), s.filledRanges());
+            state.sequencing =
+                    new SequencerState(
+                            s.sampleRate(),
+                            s.lastActivityMs(),
+                            s.nextSequence(),
+                            s.endSequence(),
+                            s.pending(),
+                            s.gapOpenSinceMs(),
+                            s.contiguousSamples(),
+                            s.windowIndex(),
+                            s.lastWindowEndSample(),
+                            s.lastChunkSamples(),
+                            ancient,
+                            ancient + 2000,
+                            s.gaps(),
+                            s.gapFillMs(),
+                            s.duplicates(),
+                            s.lateChunks(),
+                            s.filledRanges());
             h.streamStore().put(key.toBytes(), state.encode());
             for (long seq = 0; seq < 20; seq++) {
                 BufferedChunk chunk = BufferedChunk.decode(h.chunkStore().get(key.chunkKey(seq)));
-                h.chunkStore().put(key.chunkKey(seq), BufferedChunk.audio(chunk.samples(), ancient + seq * 100).encode());
+                h.chunkStore()
+                        .put(
+                                key.chunkKey(seq),
+                                BufferedChunk.audio(chunk.samples(), ancient + seq * 100).encode());
             }
             h.advance(TopologySettings.defaults().inactivityTimeout().plusSeconds(1));
             List<EmotionEvent> events = h.events.readValuesToList();
             assertEquals(1, events.size(), "the 2 s partial window was classified");
             assertEquals(1, h.count(StreamMetrics.STREAMS_ENDED, "cause", "inactivity"));
             assertEquals(1, h.meters.find(StreamMetrics.END_TO_END).timer().count());
-            assertEquals(StreamMetrics.MAX_RECORDED_LATENCY.toMillis(),
-                    h.meters.find(StreamMetrics.END_TO_END).timer().max(java.util.concurrent.TimeUnit.MILLISECONDS), 1e-6);
+            assertEquals(
+                    StreamMetrics.MAX_RECORDED_LATENCY.toMillis(),
+                    h.meters
+                            .find(StreamMetrics.END_TO_END)
+                            .timer()
+                            .max(java.util.concurrent.TimeUnit.MILLISECONDS),
+                    1e-6);
         }
     }
 
@@ -135,7 +168,9 @@ class HostileInputTest {
 
     @Test
     void schemaIdOfANonAvroSchemaIsDeadLetteredNotRetried() {
-        try (TopologyHarness h = new TopologyHarness(TopologySettings.defaults(), new LoudnessTestClassifier(), stateDir)) {
+        try (TopologyHarness h =
+                new TopologyHarness(
+                        TopologySettings.defaults(), new LoudnessTestClassifier(), stateDir)) {
             h.registry.putNonAvroSchema(41);
             byte[] value = {0, 0, 0, 0, 41, '{', '"', 'c', '"', ':', '1', '}'};
             h.sendRaw(utf8(CALL), value, new RecordHeaders());
@@ -149,12 +184,19 @@ class HostileInputTest {
 
     @Test
     void chunkLongerThanMaxChunkDurationIsRejectedBeforeDecoding() {
-        try (TopologyHarness h = new TopologyHarness(TopologySettings.defaults(), new LoudnessTestClassifier(), stateDir)) {
+        try (TopologyHarness h =
+                new TopologyHarness(
+                        TopologySettings.defaults(), new LoudnessTestClassifier(), stateDir)) {
             byte[] mulaw = new byte[300_031];
             new Random(3).nextBytes(mulaw);
-            h.send(valid(0).setEncoding(AudioEncoding.MULAW).setAudio(ByteBuffer.wrap(mulaw)).build());
+            h.send(
+                    valid(0).setEncoding(AudioEncoding.MULAW)
+                            .setAudio(ByteBuffer.wrap(mulaw))
+                            .build());
             TestRecord<byte[], byte[]> dead = onlyDeadLetter(h, DeadLetterReason.OVERSIZE_CHUNK);
-            assertTrue(header(dead, DeadLetters.MESSAGE_HEADER).contains("300031 samples per channel (37504 ms"),
+            assertTrue(
+                    header(dead, DeadLetters.MESSAGE_HEADER)
+                            .contains("300031 samples per channel (37504 ms"),
                     header(dead, DeadLetters.MESSAGE_HEADER));
             assertTrue(h.entries(h.chunkStore()).isEmpty(), "nothing was stored");
             stillProcesses(h);
@@ -164,26 +206,37 @@ class HostileInputTest {
     @Test
     void theLargestAcceptedChunkFitsIntoOneChangelogRecord() {
         TopologySettings settings = TopologySettings.defaults();
-        try (TopologyHarness h = new TopologyHarness(settings, new LoudnessTestClassifier(), stateDir)) {
+        try (TopologyHarness h =
+                new TopologyHarness(settings, new LoudnessTestClassifier(), stateDir)) {
             int rate = settings.maxSampleRate();
             int samples = (int) settings.maxChunkSamples(rate); // 2 s at 96 kHz
             assertEquals(192_000, samples);
             float[] signal = tone(samples, 0.5f, rate);
             String longId = "c".repeat(TopologySettings.MAX_CALL_ID_BYTES);
             byte[] pcm = SampleEncoder.encode(new float[][] {signal}, SampleEncoding.PCM16LE);
-            AudioChunk chunk = mono(longId, SpeakerRole.AGENT, 0, rate, signal, 0)
-                    .setEncoding(AudioEncoding.PCM16LE).setAudio(ByteBuffer.wrap(pcm)).build();
+            AudioChunk chunk =
+                    mono(longId, SpeakerRole.AGENT, 0, rate, signal, 0)
+                            .setEncoding(AudioEncoding.PCM16LE)
+                            .setAudio(ByteBuffer.wrap(pcm))
+                            .build();
             h.send(chunk);
             assertTrue(h.deadLetters.isEmpty());
             // One sample more is refused.
             float[] more = tone(samples + 1, 0.5f, rate);
-            h.send(mono(longId, SpeakerRole.AGENT, 1, rate, more, samples).setEncoding(AudioEncoding.PCM16LE)
-                    .setAudio(ByteBuffer.wrap(SampleEncoder.encode(new float[][] {more}, SampleEncoding.PCM16LE))).build());
+            h.send(
+                    mono(longId, SpeakerRole.AGENT, 1, rate, more, samples)
+                            .setEncoding(AudioEncoding.PCM16LE)
+                            .setAudio(
+                                    ByteBuffer.wrap(
+                                            SampleEncoder.encode(
+                                                    new float[][] {more}, SampleEncoding.PCM16LE)))
+                            .build());
             onlyDeadLetter(h, DeadLetterReason.OVERSIZE_CHUNK);
 
             String changelog = TopologyHarness.APP_ID + "-" + settings.chunkStore() + "-changelog";
-            TestOutputTopic<byte[], byte[]> writes = h.driver.createOutputTopic(changelog, new ByteArrayDeserializer(),
-                    new ByteArrayDeserializer());
+            TestOutputTopic<byte[], byte[]> writes =
+                    h.driver.createOutputTopic(
+                            changelog, new ByteArrayDeserializer(), new ByteArrayDeserializer());
             List<TestRecord<byte[], byte[]>> records = writes.readRecordsToList();
             assertEquals(1, records.size());
             TestRecord<byte[], byte[]> write = records.get(0);
@@ -199,7 +252,8 @@ class HostileInputTest {
     @Test
     void hugeRecordIsDeadLetteredTruncatedUnderTheProducerLimit() {
         TopologySettings settings = TopologySettings.defaults();
-        try (TopologyHarness h = new TopologyHarness(settings, new LoudnessTestClassifier(), stateDir)) {
+        try (TopologyHarness h =
+                new TopologyHarness(settings, new LoudnessTestClassifier(), stateDir)) {
             byte[] value = new byte[1_048_301];
             new Random(4).nextBytes(value);
             value[0] = 'X';
@@ -210,10 +264,15 @@ class HostileInputTest {
             TestRecord<byte[], byte[]> dead = onlyDeadLetter(h, DeadLetterReason.OVERSIZE_CHUNK);
             assertEquals("1048301", header(dead, DeadLetters.TRUNCATED_HEADER));
             assertEquals("t-4", header(dead, "trace-id"));
-            assertArrayEquals(Arrays.copyOf(value, dead.value().length), dead.value(), "a prefix of the original");
+            assertArrayEquals(
+                    Arrays.copyOf(value, dead.value().length),
+                    dead.value(),
+                    "a prefix of the original");
             int size = producerSize(dead.key(), dead.value(), dead.headers().toArray());
             assertTrue(size <= settings.maxRecordBytes(), size + " bytes");
-            assertTrue(dead.value().length > settings.maxRecordBytes() - 4096, "as much as fits is kept");
+            assertTrue(
+                    dead.value().length > settings.maxRecordBytes() - 4096,
+                    "as much as fits is kept");
 
             // A record of accepted size is dead-lettered whole.
             byte[] notWire = Arrays.copyOf(value, settings.maxChunkBytes());
@@ -229,7 +288,8 @@ class HostileInputTest {
     @Test
     void hugeHeadersAndKeysAreCutToo() {
         TopologySettings settings = TopologySettings.defaults();
-        try (TopologyHarness h = new TopologyHarness(settings, new LoudnessTestClassifier(), stateDir)) {
+        try (TopologyHarness h =
+                new TopologyHarness(settings, new LoudnessTestClassifier(), stateDir)) {
             RecordHeaders headers = new RecordHeaders();
             headers.add("small", utf8("kept"));
             headers.add("huge-1", new byte[400_000]);
@@ -238,17 +298,23 @@ class HostileInputTest {
             TestRecord<byte[], byte[]> dead = onlyDeadLetter(h, DeadLetterReason.BAD_MAGIC_BYTE);
             assertEquals("3", header(dead, DeadLetters.TRUNCATED_HEADER), "the value went first");
             assertEquals(0, dead.value().length);
-            assertEquals("2", header(dead, DeadLetters.HEADERS_DROPPED_HEADER), "then the last headers");
+            assertEquals(
+                    "2", header(dead, DeadLetters.HEADERS_DROPPED_HEADER), "then the last headers");
             assertEquals("kept", header(dead, "small"));
             assertNull(header(dead, DeadLetters.KEY_TRUNCATED_HEADER));
             assertEquals(700_000, dead.key().length);
-            assertTrue(producerSize(dead.key(), dead.value(), dead.headers().toArray()) <= settings.maxRecordBytes());
+            assertTrue(
+                    producerSize(dead.key(), dead.value(), dead.headers().toArray())
+                            <= settings.maxRecordBytes());
 
             h.sendRaw(new byte[1_100_000], new byte[] {1, 2, 3}, headers);
             TestRecord<byte[], byte[]> cut = h.deadLetters.readRecord();
             assertEquals("3", header(cut, DeadLetters.HEADERS_DROPPED_HEADER));
-            assertEquals("1100000", header(cut, DeadLetters.KEY_TRUNCATED_HEADER), "the key goes last");
-            assertTrue(producerSize(cut.key(), cut.value(), cut.headers().toArray()) <= settings.maxRecordBytes());
+            assertEquals(
+                    "1100000", header(cut, DeadLetters.KEY_TRUNCATED_HEADER), "the key goes last");
+            assertTrue(
+                    producerSize(cut.key(), cut.value(), cut.headers().toArray())
+                            <= settings.maxRecordBytes());
         }
     }
 
@@ -256,7 +322,9 @@ class HostileInputTest {
 
     @Test
     void declaredLengthBeyondTheRecordIsDeadLetteredWithoutAllocating() {
-        try (TopologyHarness h = new TopologyHarness(TopologySettings.defaults(), new LoudnessTestClassifier(), stateDir)) {
+        try (TopologyHarness h =
+                new TopologyHarness(
+                        TopologySettings.defaults(), new LoudnessTestClassifier(), stateDir)) {
             ByteArrayOutputStream record = new ByteArrayOutputStream();
             record.write(0);
             record.writeBytes(ByteBuffer.allocate(4).putInt(h.chunkSchemaId).array());
@@ -271,7 +339,8 @@ class HostileInputTest {
             assertEquals(16, value.length);
             h.sendRaw(utf8(CALL), value, new RecordHeaders());
             TestRecord<byte[], byte[]> dead = onlyDeadLetter(h, DeadLetterReason.TRUNCATED);
-            assertTrue(header(dead, DeadLetters.MESSAGE_HEADER).contains("string of 2000000000 bytes"),
+            assertTrue(
+                    header(dead, DeadLetters.MESSAGE_HEADER).contains("string of 2000000000 bytes"),
                     header(dead, DeadLetters.MESSAGE_HEADER));
             stillProcesses(h);
         }
@@ -281,20 +350,29 @@ class HostileInputTest {
 
     @Test
     void sampleRatesWhoseFilterWouldBeHugeAreRejectedWithAClearReason() {
-        try (TopologyHarness h = new TopologyHarness(TopologySettings.defaults(), new LoudnessTestClassifier(), stateDir)) {
+        try (TopologyHarness h =
+                new TopologyHarness(
+                        TopologySettings.defaults(), new LoudnessTestClassifier(), stateDir)) {
             for (int i = 0; i < 20; i++) {
                 int rate = 95_999 - 2 * i;
                 byte[] mulaw = new byte[rate / 10];
-                h.send(mono("call-r" + i, SpeakerRole.AGENT, 0, rate, new float[0], 0)
-                        .setEncoding(AudioEncoding.MULAW).setAudio(ByteBuffer.wrap(mulaw)).setEndOfStream(true).build());
+                h.send(
+                        mono("call-r" + i, SpeakerRole.AGENT, 0, rate, new float[0], 0)
+                                .setEncoding(AudioEncoding.MULAW)
+                                .setAudio(ByteBuffer.wrap(mulaw))
+                                .setEndOfStream(true)
+                                .build());
             }
             List<TestRecord<byte[], byte[]>> dead = h.deadLetters.readRecordsToList();
             assertEquals(20, dead.size());
             for (TestRecord<byte[], byte[]> d : dead) {
                 assertEquals("UNSUPPORTED_SAMPLE_RATE", header(d, DeadLetters.REASON_HEADER));
-                assertTrue(header(d, DeadLetters.MESSAGE_HEADER).contains("cannot be resampled to 16000 Hz"));
+                assertTrue(
+                        header(d, DeadLetters.MESSAGE_HEADER)
+                                .contains("cannot be resampled to 16000 Hz"));
             }
-            assertTrue(header(dead.get(0), DeadLetters.MESSAGE_HEADER).contains("52416000 bytes"),
+            assertTrue(
+                    header(dead.get(0), DeadLetters.MESSAGE_HEADER).contains("52416000 bytes"),
                     header(dead.get(0), DeadLetters.MESSAGE_HEADER));
             // A common odd rate is still fine.
             float[] signal = tone(4410, 0.5f, 44_100);
@@ -307,7 +385,9 @@ class HostileInputTest {
 
     @Test
     void nonFiniteFloatSamplesHaveAReasonOfTheirOwn() {
-        try (TopologyHarness h = new TopologyHarness(TopologySettings.defaults(), new LoudnessTestClassifier(), stateDir)) {
+        try (TopologyHarness h =
+                new TopologyHarness(
+                        TopologySettings.defaults(), new LoudnessTestClassifier(), stateDir)) {
             float[] samples = tone(800, 0.5f, 8000);
             samples[17] = Float.NaN;
             h.send(mono(CALL, SpeakerRole.AGENT, 0, 8000, samples, 0).build());
@@ -328,9 +408,12 @@ class HostileInputTest {
 
     @Test
     void overlongCallIdIsRejected() {
-        try (TopologyHarness h = new TopologyHarness(TopologySettings.defaults(), new LoudnessTestClassifier(), stateDir)) {
+        try (TopologyHarness h =
+                new TopologyHarness(
+                        TopologySettings.defaults(), new LoudnessTestClassifier(), stateDir)) {
             String id = "x".repeat(TopologySettings.MAX_CALL_ID_BYTES + 1);
-            AudioChunk chunk = mono(id, SpeakerRole.AGENT, 0, 8000, tone(800, 0.5f, 8000), 0).build();
+            AudioChunk chunk =
+                    mono(id, SpeakerRole.AGENT, 0, 8000, tone(800, 0.5f, 8000), 0).build();
             h.sendRaw(utf8(id), AvroWireFormat.encode(h.chunkSchemaId, chunk), new RecordHeaders());
             onlyDeadLetter(h, DeadLetterReason.CALL_ID_TOO_LONG);
         }

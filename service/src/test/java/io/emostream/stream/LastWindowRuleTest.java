@@ -20,23 +20,29 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LastWindowRuleTest {
 
-    @TempDir
-    Path stateDir;
+    @TempDir Path stateDir;
 
     @Test
     void theServiceEmitsExactlyTheWindowsOfTheSharedPolicy() {
         int rate = 8000;
         WindowPolicy classifyPolicy = WindowPolicy.of(Duration.ofSeconds(3), Duration.ofSeconds(3));
         double[] seconds = {0.5, 0.9, 1.0, 2.9, 3.0, 3.5, 3.9, 4.0, 6.2};
-        try (TopologyHarness h = new TopologyHarness(TopologySettings.defaults(), new LoudnessTestClassifier(), stateDir)) {
+        try (TopologyHarness h =
+                new TopologyHarness(
+                        TopologySettings.defaults(), new LoudnessTestClassifier(), stateDir)) {
             assertEquals(classifyPolicy, h.settings.windowPolicy(), "the same defaults");
             for (int i = 0; i < seconds.length; i++) {
                 String call = "len-" + i;
                 int samples = (int) Math.round(seconds[i] * rate);
-                split(call, SpeakerRole.CUSTOMER, rate, tone(samples, 0.5f, rate), 800, true).forEach(h::send);
-                List<Long> serviceStarts = h.events.readValuesToList().stream()
-                        .map(EmotionEvent::getWindowStartOffsetMs).map(ms -> ms * rate / 1000).toList();
-                assertEquals(classifyPolicy.starts(samples, rate), serviceStarts, seconds[i] + " s");
+                split(call, SpeakerRole.CUSTOMER, rate, tone(samples, 0.5f, rate), 800, true)
+                        .forEach(h::send);
+                List<Long> serviceStarts =
+                        h.events.readValuesToList().stream()
+                                .map(EmotionEvent::getWindowStartOffsetMs)
+                                .map(ms -> ms * rate / 1000)
+                                .toList();
+                assertEquals(
+                        classifyPolicy.starts(samples, rate), serviceStarts, seconds[i] + " s");
             }
             assertEquals(List.of(), classifyPolicy.starts(4000, rate), "0.5 s: no window");
         }

@@ -22,8 +22,7 @@ final class LoudnessTestClassifier implements WindowClassifier {
     static final float SPEECH_RMS = 0.02f;
 
     /** A classified window as the classifier saw it. */
-    record Call(float[] samples, int sampleRate, WindowResult result) {
-    }
+    record Call(float[] samples, int sampleRate, WindowResult result) {}
 
     private final List<Call> calls = Collections.synchronizedList(new ArrayList<>());
 
@@ -90,7 +89,8 @@ final class LoudnessTestClassifier implements WindowClassifier {
         for (String l : LABELS) {
             probabilities.put(l, l.equals(label) ? confidence : (1f - confidence) / 3f);
         }
-        return new WindowResult(true, label, confidence, probabilities, valence, arousal, speechRatio);
+        return new WindowResult(
+                true, label, confidence, probabilities, valence, arousal, speechRatio);
     }
 
     @Override

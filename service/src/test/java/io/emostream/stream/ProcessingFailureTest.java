@@ -34,11 +34,11 @@ class ProcessingFailureTest {
 
     private static final int RATE = 8000;
     private static final int CHUNK = 800; // 100 ms
+
     /** A sample value no test signal contains: a window that holds it makes the classifier throw. */
     private static final float POISON = 0.123456f;
 
-    @TempDir
-    Path stateDir;
+    @TempDir Path stateDir;
 
     /** The loudness classifier, except that a window holding {@link #POISON} throws as a broken model would. */
     private static final class PoisonedClassifier implements WindowClassifier {
@@ -77,7 +77,9 @@ class ProcessingFailureTest {
         if (poisoned) {
             samples[100] = POISON;
         }
-        return mono(call, SpeakerRole.CUSTOMER, sequence, RATE, samples, sequence * CHUNK).setEndOfStream(end).build();
+        return mono(call, SpeakerRole.CUSTOMER, sequence, RATE, samples, sequence * CHUNK)
+                .setEndOfStream(end)
+                .build();
     }
 
     private static String header(TestRecord<byte[], byte[]> record, String key) {
@@ -86,15 +88,22 @@ class ProcessingFailureTest {
     }
 
     private static Map<String, List<Long>> windowsByCall(List<EmotionEvent> events) {
-        return events.stream().collect(Collectors.groupingBy(EmotionEvent::getCallId,
-                Collectors.mapping(EmotionEvent::getWindowIndex, Collectors.toList())));
+        return events.stream()
+                .collect(
+                        Collectors.groupingBy(
+                                EmotionEvent::getCallId,
+                                Collectors.mapping(
+                                        EmotionEvent::getWindowIndex, Collectors.toList())));
     }
 
     @Test
-    void aWindowWhoseClassificationThrowsIsSkippedDeadLetteredAndCountedWhileEverythingElseGoesOn() {
+    void
+            aWindowWhoseClassificationThrowsIsSkippedDeadLetteredAndCountedWhileEverythingElseGoesOn() {
         PoisonedClassifier classifier = new PoisonedClassifier();
-        try (TopologyHarness h = new TopologyHarness(TopologySettings.defaults(), classifier, stateDir)) {
-            // Call "bad": 12 s (windows 0..3), chunk 45 (window 1, [3, 6) s) is poisoned; call "good": 6 s alongside.
+        try (TopologyHarness h =
+                new TopologyHarness(TopologySettings.defaults(), classifier, stateDir)) {
+            // Call "bad": 12 s (windows 0..3), chunk 45 (window 1, [3, 6) s) is poisoned; call
+            // "good": 6 s alongside.
             List<byte[]> badValues = new ArrayList<>();
             for (int seq = 0; seq < 120; seq++) {
                 AudioChunk bad = chunk("bad", seq, seq == 45, seq == 119);
@@ -106,19 +115,26 @@ class ProcessingFailureTest {
             }
 
             Map<String, List<Long>> windows = windowsByCall(h.events.readValuesToList());
-            assertEquals(List.of(0L, 2L, 3L), windows.get("bad"), "window 1 skipped once, the rest emitted in order");
+            assertEquals(
+                    List.of(0L, 2L, 3L),
+                    windows.get("bad"),
+                    "window 1 skipped once, the rest emitted in order");
             assertEquals(List.of(0L, 1L), windows.get("good"));
-            assertEquals(4 + 2, classifier.calls, "the failing window was tried once, not replayed");
+            assertEquals(
+                    4 + 2, classifier.calls, "the failing window was tried once, not replayed");
 
             List<TestRecord<byte[], byte[]>> dead = h.deadLetters.readRecordsToList();
             assertEquals(1, dead.size());
             TestRecord<byte[], byte[]> d = dead.get(0);
             assertEquals("PROCESSING_FAILED", header(d, DeadLetters.REASON_HEADER));
-            assertEquals(IllegalStateException.class.getName(), header(d, DeadLetters.EXCEPTION_HEADER));
+            assertEquals(
+                    IllegalStateException.class.getName(), header(d, DeadLetters.EXCEPTION_HEADER));
             String message = header(d, DeadLetters.MESSAGE_HEADER);
-            assertTrue(message.contains("window 1 [3000, 6000) ms of stream bad/CUSTOMER"), message);
+            assertTrue(
+                    message.contains("window 1 [3000, 6000) ms of stream bad/CUSTOMER"), message);
             assertTrue(message.contains("ONNX Runtime: invalid input (test)"), message);
-            // The record that completed window 1 is chunk 59, dead-lettered with its exact bytes and its offset.
+            // The record that completed window 1 is chunk 59, dead-lettered with its exact bytes
+            // and its offset.
             assertArrayEquals("bad".getBytes(StandardCharsets.UTF_8), d.key());
             assertArrayEquals(badValues.get(59), d.value());
             assertEquals(String.valueOf(59 * 2), header(d, DeadLetters.OFFSET_HEADER));
@@ -129,8 +145,11 @@ class ProcessingFailureTest {
 
             // Statistics count the classified windows only, and the stream ended normally.
             List<CallEmotionStats> stats = h.stats.readValuesToList();
-            CallEmotionStats badFinal = stats.stream().filter(s -> s.getCallId().equals("bad") && s.getFinal$())
-                    .findFirst().orElseThrow();
+            CallEmotionStats badFinal =
+                    stats.stream()
+                            .filter(s -> s.getCallId().equals("bad") && s.getFinal$())
+                            .findFirst()
+                            .orElseThrow();
             assertEquals(3, badFinal.getWindowsTotal());
             assertEquals(2, stats.stream().filter(CallEmotionStats::getFinal$).count());
             assertEquals(2, h.count(StreamMetrics.STREAMS_ENDED, "cause", "end_of_stream"));
@@ -141,7 +160,8 @@ class ProcessingFailureTest {
     @Test
     void aWindowCompletedByTheGapTimerThatFailsIsDeadLetteredWithoutAnInputRecord() {
         PoisonedClassifier classifier = new PoisonedClassifier();
-        try (TopologyHarness h = new TopologyHarness(TopologySettings.defaults(), classifier, stateDir)) {
+        try (TopologyHarness h =
+                new TopologyHarness(TopologySettings.defaults(), classifier, stateDir)) {
             for (int seq = 0; seq < 30; seq++) {
                 if (seq != 5) { // missing: window 0 completes only when the gap is filled
                     h.send(chunk("timer", seq, seq == 10, false));
@@ -169,7 +189,9 @@ class ProcessingFailureTest {
 
     @Test
     void aStateEntryOfAnUnknownVersionIsDeadLetteredAndItsStreamEndedWhenAChunkMeetsIt() {
-        try (TopologyHarness h = new TopologyHarness(TopologySettings.defaults(), new LoudnessTestClassifier(), stateDir)) {
+        try (TopologyHarness h =
+                new TopologyHarness(
+                        TopologySettings.defaults(), new LoudnessTestClassifier(), stateDir)) {
             SpeakerStreamKey key = new SpeakerStreamKey("future", SpeakerRole.CUSTOMER);
             byte[] newer = StateCodecTest.sampleState().encode();
             newer[0] = 9; // as a later release might write it
@@ -185,23 +207,31 @@ class ProcessingFailureTest {
             assertEquals(2, dead.size(), "the state entry and the chunk that met it");
             TestRecord<byte[], byte[]> state = dead.get(0);
             assertEquals("STATE_UNREADABLE", header(state, DeadLetters.REASON_HEADER));
-            assertEquals(UnreadableStateException.class.getName(), header(state, DeadLetters.EXCEPTION_HEADER));
+            assertEquals(
+                    UnreadableStateException.class.getName(),
+                    header(state, DeadLetters.EXCEPTION_HEADER));
             assertEquals(h.settings.streamStateStore(), header(state, DeadLetters.STORE_HEADER));
-            assertTrue(header(state, DeadLetters.MESSAGE_HEADER).contains("unknown format version 9"));
+            assertTrue(
+                    header(state, DeadLetters.MESSAGE_HEADER).contains("unknown format version 9"));
             assertArrayEquals(newer, state.value());
             assertArrayEquals("future".getBytes(StandardCharsets.UTF_8), state.key());
             TestRecord<byte[], byte[]> record = dead.get(1);
             assertEquals("PROCESSING_FAILED", header(record, DeadLetters.REASON_HEADER));
             assertArrayEquals(h.encode(first), record.value());
 
-            // The stream is ended (its later chunks are STREAM_ENDED dead letters), with final statistics.
+            // The stream is ended (its later chunks are STREAM_ENDED dead letters), with final
+            // statistics.
             assertTrue(h.streamState("future", SpeakerRole.CUSTOMER).ended);
-            CallEmotionStats last = h.stats.readValuesToList().stream()
-                    .filter(s -> s.getCallId().equals("future")).reduce((a, b) -> b).orElseThrow();
+            CallEmotionStats last =
+                    h.stats.readValuesToList().stream()
+                            .filter(s -> s.getCallId().equals("future"))
+                            .reduce((a, b) -> b)
+                            .orElseThrow();
             assertTrue(last.getFinal$());
             assertEquals(0, last.getWindowsTotal());
             h.send(chunk("future", 41, false, false));
-            assertEquals("STREAM_ENDED", header(h.deadLetters.readRecord(), DeadLetters.REASON_HEADER));
+            assertEquals(
+                    "STREAM_ENDED", header(h.deadLetters.readRecord(), DeadLetters.REASON_HEADER));
 
             // The other call was not affected.
             assertEquals(List.of(0L), windowsByCall(h.events.readValuesToList()).get("other"));
@@ -212,13 +242,20 @@ class ProcessingFailureTest {
     }
 
     @Test
-    void anUnreadableStateEntryFoundByTheWallClockCheckIsDeadLetteredOnceAndReplacedByAnEndedMarker() {
-        try (TopologyHarness h = new TopologyHarness(TopologySettings.defaults(), new LoudnessTestClassifier(), stateDir)) {
+    void
+            anUnreadableStateEntryFoundByTheWallClockCheckIsDeadLetteredOnceAndReplacedByAnEndedMarker() {
+        try (TopologyHarness h =
+                new TopologyHarness(
+                        TopologySettings.defaults(), new LoudnessTestClassifier(), stateDir)) {
             SpeakerStreamKey key = new SpeakerStreamKey("corrupt", SpeakerRole.AGENT);
             byte[] truncated = java.util.Arrays.copyOf(StateCodecTest.sampleState().encode(), 20);
             h.streamStore().put(key.toBytes(), truncated);
-            h.streamStore().put(new SpeakerStreamKey("corrupt", SpeakerRole.CUSTOMER).toBytes(),
-                    SpeakerStreamState.start(RATE, LoudnessTestClassifier.LABELS, h.clock.millis()).encode());
+            h.streamStore()
+                    .put(
+                            new SpeakerStreamKey("corrupt", SpeakerRole.CUSTOMER).toBytes(),
+                            SpeakerStreamState.start(
+                                            RATE, LoudnessTestClassifier.LABELS, h.clock.millis())
+                                    .encode());
 
             h.advance(Duration.ofSeconds(1));
             h.advance(Duration.ofSeconds(1));
@@ -228,7 +265,9 @@ class ProcessingFailureTest {
             assertEquals("STATE_UNREADABLE", header(dead.get(0), DeadLetters.REASON_HEADER));
             assertArrayEquals(truncated, dead.get(0).value());
             assertTrue(h.streamState("corrupt", SpeakerRole.AGENT).ended);
-            assertTrue(!h.streamState("corrupt", SpeakerRole.CUSTOMER).ended, "the other speaker's stream is untouched");
+            assertTrue(
+                    !h.streamState("corrupt", SpeakerRole.CUSTOMER).ended,
+                    "the other speaker's stream is untouched");
         }
     }
 }

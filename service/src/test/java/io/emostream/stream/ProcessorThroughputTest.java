@@ -35,8 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ProcessorThroughputTest {
 
-    @TempDir
-    Path stateDir;
+    @TempDir Path stateDir;
 
     @Test
     void tenMinutesOfTwentyMillisecondChunks() {
@@ -48,20 +47,26 @@ class ProcessorThroughputTest {
                 new MockProcessorContext<>(config, new TaskId(0, 0), new File(stateDir.toString()));
         addStore(context, Stores.persistentKeyValueStore(settings.streamStateStore()));
         addStore(context, Stores.persistentKeyValueStore(settings.chunkStore()));
-        KeyValueStore<String, CallEmotionStats> callStats = Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(settings.callStatsStore()), Serdes.String(), new CallEmotionStatsSerde())
-                .withLoggingDisabled().build();
+        KeyValueStore<String, CallEmotionStats> callStats =
+                Stores.keyValueStoreBuilder(
+                                Stores.persistentKeyValueStore(settings.callStatsStore()),
+                                Serdes.String(),
+                                new CallEmotionStatsSerde())
+                        .withLoggingDisabled()
+                        .build();
         callStats.init(context.getStateStoreContext(), callStats);
         context.addStateStore(callStats);
 
         TestSchemaRegistry registry = new TestSchemaRegistry();
         int schemaId = registry.register("call-audio-value", AudioChunk.getClassSchema());
-        AvroWireDeserializer<AudioChunk> deserializer = new AvroWireDeserializer<>(registry, AudioChunk.class);
+        AvroWireDeserializer<AudioChunk> deserializer =
+                new AvroWireDeserializer<>(registry, AudioChunk.class);
         deserializer.configure(Map.of(), false);
         StreamMetrics metrics = new StreamMetrics(new SimpleMeterRegistry());
         ChunkIntakeProcessor intake = new ChunkIntakeProcessor(settings, deserializer, metrics);
-        SpeakerStreamProcessor windower = new SpeakerStreamProcessor(settings, new LoudnessTestClassifier(), metrics,
-                Clock.systemUTC());
+        SpeakerStreamProcessor windower =
+                new SpeakerStreamProcessor(
+                        settings, new LoudnessTestClassifier(), metrics, Clock.systemUTC());
         intake.init(context);
         windower.init(context);
 
@@ -72,8 +77,17 @@ class ProcessorThroughputTest {
         byte[] key = "perf".getBytes(StandardCharsets.UTF_8);
         List<byte[]> values = new ArrayList<>(chunks);
         for (int seq = 0; seq < chunks; seq++) {
-            values.add(io.emostream.serde.AvroWireFormat.encode(schemaId, TopologyHarness.mono("perf",
-                    SpeakerRole.AGENT, seq, rate, samples, (long) seq * chunkSamples).build()));
+            values.add(
+                    io.emostream.serde.AvroWireFormat.encode(
+                            schemaId,
+                            TopologyHarness.mono(
+                                            "perf",
+                                            SpeakerRole.AGENT,
+                                            seq,
+                                            rate,
+                                            samples,
+                                            (long) seq * chunkSamples)
+                                    .build()));
         }
         long events = 0;
         long started = 0;
@@ -84,27 +98,41 @@ class ProcessorThroughputTest {
             }
             context.setRecordMetadata(settings.inputTopic(), 0, seq);
             intake.process(new Record<>(key, values.get(seq), seq));
-            List<MockProcessorContext.CapturedForward<?, ?>> forwarded = new ArrayList<>(context.forwarded());
+            List<MockProcessorContext.CapturedForward<?, ?>> forwarded =
+                    new ArrayList<>(context.forwarded());
             context.resetForwards();
             for (MockProcessorContext.CapturedForward<?, ?> f : forwarded) {
                 @SuppressWarnings("unchecked")
                 Record<String, ValidatedChunk> r = (Record<String, ValidatedChunk>) f.record();
                 windower.process(r);
             }
-            events += context.forwarded().stream()
-                    .filter(f -> f.childName().orElse("").equals(EmotionTopology.EVENTS_SINK)).count();
+            events +=
+                    context.forwarded().stream()
+                            .filter(
+                                    f ->
+                                            f.childName()
+                                                    .orElse("")
+                                                    .equals(EmotionTopology.EVENTS_SINK))
+                            .count();
             context.resetForwards();
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        System.out.printf("ProcessorThroughputTest: %d chunks of 20 ms in %.2f s = %.0f chunks/s (%.1f us/chunk)%n",
-                chunks - warmUp, seconds, (chunks - warmUp) / seconds, seconds * 1e6 / (chunks - warmUp));
+        System.out.printf(
+                "ProcessorThroughputTest: %d chunks of 20 ms in %.2f s = %.0f chunks/s (%.1f us/chunk)%n",
+                chunks - warmUp,
+                seconds,
+                (chunks - warmUp) / seconds,
+                seconds * 1e6 / (chunks - warmUp));
         assertEquals(200, events, "600 s = 200 windows of 3 s");
         windower.close();
     }
 
-    private static void addStore(MockProcessorContext<Object, Object> context, KeyValueBytesStoreSupplier supplier) {
-        KeyValueStore<Bytes, byte[]> store = Stores.keyValueStoreBuilder(supplier, Serdes.Bytes(), Serdes.ByteArray())
-                .withLoggingDisabled().build();
+    private static void addStore(
+            MockProcessorContext<Object, Object> context, KeyValueBytesStoreSupplier supplier) {
+        KeyValueStore<Bytes, byte[]> store =
+                Stores.keyValueStoreBuilder(supplier, Serdes.Bytes(), Serdes.ByteArray())
+                        .withLoggingDisabled()
+                        .build();
         store.init(context.getStateStoreContext(), store);
         context.addStateStore(store);
     }

@@ -1,6 +1,5 @@
 package io.emostream.stream;
 
-import static io.emostream.stream.TopologyHarness.START;
 import static io.emostream.stream.TopologyHarness.mono;
 import static io.emostream.stream.TopologyHarness.tone;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,20 +21,22 @@ class SequenceEdgeTest {
 
     private static final String CALL = "call-s";
 
-    @TempDir
-    Path stateDir;
+    @TempDir Path stateDir;
 
     private static AudioChunk.Builder chunk(long sequence, long index) {
         return mono(CALL, SpeakerRole.AGENT, sequence, 8000, tone(800, 0.5f, 8000), index * 800);
     }
 
     private static String reason(TestRecord<byte[], byte[]> r) {
-        return new String(r.headers().lastHeader(DeadLetters.REASON_HEADER).value(), StandardCharsets.UTF_8);
+        return new String(
+                r.headers().lastHeader(DeadLetters.REASON_HEADER).value(), StandardCharsets.UTF_8);
     }
 
     @Test
     void sequenceLongMaxValueIsRejectedSoNoArithmeticWraps() {
-        try (TopologyHarness h = new TopologyHarness(TopologySettings.defaults(), new LoudnessTestClassifier(), stateDir)) {
+        try (TopologyHarness h =
+                new TopologyHarness(
+                        TopologySettings.defaults(), new LoudnessTestClassifier(), stateDir)) {
             h.send(chunk(Long.MAX_VALUE, 0).setEndOfStream(true).build());
             List<TestRecord<byte[], byte[]>> dead = h.deadLetters.readRecordsToList();
             assertEquals(1, dead.size());
@@ -53,7 +54,9 @@ class SequenceEdgeTest {
 
     @Test
     void aHugeJumpIsCappedAndTheRestOfTheCallIsStillProcessed() {
-        try (TopologyHarness h = new TopologyHarness(TopologySettings.defaults(), new LoudnessTestClassifier(), stateDir)) {
+        try (TopologyHarness h =
+                new TopologyHarness(
+                        TopologySettings.defaults(), new LoudnessTestClassifier(), stateDir)) {
             for (int seq = 0; seq < 10; seq++) {
                 h.send(chunk(seq, seq).build());
             }
@@ -61,7 +64,9 @@ class SequenceEdgeTest {
             for (int i = 0; i < 30; i++) {
                 h.send(chunk(jump + i, 10 + i).setEndOfStream(i == 29).build());
                 if (i == 0) {
-                    h.advance(Duration.ofSeconds(3)); // gap wait: the gap is filled with (capped) silence
+                    h.advance(
+                            Duration.ofSeconds(
+                                    3)); // gap wait: the gap is filled with (capped) silence
                 }
             }
             assertTrue(h.deadLetters.isEmpty(), "no chunk after the jump is late");
@@ -76,7 +81,9 @@ class SequenceEdgeTest {
 
     @Test
     void aCallIdReusedSoonAfterItsEndIsDeadLetteredAsStreamEndedThenStartsANewCall() {
-        try (TopologyHarness h = new TopologyHarness(TopologySettings.defaults(), new LoudnessTestClassifier(), stateDir)) {
+        try (TopologyHarness h =
+                new TopologyHarness(
+                        TopologySettings.defaults(), new LoudnessTestClassifier(), stateDir)) {
             for (int seq = 0; seq < 30; seq++) {
                 h.send(chunk(seq, seq).setEndOfStream(seq == 29).build());
             }
@@ -89,12 +96,18 @@ class SequenceEdgeTest {
             assertEquals(1, h.count(StreamMetrics.DEAD_LETTERS, "reason", "STREAM_ENDED"));
             assertEquals(0, h.count(StreamMetrics.DEAD_LETTERS, "reason", "LATE_CHUNK"));
 
-            h.advance(TopologySettings.defaults().inactivityTimeout().plusSeconds(1)); // the ended marker expires
+            h.advance(
+                    TopologySettings.defaults()
+                            .inactivityTimeout()
+                            .plusSeconds(1)); // the ended marker expires
             for (int seq = 0; seq < 30; seq++) {
                 h.send(chunk(seq, seq).setEndOfStream(seq == 29).build());
             }
             assertTrue(h.deadLetters.isEmpty());
-            assertEquals(1, h.events.readValuesToList().size(), "the second call under the same id was analysed");
+            assertEquals(
+                    1,
+                    h.events.readValuesToList().size(),
+                    "the second call under the same id was analysed");
         }
     }
 }

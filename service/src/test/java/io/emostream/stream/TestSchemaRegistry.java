@@ -33,7 +33,12 @@ final class TestSchemaRegistry implements SchemaRegistryClient {
 
     private void checkAvailable() {
         if (unavailable) {
-            throw new SchemaRegistryException("connection refused (test)", SchemaRegistryException.NO_RESPONSE, -1, null, null);
+            throw new SchemaRegistryException(
+                    "connection refused (test)",
+                    SchemaRegistryException.NO_RESPONSE,
+                    -1,
+                    null,
+                    null);
         }
     }
 
@@ -61,18 +66,21 @@ final class TestSchemaRegistry implements SchemaRegistryClient {
                 return new RegisteredSchema(ids.get(i), subject, i + 1, schema);
             }
         }
-        throw new SchemaRegistryException("not registered under " + subject, 404, 40403, null, null);
+        throw new SchemaRegistryException(
+                "not registered under " + subject, 404, 40403, null, null);
     }
 
     @Override
     public synchronized Schema schemaById(int id) {
         checkAvailable();
         if (notAvro.contains(id)) {
-            throw SchemaRegistryException.notAvro("schema id " + id + " is a JSON schema (test)", "{}", null);
+            throw SchemaRegistryException.notAvro(
+                    "schema id " + id + " is a JSON schema (test)", "{}", null);
         }
         Schema schema = byId.get(id);
         if (schema == null) {
-            throw new SchemaRegistryException("schema id " + id + " not found", 404, 40403, null, null);
+            throw new SchemaRegistryException(
+                    "schema id " + id + " not found", 404, 40403, null, null);
         }
         return schema;
     }
@@ -82,7 +90,8 @@ final class TestSchemaRegistry implements SchemaRegistryClient {
         checkAvailable();
         List<Integer> ids = bySubject.get(subject);
         if (ids == null) {
-            throw new SchemaRegistryException("subject " + subject + " not found", 404, 40401, null, null);
+            throw new SchemaRegistryException(
+                    "subject " + subject + " not found", 404, 40401, null, null);
         }
         int id = ids.get(ids.size() - 1);
         return new RegisteredSchema(id, subject, ids.size(), byId.get(id));

@@ -58,8 +58,10 @@ final class TopologyHarness implements AutoCloseable {
 
     TopologyHarness(TopologySettings settings, WindowClassifier classifier, Path stateDir) {
         this.settings = settings;
-        chunkSchemaId = registry.register(settings.inputTopic() + "-value", AudioChunk.getClassSchema());
-        AvroWireDeserializer<AudioChunk> chunkDeserializer = new AvroWireDeserializer<>(registry, AudioChunk.class);
+        chunkSchemaId =
+                registry.register(settings.inputTopic() + "-value", AudioChunk.getClassSchema());
+        AvroWireDeserializer<AudioChunk> chunkDeserializer =
+                new AvroWireDeserializer<>(registry, AudioChunk.class);
         chunkDeserializer.configure(Map.of(), false);
         AvroWireSerializer<EmotionEvent> eventSerializer = new AvroWireSerializer<>(registry);
         eventSerializer.configure(Map.of(), false);
@@ -70,16 +72,40 @@ final class TopologyHarness implements AutoCloseable {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
-        driver = new TopologyTestDriver(EmotionTopology.build(settings, classifier, chunkDeserializer, eventSerializer,
-                statsSerializer, meters, clock), props, START);
-        input = driver.createInputTopic(settings.inputTopic(), new ByteArraySerializer(), new ByteArraySerializer());
-        AvroWireDeserializer<EmotionEvent> eventDeserializer = new AvroWireDeserializer<>(registry, EmotionEvent.class);
+        driver =
+                new TopologyTestDriver(
+                        EmotionTopology.build(
+                                settings,
+                                classifier,
+                                chunkDeserializer,
+                                eventSerializer,
+                                statsSerializer,
+                                meters,
+                                clock),
+                        props,
+                        START);
+        input =
+                driver.createInputTopic(
+                        settings.inputTopic(),
+                        new ByteArraySerializer(),
+                        new ByteArraySerializer());
+        AvroWireDeserializer<EmotionEvent> eventDeserializer =
+                new AvroWireDeserializer<>(registry, EmotionEvent.class);
         eventDeserializer.configure(Map.of(), false);
-        AvroWireDeserializer<CallEmotionStats> statsDeserializer = new AvroWireDeserializer<>(registry, CallEmotionStats.class);
+        AvroWireDeserializer<CallEmotionStats> statsDeserializer =
+                new AvroWireDeserializer<>(registry, CallEmotionStats.class);
         statsDeserializer.configure(Map.of(), false);
-        events = driver.createOutputTopic(settings.eventsTopic(), new StringDeserializer(), eventDeserializer);
-        stats = driver.createOutputTopic(settings.statsTopic(), new StringDeserializer(), statsDeserializer);
-        deadLetters = driver.createOutputTopic(settings.deadLetterTopic(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        events =
+                driver.createOutputTopic(
+                        settings.eventsTopic(), new StringDeserializer(), eventDeserializer);
+        stats =
+                driver.createOutputTopic(
+                        settings.statsTopic(), new StringDeserializer(), statsDeserializer);
+        deadLetters =
+                driver.createOutputTopic(
+                        settings.deadLetterTopic(),
+                        new ByteArrayDeserializer(),
+                        new ByteArrayDeserializer());
     }
 
     // ---- input
@@ -89,7 +115,10 @@ final class TopologyHarness implements AutoCloseable {
     }
 
     void send(AudioChunk chunk) {
-        sendRaw(chunk.getCallId().getBytes(StandardCharsets.UTF_8), encode(chunk), new RecordHeaders());
+        sendRaw(
+                chunk.getCallId().getBytes(StandardCharsets.UTF_8),
+                encode(chunk),
+                new RecordHeaders());
     }
 
     void sendRaw(byte[] key, byte[] value, Headers headers) {
@@ -105,7 +134,12 @@ final class TopologyHarness implements AutoCloseable {
     // ---- chunks
 
     /** Builder pre-filled for a mono FLOAT32LE chunk of {@code samples} starting at sample {@code startSample}. */
-    static AudioChunk.Builder mono(String callId, SpeakerRole speaker, long sequence, int sampleRate, float[] samples,
+    static AudioChunk.Builder mono(
+            String callId,
+            SpeakerRole speaker,
+            long sequence,
+            int sampleRate,
+            float[] samples,
             long startSample) {
         return AudioChunk.newBuilder()
                 .setCallId(callId)
@@ -115,18 +149,31 @@ final class TopologyHarness implements AutoCloseable {
                 .setSampleRate(sampleRate)
                 .setEncoding(AudioEncoding.FLOAT32LE)
                 .setChannelCount(1)
-                .setAudio(ByteBuffer.wrap(SampleEncoder.encode(new float[][] {samples}, SampleEncoding.FLOAT32LE)))
+                .setAudio(
+                        ByteBuffer.wrap(
+                                SampleEncoder.encode(
+                                        new float[][] {samples}, SampleEncoding.FLOAT32LE)))
                 .setEndOfStream(false);
     }
 
     /** Cuts {@code signal} into chunks of {@code chunkSamples}; the last one carries endOfStream when asked. */
-    static List<AudioChunk> split(String callId, SpeakerRole speaker, int sampleRate, float[] signal, int chunkSamples,
+    static List<AudioChunk> split(
+            String callId,
+            SpeakerRole speaker,
+            int sampleRate,
+            float[] signal,
+            int chunkSamples,
             boolean endOfStream) {
         List<AudioChunk> chunks = new java.util.ArrayList<>();
         for (int start = 0, seq = 0; start < signal.length; start += chunkSamples, seq++) {
-            float[] part = java.util.Arrays.copyOfRange(signal, start, Math.min(signal.length, start + chunkSamples));
+            float[] part =
+                    java.util.Arrays.copyOfRange(
+                            signal, start, Math.min(signal.length, start + chunkSamples));
             boolean last = start + chunkSamples >= signal.length;
-            chunks.add(mono(callId, speaker, seq, sampleRate, part, start).setEndOfStream(endOfStream && last).build());
+            chunks.add(
+                    mono(callId, speaker, seq, sampleRate, part, start)
+                            .setEndOfStream(endOfStream && last)
+                            .build());
         }
         return chunks;
     }

@@ -32,8 +32,7 @@ public class AvroWireDeserializer<T> implements Deserializer<T> {
     private AvroWireFormat wireFormat;
 
     /** For Kafka's reflective construction; {@link #configure} builds the registry client. */
-    public AvroWireDeserializer() {
-    }
+    public AvroWireDeserializer() {}
 
     /** Reads into {@code readerClass} using {@code registry}, or one from the config when {@code registry} is null. */
     public AvroWireDeserializer(SchemaRegistryClient registry, Class<T> readerClass) {
@@ -48,7 +47,9 @@ public class AvroWireDeserializer<T> implements Deserializer<T> {
             readerClass = config.readerClass().orElse(null);
         }
         if (readerClass != null && !SpecificRecord.class.isAssignableFrom(readerClass)) {
-            throw new ConfigException(AvroWireSerdeConfig.READER_CLASS, readerClass.getName(),
+            throw new ConfigException(
+                    AvroWireSerdeConfig.READER_CLASS,
+                    readerClass.getName(),
                     "not a generated Avro class (does not implement SpecificRecord)");
         }
         specificByWriterName = readerClass == null && config.specificAvroReader();
@@ -66,7 +67,8 @@ public class AvroWireDeserializer<T> implements Deserializer<T> {
         }
         if (wireFormat == null) {
             if (registry == null) {
-                throw new IllegalStateException(getClass().getSimpleName() + " used before configure()");
+                throw new IllegalStateException(
+                        getClass().getSimpleName() + " used before configure()");
             }
             wireFormat = new AvroWireFormat(registry);
         }

@@ -37,15 +37,16 @@ public final class AvroWireFormat {
 
     /** First byte of every wire-format payload. */
     public static final byte MAGIC_BYTE = 0x0;
+
     /** Magic byte plus the 4-byte schema id. */
     public static final int HEADER_LENGTH = 5;
 
     private final SchemaRegistryClient registry;
-    // Building a resolving reader is costly (it computes the resolution grammar), so keep one per pair.
+    // Building a resolving reader is costly (it computes the resolution grammar), so keep one per
+    // pair.
     private final Map<ReaderKey, DatumReader<?>> readers = new ConcurrentHashMap<>();
 
-    private record ReaderKey(int writerSchemaId, Class<?> readerClass) {
-    }
+    private record ReaderKey(int writerSchemaId, Class<?> readerClass) {}
 
     public AvroWireFormat(SchemaRegistryClient registry) {
         this.registry = Objects.requireNonNull(registry, "registry");
@@ -59,15 +60,17 @@ public final class AvroWireFormat {
     public static byte[] encode(int schemaId, SpecificRecord record) {
         Objects.requireNonNull(record, "record");
         Schema schema = record.getSchema();
-        return encode(schemaId, new SpecificDatumWriter<>(schema, modelOf(record.getClass())), record);
+        return encode(
+                schemaId, new SpecificDatumWriter<>(schema, modelOf(record.getClass())), record);
     }
 
     /** Encodes any Avro datum (generic or specific) with {@code writerSchema}. */
     public static byte[] encode(int schemaId, Schema writerSchema, Object datum) {
         Objects.requireNonNull(writerSchema, "writerSchema");
-        DatumWriter<Object> writer = datum instanceof SpecificRecord
-                ? new SpecificDatumWriter<>(writerSchema, modelOf(datum.getClass()))
-                : new GenericDatumWriter<>(writerSchema, GenericData.get());
+        DatumWriter<Object> writer =
+                datum instanceof SpecificRecord
+                        ? new SpecificDatumWriter<>(writerSchema, modelOf(datum.getClass()))
+                        : new GenericDatumWriter<>(writerSchema, GenericData.get());
         return encode(schemaId, writer, datum);
     }
 
@@ -86,9 +89,14 @@ public final class AvroWireFormat {
             writer.write(datum, encoder);
             encoder.flush();
         } catch (IOException | RuntimeException e) {
-            // A producer-side bug (e.g. null in a required field), not a bad payload: no WireFormatError.
-            throw new SerializationException("Could not encode a record with schema id " + schemaId
-                    + ": it does not match its writer schema: " + e.getMessage(), e);
+            // A producer-side bug (e.g. null in a required field), not a bad payload: no
+            // WireFormatError.
+            throw new SerializationException(
+                    "Could not encode a record with schema id "
+                            + schemaId
+                            + ": it does not match its writer schema: "
+                            + e.getMessage(),
+                    e);
         }
         return out.toByteArray();
     }
@@ -104,12 +112,15 @@ public final class AvroWireFormat {
             throw new WireFormatException(WireFormatError.EMPTY, "payload is empty");
         }
         if (payload[0] != MAGIC_BYTE) {
-            throw new WireFormatException(WireFormatError.BAD_MAGIC_BYTE,
-                    String.format("first byte is 0x%02x, expected magic byte 0x00 (payload of %d bytes)",
+            throw new WireFormatException(
+                    WireFormatError.BAD_MAGIC_BYTE,
+                    String.format(
+                            "first byte is 0x%02x, expected magic byte 0x00 (payload of %d bytes)",
                             payload[0] & 0xff, payload.length));
         }
         if (payload.length < HEADER_LENGTH) {
-            throw new WireFormatException(WireFormatError.TRUNCATED,
+            throw new WireFormatException(
+                    WireFormatError.TRUNCATED,
                     "payload of " + payload.length + " bytes ends inside the 5-byte header");
         }
         return ByteBuffer.wrap(payload, 1, 4).getInt();
@@ -141,8 +152,14 @@ public final class AvroWireFormat {
         Schema writer = writerSchema(schemaId);
         Class<?> readerClass = SpecificData.get().getClass(writer);
         if (readerClass == null || !SpecificRecord.class.isAssignableFrom(readerClass)) {
-            throw new WireFormatException(WireFormatError.UNDECODABLE, schemaId, "no generated class "
-                    + writer.getFullName() + " on the class path for writer schema id " + schemaId, null);
+            throw new WireFormatException(
+                    WireFormatError.UNDECODABLE,
+                    schemaId,
+                    "no generated class "
+                            + writer.getFullName()
+                            + " on the class path for writer schema id "
+                            + schemaId,
+                    null);
         }
         return (SpecificRecord) decodeWith(payload, readerClass);
     }
@@ -160,20 +177,35 @@ public final class AvroWireFormat {
             return registry.schemaById(schemaId);
         } catch (SchemaRegistryException e) {
             if (e.isNotAvro()) {
-                throw new WireFormatException(WireFormatError.NOT_AVRO_SCHEMA, schemaId,
-                        "schema id " + schemaId + " is not an Avro schema: " + e.getMessage(), e);
+                throw new WireFormatException(
+                        WireFormatError.NOT_AVRO_SCHEMA,
+                        schemaId,
+                        "schema id " + schemaId + " is not an Avro schema: " + e.getMessage(),
+                        e);
             }
             if (e.isUnavailable() || e.isClientConfigurationError()) {
-                throw new WireFormatException(WireFormatError.REGISTRY_UNAVAILABLE, schemaId,
-                        "could not fetch schema id " + schemaId + ": " + e.getMessage(), e);
+                throw new WireFormatException(
+                        WireFormatError.REGISTRY_UNAVAILABLE,
+                        schemaId,
+                        "could not fetch schema id " + schemaId + ": " + e.getMessage(),
+                        e);
             }
             if (e.httpStatus() >= 400 && e.httpStatus() < 500) {
-                throw new WireFormatException(WireFormatError.UNKNOWN_SCHEMA_ID, schemaId,
-                        "schema id " + schemaId + " is not known to the registry: " + e.getMessage(), e);
+                throw new WireFormatException(
+                        WireFormatError.UNKNOWN_SCHEMA_ID,
+                        schemaId,
+                        "schema id "
+                                + schemaId
+                                + " is not known to the registry: "
+                                + e.getMessage(),
+                        e);
             }
             // A 2xx answer without a usable schema: the registry misbehaves, not this record.
-            throw new WireFormatException(WireFormatError.REGISTRY_UNAVAILABLE, schemaId,
-                    "could not fetch schema id " + schemaId + ": " + e.getMessage(), e);
+            throw new WireFormatException(
+                    WireFormatError.REGISTRY_UNAVAILABLE,
+                    schemaId,
+                    "could not fetch schema id " + schemaId + ": " + e.getMessage(),
+                    e);
         }
     }
 
@@ -184,23 +216,44 @@ public final class AvroWireFormat {
             reader = newReader(schemaId, writerSchema(schemaId), readerClass);
             readers.putIfAbsent(new ReaderKey(schemaId, readerClass), reader);
         }
-        // Every length and count in the body is checked against the bytes left before anything is allocated.
-        BoundedBinaryDecoder decoder = new BoundedBinaryDecoder(payload, HEADER_LENGTH, payload.length - HEADER_LENGTH);
+        // Every length and count in the body is checked against the bytes left before anything is
+        // allocated.
+        BoundedBinaryDecoder decoder =
+                new BoundedBinaryDecoder(payload, HEADER_LENGTH, payload.length - HEADER_LENGTH);
         Object datum;
         try {
             datum = reader.read(null, decoder);
         } catch (EOFException e) {
-            throw new WireFormatException(WireFormatError.TRUNCATED, schemaId, "Avro body of "
-                    + (payload.length - HEADER_LENGTH) + " bytes ends before the record is complete: " + e.getMessage(), e);
-        } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | NegativeArraySizeException
-                | ClassCastException | IllegalArgumentException e) {
+            throw new WireFormatException(
+                    WireFormatError.TRUNCATED,
+                    schemaId,
+                    "Avro body of "
+                            + (payload.length - HEADER_LENGTH)
+                            + " bytes ends before the record is complete: "
+                            + e.getMessage(),
+                    e);
+        } catch (IOException
+                | AvroRuntimeException
+                | IndexOutOfBoundsException
+                | NegativeArraySizeException
+                | ClassCastException
+                | IllegalArgumentException e) {
             // Corrupt bytes surface as any of these (bad varints, lengths, enum or union indexes).
-            throw new WireFormatException(WireFormatError.UNDECODABLE, schemaId,
-                    "Avro body does not decode with writer schema id " + schemaId + ": " + e, e);
+            throw new WireFormatException(
+                    WireFormatError.UNDECODABLE,
+                    schemaId,
+                    "Avro body does not decode with writer schema id " + schemaId + ": " + e,
+                    e);
         }
         if (!decoder.isEnd()) {
-            throw new WireFormatException(WireFormatError.UNDECODABLE, schemaId, "trailing bytes after the record "
-                    + "(payload " + payload.length + " bytes); wrong schema id or corrupt payload", null);
+            throw new WireFormatException(
+                    WireFormatError.UNDECODABLE,
+                    schemaId,
+                    "trailing bytes after the record "
+                            + "(payload "
+                            + payload.length
+                            + " bytes); wrong schema id or corrupt payload",
+                    null);
         }
         return datum;
     }
@@ -211,14 +264,17 @@ public final class AvroWireFormat {
      * thread's context loader and cache them by name; under Quarkus the stream threads' context loader is the
      * application class path, so records would come back as another loader's copy of the class.
      */
-    private static final ClassValue<SpecificData> MODELS = new ClassValue<>() {
-        @Override
-        protected SpecificData computeValue(Class<?> type) {
-            SpecificData model = new SpecificData(type.getClassLoader());
-            SpecificData.getForClass(type).getConversions().forEach(model::addLogicalTypeConversion);
-            return model;
-        }
-    };
+    private static final ClassValue<SpecificData> MODELS =
+            new ClassValue<>() {
+                @Override
+                protected SpecificData computeValue(Class<?> type) {
+                    SpecificData model = new SpecificData(type.getClassLoader());
+                    SpecificData.getForClass(type)
+                            .getConversions()
+                            .forEach(model::addLogicalTypeConversion);
+                    return model;
+                }
+            };
 
     /** The model to read or write the generated class {@code type} with (see {@link #MODELS}). */
     public static SpecificData modelOf(Class<?> type) {
@@ -234,8 +290,16 @@ public final class AvroWireFormat {
             Schema reader = model.getSchema(readerClass);
             return new SpecificDatumReader<>(writer, reader, model);
         } catch (AvroRuntimeException e) {
-            throw new WireFormatException(WireFormatError.UNDECODABLE, schemaId, "writer schema id " + schemaId
-                    + " cannot be resolved against reader " + readerClass.getName() + ": " + e.getMessage(), e);
+            throw new WireFormatException(
+                    WireFormatError.UNDECODABLE,
+                    schemaId,
+                    "writer schema id "
+                            + schemaId
+                            + " cannot be resolved against reader "
+                            + readerClass.getName()
+                            + ": "
+                            + e.getMessage(),
+                    e);
         }
     }
 }

@@ -33,8 +33,11 @@ public class AvroWireSerde<T extends SpecificRecord> implements Serde<T> {
     }
 
     /** A serde of {@code recordClass}, configured for values or keys. */
-    public static <T extends SpecificRecord> AvroWireSerde<T> configured(Class<T> recordClass,
-            SchemaRegistryClient registry, Map<String, ?> configs, boolean isKey) {
+    public static <T extends SpecificRecord> AvroWireSerde<T> configured(
+            Class<T> recordClass,
+            SchemaRegistryClient registry,
+            Map<String, ?> configs,
+            boolean isKey) {
         AvroWireSerde<T> serde = new AvroWireSerde<>(recordClass, registry);
         serde.configure(configs, isKey);
         return serde;

@@ -55,26 +55,35 @@ public final class AvroWireSerdeConfig {
     private final Map<String, ?> configs;
 
     public AvroWireSerdeConfig(Map<String, ?> configs) {
-        this.configs = Map.copyOf(configs.entrySet().stream()
-                .filter(e -> e.getKey() != null && e.getValue() != null)
-                .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
+        this.configs =
+                Map.copyOf(
+                        configs.entrySet().stream()
+                                .filter(e -> e.getKey() != null && e.getValue() != null)
+                                .collect(
+                                        java.util.stream.Collectors.toMap(
+                                                Map.Entry::getKey, Map.Entry::getValue)));
     }
 
     /** Builds the registry client these settings describe. */
     public SchemaRegistryClient newRegistryClient() {
         Object url = configs.get(SCHEMA_REGISTRY_URL);
         if (url == null || url.toString().isBlank()) {
-            throw new ConfigException("Missing required configuration '" + SCHEMA_REGISTRY_URL
-                    + "' (e.g. http://localhost:8081/apis/ccompat/v7 for Apicurio Registry)");
+            throw new ConfigException(
+                    "Missing required configuration '"
+                            + SCHEMA_REGISTRY_URL
+                            + "' (e.g. http://localhost:8081/apis/ccompat/v7 for Apicurio Registry)");
         }
         String first = url.toString().split(",")[0].strip();
-        Optional<String> userInfo = Optional.ofNullable(configs.get(BASIC_AUTH_USER_INFO)).map(Object::toString);
+        Optional<String> userInfo =
+                Optional.ofNullable(configs.get(BASIC_AUTH_USER_INFO)).map(Object::toString);
         Object source = configs.get(BASIC_AUTH_CREDENTIALS_SOURCE);
         if (source != null && !"USER_INFO".equals(source.toString())) {
-            throw new ConfigException(BASIC_AUTH_CREDENTIALS_SOURCE, source, "only USER_INFO is supported");
+            throw new ConfigException(
+                    BASIC_AUTH_CREDENTIALS_SOURCE, source, "only USER_INFO is supported");
         }
         try {
-            return new HttpSchemaRegistryClient(first, userInfo, Duration.ofMillis(longValue(REQUEST_TIMEOUT_MS, 10_000)));
+            return new HttpSchemaRegistryClient(
+                    first, userInfo, Duration.ofMillis(longValue(REQUEST_TIMEOUT_MS, 10_000)));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(SCHEMA_REGISTRY_URL + ": " + e.getMessage());
         }
@@ -112,7 +121,8 @@ public final class AvroWireSerdeConfig {
         }
         String name = value.toString().strip();
         try {
-            return Optional.of(Class.forName(name, true, AvroWireSerdeConfig.class.getClassLoader()));
+            return Optional.of(
+                    Class.forName(name, true, AvroWireSerdeConfig.class.getClassLoader()));
         } catch (ClassNotFoundException notInOwnLoader) {
             ClassLoader context = Thread.currentThread().getContextClassLoader();
             try {
@@ -131,10 +141,17 @@ public final class AvroWireSerdeConfig {
         String key = isKey ? KEY_SUBJECT_NAME_STRATEGY : VALUE_SUBJECT_NAME_STRATEGY;
         Object strategy = configs.get(key);
         if (strategy != null) {
-            String name = strategy instanceof Class<?> type ? type.getName() : strategy.toString().strip();
+            String name =
+                    strategy instanceof Class<?> type
+                            ? type.getName()
+                            : strategy.toString().strip();
             if (!name.equals(TOPIC_NAME_STRATEGY) && !name.endsWith("." + TOPIC_NAME_STRATEGY)) {
-                throw new ConfigException(key, strategy, "only TopicNameStrategy (subject <topic>-key / <topic>-value) "
-                        + "is supported by " + AvroWireSerializer.class.getName());
+                throw new ConfigException(
+                        key,
+                        strategy,
+                        "only TopicNameStrategy (subject <topic>-key / <topic>-value) "
+                                + "is supported by "
+                                + AvroWireSerializer.class.getName());
             }
         }
         return topic + (isKey ? "-key" : "-value");

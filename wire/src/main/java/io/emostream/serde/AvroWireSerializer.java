@@ -31,8 +31,7 @@ public class AvroWireSerializer<T extends SpecificRecord> implements Serializer<
     private final Map<String, Map<Schema, Integer>> idsBySubject = new ConcurrentHashMap<>();
 
     /** For Kafka's reflective construction; {@link #configure} builds the registry client. */
-    public AvroWireSerializer() {
-    }
+    public AvroWireSerializer() {}
 
     /** Uses {@code registry} instead of building one from {@code schema.registry.url}. */
     public AvroWireSerializer(SchemaRegistryClient registry) {
@@ -55,12 +54,22 @@ public class AvroWireSerializer<T extends SpecificRecord> implements Serializer<
             return null;
         }
         if (config == null) {
-            throw new IllegalStateException(getClass().getSimpleName() + " used before configure()");
+            throw new IllegalStateException(
+                    getClass().getSimpleName() + " used before configure()");
         }
         String subject = config.subject(topic, isKey);
         Schema schema = record.getSchema();
-        int id = idsBySubject.computeIfAbsent(subject, s -> new ConcurrentHashMap<>())
-                .computeIfAbsent(schema, s -> resolveId(subject, config.removeJavaProperties() ? JavaSchemaProperties.strip(s) : s));
+        int id =
+                idsBySubject
+                        .computeIfAbsent(subject, s -> new ConcurrentHashMap<>())
+                        .computeIfAbsent(
+                                schema,
+                                s ->
+                                        resolveId(
+                                                subject,
+                                                config.removeJavaProperties()
+                                                        ? JavaSchemaProperties.strip(s)
+                                                        : s));
         return AvroWireFormat.encode(id, record);
     }
 
@@ -71,19 +80,36 @@ public class AvroWireSerializer<T extends SpecificRecord> implements Serializer<
             }
             if (config.useLatestVersion()) {
                 RegisteredSchema latest = registry.latest(subject);
-                // Bytes written with the record's schema are only valid under the latest id when both schemas
+                // Bytes written with the record's schema are only valid under the latest id when
+                // both schemas
                 // have the same binary layout, which is what equal canonical forms mean.
-                if (!SchemaNormalization.toParsingForm(latest.schema()).equals(SchemaNormalization.toParsingForm(schema))) {
-                    throw new SerializationException("use.latest.version: latest schema of subject " + subject
-                            + " (id " + latest.id() + ", version " + latest.version() + ") differs from the schema of "
-                            + schema.getFullName() + " being written; register the record's schema or upgrade the producer");
+                if (!SchemaNormalization.toParsingForm(latest.schema())
+                        .equals(SchemaNormalization.toParsingForm(schema))) {
+                    throw new SerializationException(
+                            "use.latest.version: latest schema of subject "
+                                    + subject
+                                    + " (id "
+                                    + latest.id()
+                                    + ", version "
+                                    + latest.version()
+                                    + ") differs from the schema of "
+                                    + schema.getFullName()
+                                    + " being written; register the record's schema or upgrade the producer");
                 }
                 return latest.id();
             }
             return registry.lookup(subject, schema).id();
         } catch (SchemaRegistryException e) {
-            throw new SerializationException("Could not get a schema id for " + schema.getFullName() + " under subject "
-                    + subject + " (auto.register.schemas=" + config.autoRegisterSchemas() + "): " + e.getMessage(), e);
+            throw new SerializationException(
+                    "Could not get a schema id for "
+                            + schema.getFullName()
+                            + " under subject "
+                            + subject
+                            + " (auto.register.schemas="
+                            + config.autoRegisterSchemas()
+                            + "): "
+                            + e.getMessage(),
+                    e);
         }
     }
 

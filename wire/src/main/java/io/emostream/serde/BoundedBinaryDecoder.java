@@ -28,7 +28,8 @@ final class BoundedBinaryDecoder extends Decoder {
 
     BoundedBinaryDecoder(byte[] data, int offset, int length) {
         if (offset < 0 || length < 0 || offset > data.length - length) {
-            throw new IndexOutOfBoundsException("slice " + offset + "+" + length + " of " + data.length + " bytes");
+            throw new IndexOutOfBoundsException(
+                    "slice " + offset + "+" + length + " of " + data.length + " bytes");
         }
         this.buf = data;
         this.pos = offset;
@@ -49,16 +50,28 @@ final class BoundedBinaryDecoder extends Decoder {
             throw new IOException("negative " + what + " length " + length);
         }
         if (length > remaining()) {
-            throw new EOFException("the record declares a " + what + " of " + length + " bytes but only "
-                    + remaining() + " bytes remain");
+            throw new EOFException(
+                    "the record declares a "
+                            + what
+                            + " of "
+                            + length
+                            + " bytes but only "
+                            + remaining()
+                            + " bytes remain");
         }
         return (int) length;
     }
 
     private long checkCount(long count, String what) throws IOException {
         if (count > remaining()) {
-            throw new EOFException("the record declares a block of " + count + " " + what + " items but only "
-                    + remaining() + " bytes remain");
+            throw new EOFException(
+                    "the record declares a block of "
+                            + count
+                            + " "
+                            + what
+                            + " items but only "
+                            + remaining()
+                            + " bytes remain");
         }
         return count;
     }
@@ -77,8 +90,7 @@ final class BoundedBinaryDecoder extends Decoder {
     }
 
     @Override
-    public void readNull() {
-    }
+    public void readNull() {}
 
     @Override
     public boolean readBoolean() throws IOException {
@@ -118,8 +130,11 @@ final class BoundedBinaryDecoder extends Decoder {
     @Override
     public float readFloat() throws IOException {
         checkLength(Float.BYTES, "float");
-        int bits = (buf[pos] & 0xff) | (buf[pos + 1] & 0xff) << 8 | (buf[pos + 2] & 0xff) << 16
-                | (buf[pos + 3] & 0xff) << 24;
+        int bits =
+                (buf[pos] & 0xff)
+                        | (buf[pos + 1] & 0xff) << 8
+                        | (buf[pos + 2] & 0xff) << 16
+                        | (buf[pos + 3] & 0xff) << 24;
         pos += Float.BYTES;
         return Float.intBitsToFloat(bits);
     }

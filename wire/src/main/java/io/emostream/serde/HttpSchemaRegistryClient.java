@@ -40,9 +40,12 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     private final HttpClient http;
 
     private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
+
     /** Ids whose schema is not Avro: as permanent as a schema, so asked once (bounded by the registry's ids). */
     private final Map<Integer, SchemaRegistryException> notAvroById = new ConcurrentHashMap<>();
-    private final Map<String, Map<Schema, Integer>> idsBySubjectAndSchema = new ConcurrentHashMap<>();
+
+    private final Map<String, Map<Schema, Integer>> idsBySubjectAndSchema =
+            new ConcurrentHashMap<>();
 
     /**
      * @param baseUrl        registry base URL, e.g. {@code http://localhost:8081} (Confluent) or
@@ -51,22 +54,33 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
      *                       or empty for none
      * @param requestTimeout timeout of each request (connect and response)
      */
-    public HttpSchemaRegistryClient(String baseUrl, Optional<String> basicUserInfo, Duration requestTimeout) {
+    public HttpSchemaRegistryClient(
+            String baseUrl, Optional<String> basicUserInfo, Duration requestTimeout) {
         Objects.requireNonNull(baseUrl, "baseUrl");
         String trimmed = baseUrl.strip();
         while (trimmed.endsWith("/")) {
             trimmed = trimmed.substring(0, trimmed.length() - 1);
         }
         if (!trimmed.startsWith("http://") && !trimmed.startsWith("https://")) {
-            throw new IllegalArgumentException("Schema registry URL '" + baseUrl + "' must start with http:// or https://");
+            throw new IllegalArgumentException(
+                    "Schema registry URL '" + baseUrl + "' must start with http:// or https://");
         }
         this.baseUrl = trimmed;
-        this.authorization = basicUserInfo.filter(s -> !s.isBlank()).map(userInfo -> {
-            if (!userInfo.contains(":")) {
-                throw new IllegalArgumentException("basic.auth.user.info must be 'user:password' (no ':' found)");
-            }
-            return "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8));
-        });
+        this.authorization =
+                basicUserInfo
+                        .filter(s -> !s.isBlank())
+                        .map(
+                                userInfo -> {
+                                    if (!userInfo.contains(":")) {
+                                        throw new IllegalArgumentException(
+                                                "basic.auth.user.info must be 'user:password' (no ':' found)");
+                                    }
+                                    return "Basic "
+                                            + Base64.getEncoder()
+                                                    .encodeToString(
+                                                            userInfo.getBytes(
+                                                                    StandardCharsets.UTF_8));
+                                });
         this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
         this.http = HttpClient.newBuilder().connectTimeout(requestTimeout).build();
     }
@@ -85,14 +99,24 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         if (cached != null) {
             return cached;
         }
-        // Two clients registering the same new schema at the same moment can make the registry answer 409 to one of
-        // them (Apicurio does). Then the schema is usually there already: look it up. A 409 whose schema is not under
-        // the subject is a real incompatibility; it is tried again a few times, then reported as it came.
+        // Two clients registering the same new schema at the same moment can make the registry
+        // answer 409 to one of
+        // them (Apicurio does). Then the schema is usually there already: look it up. A 409 whose
+        // schema is not under
+        // the subject is a real incompatibility; it is tried again a few times, then reported as it
+        // came.
         SchemaRegistryException conflict = null;
         for (int attempt = 0; attempt < REGISTER_ATTEMPTS; attempt++) {
             try {
-                JsonNode body = send("POST", "/subjects/" + encode(subject) + "/versions", schemaRequest(schema),
-                        "register schema " + schema.getFullName() + " under subject " + subject);
+                JsonNode body =
+                        send(
+                                "POST",
+                                "/subjects/" + encode(subject) + "/versions",
+                                schemaRequest(schema),
+                                "register schema "
+                                        + schema.getFullName()
+                                        + " under subject "
+                                        + subject);
                 int id = requiredInt(body, "id");
                 remember(subject, schema, id);
                 return id;
@@ -116,6 +140,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
     /** Registration attempts after a 409, and the pause before the next one (times the attempt number). */
     static final int REGISTER_ATTEMPTS = 3;
+
     static final Duration REGISTER_BACKOFF = Duration.ofMillis(200);
 
     private static void pause(Duration duration) {
@@ -123,15 +148,23 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
             Thread.sleep(duration.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new SchemaRegistryException("Interrupted while registering a schema", SchemaRegistryException.NO_RESPONSE,
-                    -1, null, e);
+            throw new SchemaRegistryException(
+                    "Interrupted while registering a schema",
+                    SchemaRegistryException.NO_RESPONSE,
+                    -1,
+                    null,
+                    e);
         }
     }
 
     @Override
     public RegisteredSchema lookup(String subject, Schema schema) {
-        JsonNode body = send("POST", "/subjects/" + encode(subject), schemaRequest(schema),
-                "look up schema " + schema.getFullName() + " under subject " + subject);
+        JsonNode body =
+                send(
+                        "POST",
+                        "/subjects/" + encode(subject),
+                        schemaRequest(schema),
+                        "look up schema " + schema.getFullName() + " under subject " + subject);
         RegisteredSchema registered = registeredSchema(body, subject);
         remember(subject, schema, registered.id());
         return registered;
@@ -152,8 +185,15 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         try {
             String type = body.path("schemaType").asText("AVRO");
             if (!"AVRO".equalsIgnoreCase(type)) {
-                throw SchemaRegistryException.notAvro("Registry " + baseUrl + " has a " + type
-                        + " schema, not an Avro schema, under schema id " + id, body.toString(), null);
+                throw SchemaRegistryException.notAvro(
+                        "Registry "
+                                + baseUrl
+                                + " has a "
+                                + type
+                                + " schema, not an Avro schema, under schema id "
+                                + id,
+                        body.toString(),
+                        null);
             }
             schema = parse(requiredText(body, "schema"), "schema id " + id);
         } catch (SchemaRegistryException e) {
@@ -168,8 +208,12 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
     @Override
     public RegisteredSchema latest(String subject) {
-        JsonNode body = send("GET", "/subjects/" + encode(subject) + "/versions/latest", null,
-                "fetch latest schema of subject " + subject);
+        JsonNode body =
+                send(
+                        "GET",
+                        "/subjects/" + encode(subject) + "/versions/latest",
+                        null,
+                        "fetch latest schema of subject " + subject);
         RegisteredSchema registered = registeredSchema(body, subject);
         remember(subject, registered.schema(), registered.id());
         return registered;
@@ -186,14 +230,23 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     @Override
     public void setCompatibility(String subject, CompatibilityLevel level) {
         ObjectNode request = JSON.createObjectNode().put("compatibility", level.name());
-        send("PUT", "/config/" + encode(subject), request, "set compatibility of subject " + subject + " to " + level);
+        send(
+                "PUT",
+                "/config/" + encode(subject),
+                request,
+                "set compatibility of subject " + subject + " to " + level);
     }
 
     @Override
     public Optional<CompatibilityLevel> compatibility(String subject) {
         JsonNode body;
         try {
-            body = send("GET", "/config/" + encode(subject), null, "get compatibility of subject " + subject);
+            body =
+                    send(
+                            "GET",
+                            "/config/" + encode(subject),
+                            null,
+                            "get compatibility of subject " + subject);
         } catch (SchemaRegistryException e) {
             if (e.isNotFound()) {
                 return Optional.empty(); // Confluent: no subject-level rule; the global one applies
@@ -201,18 +254,37 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
             throw e;
         }
         // GET answers compatibilityLevel (Confluent and Apicurio); PUT answers compatibility.
-        JsonNode level = body.hasNonNull("compatibilityLevel") ? body.get("compatibilityLevel") : body.get("compatibility");
+        JsonNode level =
+                body.hasNonNull("compatibilityLevel")
+                        ? body.get("compatibilityLevel")
+                        : body.get("compatibility");
         if (level == null) {
-            throw new SchemaRegistryException("Registry " + baseUrl + " answered a config request for subject "
-                    + subject + " without a compatibility level: " + body, 200, -1, body.toString(), null);
+            throw new SchemaRegistryException(
+                    "Registry "
+                            + baseUrl
+                            + " answered a config request for subject "
+                            + subject
+                            + " without a compatibility level: "
+                            + body,
+                    200,
+                    -1,
+                    body.toString(),
+                    null);
         }
         return Optional.of(CompatibilityLevel.valueOf(level.asText()));
     }
 
     @Override
     public boolean isCompatibleWithLatest(String subject, Schema schema) {
-        JsonNode body = send("POST", "/compatibility/subjects/" + encode(subject) + "/versions/latest",
-                schemaRequest(schema), "check compatibility of " + schema.getFullName() + " with subject " + subject);
+        JsonNode body =
+                send(
+                        "POST",
+                        "/compatibility/subjects/" + encode(subject) + "/versions/latest",
+                        schemaRequest(schema),
+                        "check compatibility of "
+                                + schema.getFullName()
+                                + " with subject "
+                                + subject);
         return body.path("is_compatible").asBoolean(false);
     }
 
@@ -222,7 +294,9 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     }
 
     private void remember(String subject, Schema schema, int id) {
-        idsBySubjectAndSchema.computeIfAbsent(subject, s -> new ConcurrentHashMap<>()).put(schema, id);
+        idsBySubjectAndSchema
+                .computeIfAbsent(subject, s -> new ConcurrentHashMap<>())
+                .put(schema, id);
         schemasById.putIfAbsent(id, schema);
     }
 
@@ -234,7 +308,9 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     private RegisteredSchema registeredSchema(JsonNode body, String subject) {
         int id = requiredInt(body, "id");
         int version = requiredInt(body, "version");
-        Schema schema = schemasById.computeIfAbsent(id, i -> parse(requiredText(body, "schema"), "schema id " + i));
+        Schema schema =
+                schemasById.computeIfAbsent(
+                        id, i -> parse(requiredText(body, "schema"), "schema id " + i));
         return new RegisteredSchema(id, body.path("subject").asText(subject), version, schema);
     }
 
@@ -242,33 +318,60 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         try {
             return new Schema.Parser().parse(schemaText);
         } catch (RuntimeException e) {
-            throw SchemaRegistryException.notAvro("Registry " + baseUrl + " returned a schema for " + what
-                    + " that does not parse as Avro: " + e.getMessage(), schemaText, e);
+            throw SchemaRegistryException.notAvro(
+                    "Registry "
+                            + baseUrl
+                            + " returned a schema for "
+                            + what
+                            + " that does not parse as Avro: "
+                            + e.getMessage(),
+                    schemaText,
+                    e);
         }
     }
 
     private JsonNode send(String method, String path, JsonNode requestBody, String action) {
         URI uri = URI.create(baseUrl + path);
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
-                .timeout(requestTimeout)
-                .header("Accept", ACCEPT);
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(uri).timeout(requestTimeout).header("Accept", ACCEPT);
         authorization.ifPresent(value -> request.header("Authorization", value));
         if (requestBody != null) {
             request.header("Content-Type", CONTENT_TYPE);
-            request.method(method, HttpRequest.BodyPublishers.ofString(requestBody.toString(), StandardCharsets.UTF_8));
+            request.method(
+                    method,
+                    HttpRequest.BodyPublishers.ofString(
+                            requestBody.toString(), StandardCharsets.UTF_8));
         } else {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         }
         HttpResponse<String> response;
         try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            response =
+                    http.send(
+                            request.build(),
+                            HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new SchemaRegistryException("Could not " + action + ": no response from schema registry "
-                    + method + " " + uri + ": " + e, SchemaRegistryException.NO_RESPONSE, -1, null, e);
+            throw new SchemaRegistryException(
+                    "Could not "
+                            + action
+                            + ": no response from schema registry "
+                            + method
+                            + " "
+                            + uri
+                            + ": "
+                            + e,
+                    SchemaRegistryException.NO_RESPONSE,
+                    -1,
+                    null,
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new SchemaRegistryException("Interrupted while trying to " + action + " at " + uri,
-                    SchemaRegistryException.NO_RESPONSE, -1, null, e);
+            throw new SchemaRegistryException(
+                    "Interrupted while trying to " + action + " at " + uri,
+                    SchemaRegistryException.NO_RESPONSE,
+                    -1,
+                    null,
+                    e);
         }
         String text = response.body();
         int status = response.statusCode();
@@ -282,23 +385,53 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
             } catch (IOException | RuntimeException notJson) {
                 // keep the raw body as the message
             }
-            throw new SchemaRegistryException("Could not " + action + ": schema registry " + method + " " + uri
-                    + " answered HTTP " + status + (errorCode >= 0 ? " (error_code " + errorCode + ")" : "") + ": "
-                    + message, status, errorCode, text, null);
+            throw new SchemaRegistryException(
+                    "Could not "
+                            + action
+                            + ": schema registry "
+                            + method
+                            + " "
+                            + uri
+                            + " answered HTTP "
+                            + status
+                            + (errorCode >= 0 ? " (error_code " + errorCode + ")" : "")
+                            + ": "
+                            + message,
+                    status,
+                    errorCode,
+                    text,
+                    null);
         }
         try {
             return text == null || text.isBlank() ? JSON.createObjectNode() : JSON.readTree(text);
         } catch (IOException e) {
-            throw new SchemaRegistryException("Could not " + action + ": schema registry " + method + " " + uri
-                    + " answered HTTP " + status + " with a body that is not JSON: " + text, status, -1, text, e);
+            throw new SchemaRegistryException(
+                    "Could not "
+                            + action
+                            + ": schema registry "
+                            + method
+                            + " "
+                            + uri
+                            + " answered HTTP "
+                            + status
+                            + " with a body that is not JSON: "
+                            + text,
+                    status,
+                    -1,
+                    text,
+                    e);
         }
     }
 
     private int requiredInt(JsonNode body, String field) {
         JsonNode value = body.get(field);
         if (value == null || !value.canConvertToInt()) {
-            throw new SchemaRegistryException("Registry " + baseUrl + " answer lacks integer field '" + field + "': "
-                    + body, 200, -1, body.toString(), null);
+            throw new SchemaRegistryException(
+                    "Registry " + baseUrl + " answer lacks integer field '" + field + "': " + body,
+                    200,
+                    -1,
+                    body.toString(),
+                    null);
         }
         return value.asInt();
     }
@@ -306,8 +439,12 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     private String requiredText(JsonNode body, String field) {
         JsonNode value = body.get(field);
         if (value == null || !value.isTextual()) {
-            throw new SchemaRegistryException("Registry " + baseUrl + " answer lacks text field '" + field + "': "
-                    + body, 200, -1, body.toString(), null);
+            throw new SchemaRegistryException(
+                    "Registry " + baseUrl + " answer lacks text field '" + field + "': " + body,
+                    200,
+                    -1,
+                    body.toString(),
+                    null);
         }
         return value.asText();
     }

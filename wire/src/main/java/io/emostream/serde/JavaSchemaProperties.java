@@ -22,8 +22,7 @@ public final class JavaSchemaProperties {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private JavaSchemaProperties() {
-    }
+    private JavaSchemaProperties() {}
 
     /** {@code schema} without {@value #JAVA_STRING} properties (the same instance when it has none). */
     public static Schema strip(Schema schema) {

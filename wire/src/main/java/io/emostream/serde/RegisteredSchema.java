@@ -10,5 +10,4 @@ import org.apache.avro.Schema;
  * @param version version of the schema within the subject, from 1
  * @param schema  the parsed Avro schema
  */
-public record RegisteredSchema(int id, String subject, int version, Schema schema) {
-}
+public record RegisteredSchema(int id, String subject, int version, Schema schema) {}

@@ -18,13 +18,18 @@ public class SchemaRegistryException extends RuntimeException {
     private final String responseBody;
     private final boolean notAvro;
 
-    public SchemaRegistryException(String message, int httpStatus, int errorCode, String responseBody,
-            Throwable cause) {
+    public SchemaRegistryException(
+            String message, int httpStatus, int errorCode, String responseBody, Throwable cause) {
         this(message, httpStatus, errorCode, responseBody, cause, false);
     }
 
-    private SchemaRegistryException(String message, int httpStatus, int errorCode, String responseBody,
-            Throwable cause, boolean notAvro) {
+    private SchemaRegistryException(
+            String message,
+            int httpStatus,
+            int errorCode,
+            String responseBody,
+            Throwable cause,
+            boolean notAvro) {
         super(message, cause);
         this.httpStatus = httpStatus;
         this.errorCode = errorCode;
@@ -36,7 +41,8 @@ public class SchemaRegistryException extends RuntimeException {
      * The registry answered with a schema that is not Avro ({@code schemaType} JSON, PROTOBUF, ...) or does not
      * parse as Avro: a permanent answer about that schema, not a registry failure.
      */
-    public static SchemaRegistryException notAvro(String message, String responseBody, Throwable cause) {
+    public static SchemaRegistryException notAvro(
+            String message, String responseBody, Throwable cause) {
         return new SchemaRegistryException(message, 200, -1, responseBody, cause, true);
     }
 

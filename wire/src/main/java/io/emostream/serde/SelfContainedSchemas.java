@@ -10,8 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.apache.avro.Schema;
 import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.Schema;
 
 /**
  * One self-contained schema per record of {@code schemas/}: every named type a record uses (enums such as
@@ -24,8 +24,7 @@ import org.apache.avro.AvroRuntimeException;
  */
 public final class SelfContainedSchemas {
 
-    private SelfContainedSchemas() {
-    }
+    private SelfContainedSchemas() {}
 
     /** {@code ./emostream}'s build step: {@code SelfContainedSchemas SOURCE_DIR TARGET_DIR}. */
     public static void main(String[] args) throws IOException {
@@ -35,7 +34,9 @@ public final class SelfContainedSchemas {
         Path target = Path.of(args[1]);
         Files.createDirectories(target);
         for (Schema record : records(Path.of(args[0])).values()) {
-            Files.writeString(target.resolve(record.getName() + ".avsc"), record.toString(true) + "\n",
+            Files.writeString(
+                    target.resolve(record.getName() + ".avsc"),
+                    record.toString(true) + "\n",
                     StandardCharsets.UTF_8);
         }
     }
@@ -49,11 +50,14 @@ public final class SelfContainedSchemas {
     public static Map<String, Schema> records(Path dir) {
         List<Path> pending;
         try (Stream<Path> files = Files.list(dir)) {
-            pending = new ArrayList<>(files.filter(f -> f.toString().endsWith(".avsc")).sorted().toList());
+            pending =
+                    new ArrayList<>(
+                            files.filter(f -> f.toString().endsWith(".avsc")).sorted().toList());
         } catch (IOException e) {
             throw new UncheckedIOException("Could not list " + dir, e);
         }
-        // Avro's parser keeps what a failed parse left behind, so each try starts from a fresh parser that has
+        // Avro's parser keeps what a failed parse left behind, so each try starts from a fresh
+        // parser that has
         // read the files known to parse, in the order they did.
         List<String> ordered = new ArrayList<>();
         Map<String, Schema> records = new LinkedHashMap<>();
@@ -76,7 +80,8 @@ public final class SelfContainedSchemas {
                 }
             }
             if (failed.size() == pending.size()) {
-                throw new IllegalArgumentException("Schemas " + failed + " do not parse: " + last.getMessage(), last);
+                throw new IllegalArgumentException(
+                        "Schemas " + failed + " do not parse: " + last.getMessage(), last);
             }
             pending = failed;
         }

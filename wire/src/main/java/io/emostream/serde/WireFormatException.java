@@ -20,7 +20,8 @@ public class WireFormatException extends SerializationException {
         this(error, -1, message, null);
     }
 
-    public WireFormatException(WireFormatError error, int schemaId, String message, Throwable cause) {
+    public WireFormatException(
+            WireFormatError error, int schemaId, String message, Throwable cause) {
         super(error + ": " + message, cause);
         this.error = error;
         this.schemaId = schemaId;

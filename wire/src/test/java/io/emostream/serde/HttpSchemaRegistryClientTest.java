@@ -28,8 +28,8 @@ import org.junit.jupiter.api.Test;
  */
 class HttpSchemaRegistryClientTest {
 
-    private record Request(String method, String path, String authorization, String contentType, String body) {
-    }
+    private record Request(
+            String method, String path, String authorization, String contentType, String body) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final List<Request> requests = new CopyOnWriteArrayList<>();
@@ -52,36 +52,61 @@ class HttpSchemaRegistryClientTest {
     private void answer(HttpExchange exchange) throws IOException {
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         String path = exchange.getRequestURI().getRawPath();
-        requests.add(new Request(exchange.getRequestMethod(), path, exchange.getRequestHeaders().getFirst("Authorization"),
-                exchange.getRequestHeaders().getFirst("Content-Type"), body));
+        requests.add(
+                new Request(
+                        exchange.getRequestMethod(),
+                        path,
+                        exchange.getRequestHeaders().getFirst("Authorization"),
+                        exchange.getRequestHeaders().getFirst("Content-Type"),
+                        body));
         int status;
         String response;
         if (path.endsWith("/subjects/raced-value/versions")) {
-            // another client registered the same schema a moment ago: Apicurio answers 409 to this one
+            // another client registered the same schema a moment ago: Apicurio answers 409 to this
+            // one
             status = 409;
             response = "{\"error_code\":409,\"message\":\"Conflict\"}";
         } else if (path.endsWith("/subjects/raced-value")) {
             status = 200;
-            response = JSON.createObjectNode().put("subject", "raced-value").put("id", 23).put("version", 1)
-                    .put("schema", EmotionEvent.getClassSchema().toString()).toString();
+            response =
+                    JSON.createObjectNode()
+                            .put("subject", "raced-value")
+                            .put("id", 23)
+                            .put("version", 1)
+                            .put("schema", EmotionEvent.getClassSchema().toString())
+                            .toString();
         } else if (path.endsWith("/subjects/incompatible-value/versions")) {
             status = 409;
-            response = "{\"error_code\":409,\"message\":\"Schema being registered is incompatible\"}";
+            response =
+                    "{\"error_code\":409,\"message\":\"Schema being registered is incompatible\"}";
         } else if (path.endsWith("/subjects/call%20emotions-value/versions")) {
             status = 200;
             response = "{\"id\":17}";
         } else if (path.endsWith("/schemas/ids/17")) {
             status = 200;
-            response = JSON.createObjectNode().put("schema", EmotionEvent.getClassSchema().toString()).toString();
+            response =
+                    JSON.createObjectNode()
+                            .put("schema", EmotionEvent.getClassSchema().toString())
+                            .toString();
         } else if (path.endsWith("/schemas/ids/77")) {
             // Someone registered a JSON Schema: its id is in the same id space as the Avro ones.
             status = 200;
-            response = JSON.createObjectNode().put("schemaType", "JSON")
-                    .put("schema", "{\"type\":\"object\",\"properties\":{\"callId\":{\"type\":\"string\"}}}").toString();
+            response =
+                    JSON.createObjectNode()
+                            .put("schemaType", "JSON")
+                            .put(
+                                    "schema",
+                                    "{\"type\":\"object\",\"properties\":{\"callId\":{\"type\":\"string\"}}}")
+                            .toString();
         } else if (path.endsWith("/schemas/ids/78")) {
             status = 200;
-            response = JSON.createObjectNode().put("schema", "{\"type\":\"record\",\"name\":\"R\",\"fields\":[{\"name\":"
-                    + "\"x\",\"type\":\"no.such.Type\"}]}").toString(); // no schemaType: AVRO, but invalid
+            response =
+                    JSON.createObjectNode()
+                            .put(
+                                    "schema",
+                                    "{\"type\":\"record\",\"name\":\"R\",\"fields\":[{\"name\":"
+                                            + "\"x\",\"type\":\"no.such.Type\"}]}")
+                            .toString(); // no schemaType: AVRO, but invalid
         } else if (path.endsWith("/schemas/ids/503")) {
             status = 503;
             response = "{\"error_code\":50301,\"message\":\"unavailable\"}";
@@ -104,16 +129,22 @@ class HttpSchemaRegistryClientTest {
 
     @Test
     void sendsBasicAuthAndSchemaJsonAndCachesBothWays() throws IOException {
-        HttpSchemaRegistryClient client = new HttpSchemaRegistryClient(url, Optional.of("svc:s3cret"), Duration.ofSeconds(5));
+        HttpSchemaRegistryClient client =
+                new HttpSchemaRegistryClient(url, Optional.of("svc:s3cret"), Duration.ofSeconds(5));
 
         assertEquals(17, client.register("call emotions-value", EmotionEvent.getClassSchema()));
         Request register = requests.get(0);
         assertEquals("POST", register.method());
         assertEquals("/apis/ccompat/v7/subjects/call%20emotions-value/versions", register.path());
-        assertEquals("Basic " + Base64.getEncoder().encodeToString("svc:s3cret".getBytes(StandardCharsets.UTF_8)),
+        assertEquals(
+                "Basic "
+                        + Base64.getEncoder()
+                                .encodeToString("svc:s3cret".getBytes(StandardCharsets.UTF_8)),
                 register.authorization());
         assertEquals("application/vnd.schemaregistry.v1+json", register.contentType());
-        assertEquals(EmotionEvent.getClassSchema().toString(), JSON.readTree(register.body()).get("schema").asText());
+        assertEquals(
+                EmotionEvent.getClassSchema().toString(),
+                JSON.readTree(register.body()).get("schema").asText());
 
         // Both directions come from the cache now: no further requests.
         assertEquals(17, client.register("call emotions-value", EmotionEvent.getClassSchema()));
@@ -124,12 +155,18 @@ class HttpSchemaRegistryClientTest {
     @Test
     void errorsCarryStatusErrorCodeAndBody() {
         HttpSchemaRegistryClient client = new HttpSchemaRegistryClient(url);
-        SchemaRegistryException e = assertThrows(SchemaRegistryException.class, () -> client.schemaById(99));
+        SchemaRegistryException e =
+                assertThrows(SchemaRegistryException.class, () -> client.schemaById(99));
         assertEquals(404, e.httpStatus());
         assertEquals(40403, e.errorCode());
         assertTrue(e.isNotFound());
         assertTrue(e.responseBody().contains("Schema not found"), e.responseBody());
-        assertTrue(e.getMessage().contains("GET " + url + "schemas/ids/99 answered HTTP 404 (error_code 40403)"),
+        assertTrue(
+                e.getMessage()
+                        .contains(
+                                "GET "
+                                        + url
+                                        + "schemas/ids/99 answered HTTP 404 (error_code 40403)"),
                 e.getMessage());
         assertEquals(null, requests.get(0).authorization());
     }
@@ -139,15 +176,18 @@ class HttpSchemaRegistryClientTest {
         AvroWireFormat wire = new AvroWireFormat(new HttpSchemaRegistryClient(url));
         byte[] payload = new byte[] {0, 0, 0, 0, 77, '{', '}'};
         for (int attempt = 0; attempt < 3; attempt++) {
-            WireFormatException e = assertThrows(WireFormatException.class, () -> wire.decode(payload,
-                    io.emostream.avro.AudioChunk.class));
+            WireFormatException e =
+                    assertThrows(
+                            WireFormatException.class,
+                            () -> wire.decode(payload, io.emostream.avro.AudioChunk.class));
             assertEquals(WireFormatError.NOT_AVRO_SCHEMA, e.error());
             assertTrue(!e.isRetriable(), "dead-lettered, not retried");
             assertTrue(e.getMessage().contains("JSON schema"), e.getMessage());
         }
         assertEquals(1, requests.size(), "the answer for id 77 is cached like a schema");
 
-        WireFormatException invalid = assertThrows(WireFormatException.class, () -> wire.writerSchema(78));
+        WireFormatException invalid =
+                assertThrows(WireFormatException.class, () -> wire.writerSchema(78));
         assertEquals(WireFormatError.NOT_AVRO_SCHEMA, invalid.error());
         assertTrue(invalid.getMessage().contains("does not parse as Avro"), invalid.getMessage());
     }
@@ -155,40 +195,60 @@ class HttpSchemaRegistryClientTest {
     @Test
     void onlyUnavailabilityOrTheServicesOwnCredentialsAreRetriable() {
         AvroWireFormat wire = new AvroWireFormat(new HttpSchemaRegistryClient(url));
-        assertEquals(WireFormatError.REGISTRY_UNAVAILABLE,
+        assertEquals(
+                WireFormatError.REGISTRY_UNAVAILABLE,
                 assertThrows(WireFormatException.class, () -> wire.writerSchema(503)).error());
-        assertEquals(WireFormatError.REGISTRY_UNAVAILABLE,
+        assertEquals(
+                WireFormatError.REGISTRY_UNAVAILABLE,
                 assertThrows(WireFormatException.class, () -> wire.writerSchema(401)).error());
-        assertEquals(WireFormatError.UNKNOWN_SCHEMA_ID,
+        assertEquals(
+                WireFormatError.UNKNOWN_SCHEMA_ID,
                 assertThrows(WireFormatException.class, () -> wire.writerSchema(422)).error());
-        assertEquals(WireFormatError.UNKNOWN_SCHEMA_ID,
+        assertEquals(
+                WireFormatError.UNKNOWN_SCHEMA_ID,
                 assertThrows(WireFormatException.class, () -> wire.writerSchema(99)).error());
     }
 
     @Test
     void rejectsMalformedSettings() {
-        assertThrows(IllegalArgumentException.class, () -> new HttpSchemaRegistryClient("localhost:8081"));
-        assertThrows(IllegalArgumentException.class,
-                () -> new HttpSchemaRegistryClient(url, Optional.of("no-colon"), Duration.ofSeconds(1)));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new HttpSchemaRegistryClient("localhost:8081"));
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                        new HttpSchemaRegistryClient(
+                                url, Optional.of("no-colon"), Duration.ofSeconds(1)));
     }
 
     @Test
     void aRegistrationThatLostARaceFindsTheSchemaTheOtherClientRegistered() {
         HttpSchemaRegistryClient client = new HttpSchemaRegistryClient(url);
         assertEquals(23, client.register("raced-value", EmotionEvent.getClassSchema()));
-        assertEquals(List.of("POST /apis/ccompat/v7/subjects/raced-value/versions", "POST /apis/ccompat/v7/subjects/raced-value"),
+        assertEquals(
+                List.of(
+                        "POST /apis/ccompat/v7/subjects/raced-value/versions",
+                        "POST /apis/ccompat/v7/subjects/raced-value"),
                 requests.stream().map(r -> r.method() + " " + r.path()).toList());
-        assertEquals(23, client.register("raced-value", EmotionEvent.getClassSchema()), "and remembers it");
+        assertEquals(
+                23,
+                client.register("raced-value", EmotionEvent.getClassSchema()),
+                "and remembers it");
         assertEquals(2, requests.size());
     }
 
     @Test
     void aRealIncompatibilityIsReportedAfterAFewTries() {
         HttpSchemaRegistryClient client = new HttpSchemaRegistryClient(url);
-        SchemaRegistryException e = assertThrows(SchemaRegistryException.class,
-                () -> client.register("incompatible-value", EmotionEvent.getClassSchema()));
+        SchemaRegistryException e =
+                assertThrows(
+                        SchemaRegistryException.class,
+                        () -> client.register("incompatible-value", EmotionEvent.getClassSchema()));
         assertTrue(e.isIncompatible(), e.getMessage());
         assertTrue(e.getMessage().contains("incompatible"), e.getMessage());
-        assertEquals(2 * HttpSchemaRegistryClient.REGISTER_ATTEMPTS, requests.size(), "register, then look up, per try");
+        assertEquals(
+                2 * HttpSchemaRegistryClient.REGISTER_ATTEMPTS,
+                requests.size(),
+                "register, then look up, per try");
     }
 }

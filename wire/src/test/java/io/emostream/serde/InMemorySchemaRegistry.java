@@ -79,10 +79,12 @@ final class InMemorySchemaRegistry implements SchemaRegistryClient {
 
     @Override
     public boolean isCompatibleWithLatest(String subject, Schema schema) {
-        throw new UnsupportedOperationException("compatibility is only tested against a real registry");
+        throw new UnsupportedOperationException(
+                "compatibility is only tested against a real registry");
     }
 
     private static SchemaRegistryException notFound(String message, int errorCode) {
-        return new SchemaRegistryException(message, 404, errorCode, "{\"error_code\":" + errorCode + "}", null);
+        return new SchemaRegistryException(
+                message, 404, errorCode, "{\"error_code\":" + errorCode + "}", null);
     }
 }

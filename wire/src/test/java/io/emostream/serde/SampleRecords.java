@@ -16,8 +16,7 @@ public final class SampleRecords {
 
     private static final Instant T0 = Instant.ofEpochMilli(1_763_776_800_000L);
 
-    private SampleRecords() {
-    }
+    private SampleRecords() {}
 
     /** 20 ms of 8 kHz PCM16 stereo noise, chunk {@code sequence} of call {@code callId}. */
     public static AudioChunk audioChunk(String callId, long sequence) {
@@ -49,7 +48,8 @@ public final class SampleRecords {
                 .setSpeech(true)
                 .setLabel("angry")
                 .setConfidence(0.71f)
-                .setProbabilities(Map.of("angry", 0.71f, "happy", 0.04f, "neutral", 0.2f, "sad", 0.05f))
+                .setProbabilities(
+                        Map.of("angry", 0.71f, "happy", 0.04f, "neutral", 0.2f, "sad", 0.05f))
                 .setValence(-0.6f)
                 .setArousal(0.7f)
                 .setSpeechRatio(0.83f)
@@ -87,7 +87,8 @@ public final class SampleRecords {
                 .setWindowsWithSpeech(8)
                 .setLabelCounts(Map.of("neutral", 6L, "happy", 2L))
                 .setLabelSpeechShare(Map.of("neutral", 0.75f, "happy", 0.25f))
-                .setMeanProbabilities(Map.of("neutral", 0.6f, "happy", 0.3f, "angry", 0.05f, "sad", 0.05f))
+                .setMeanProbabilities(
+                        Map.of("neutral", 0.6f, "happy", 0.3f, "angry", 0.05f, "sad", 0.05f))
                 .setDominantLabel("neutral")
                 .setMeanValence(0.2f)
                 .setMeanArousal(-0.1f)
@@ -106,14 +107,22 @@ public final class SampleRecords {
     }
 
     /** The record as a generic record of {@code schema}, via Avro schema resolution (new fields get defaults). */
-    public static org.apache.avro.generic.GenericRecord readAs(org.apache.avro.specific.SpecificRecord record, org.apache.avro.Schema schema) {
+    public static org.apache.avro.generic.GenericRecord readAs(
+            org.apache.avro.specific.SpecificRecord record, org.apache.avro.Schema schema) {
         try {
             java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-            org.apache.avro.io.BinaryEncoder encoder = org.apache.avro.io.EncoderFactory.get().binaryEncoder(out, null);
-            new org.apache.avro.specific.SpecificDatumWriter<org.apache.avro.specific.SpecificRecord>(record.getSchema()).write(record, encoder);
+            org.apache.avro.io.BinaryEncoder encoder =
+                    org.apache.avro.io.EncoderFactory.get().binaryEncoder(out, null);
+            new org.apache.avro.specific.SpecificDatumWriter<
+                            org.apache.avro.specific.SpecificRecord>(record.getSchema())
+                    .write(record, encoder);
             encoder.flush();
-            return new org.apache.avro.generic.GenericDatumReader<org.apache.avro.generic.GenericRecord>(record.getSchema(), schema)
-                    .read(null, org.apache.avro.io.DecoderFactory.get().binaryDecoder(out.toByteArray(), null));
+            return new org.apache.avro.generic.GenericDatumReader<
+                            org.apache.avro.generic.GenericRecord>(record.getSchema(), schema)
+                    .read(
+                            null,
+                            org.apache.avro.io.DecoderFactory.get()
+                                    .binaryDecoder(out.toByteArray(), null));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -49,13 +49,15 @@ import org.junit.jupiter.api.Test;
  */
 class SchemaEvolutionTest {
 
-    private static final Map<String, Schema> CURRENT = Map.of(
-            "AudioChunk", AudioChunk.getClassSchema(),
-            "EmotionEvent", EmotionEvent.getClassSchema(),
-            "CallEmotionStats", CallEmotionStats.getClassSchema());
+    private static final Map<String, Schema> CURRENT =
+            Map.of(
+                    "AudioChunk", AudioChunk.getClassSchema(),
+                    "EmotionEvent", EmotionEvent.getClassSchema(),
+                    "CallEmotionStats", CallEmotionStats.getClassSchema());
 
     /** Records first published after v0: no previous version yet, checked against their {@code future} version. */
-    private static final Map<String, Schema> NEW_SINCE_V0 = Map.of("AlertEvent", AlertEvent.getClassSchema());
+    private static final Map<String, Schema> NEW_SINCE_V0 =
+            Map.of("AlertEvent", AlertEvent.getClassSchema());
 
     private final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
     private final AvroWireFormat wireFormat = new AvroWireFormat(registry);
@@ -65,19 +67,23 @@ class SchemaEvolutionTest {
         for (Map.Entry<String, Schema> entry : CURRENT.entrySet()) {
             Schema current = entry.getValue();
             Schema v0 = testSchema("v0", entry.getKey());
-            assertCompatible(current, v0, entry.getKey() + ": current reader, v0 writer (BACKWARD)");
+            assertCompatible(
+                    current, v0, entry.getKey() + ": current reader, v0 writer (BACKWARD)");
             assertCompatible(v0, current, entry.getKey() + ": v0 reader, current writer (FORWARD)");
         }
     }
 
     @Test
     void currentSchemasAreBackwardTransitive() throws SchemaValidationException {
-        SchemaValidator backwardTransitive = new SchemaValidatorBuilder().canReadStrategy().validateAll();
+        SchemaValidator backwardTransitive =
+                new SchemaValidatorBuilder().canReadStrategy().validateAll();
         for (Map.Entry<String, Schema> entry : CURRENT.entrySet()) {
             // validateAll takes the existing versions newest first
-            backwardTransitive.validate(entry.getValue(), List.of(testSchema("v0", entry.getKey())));
+            backwardTransitive.validate(
+                    entry.getValue(), List.of(testSchema("v0", entry.getKey())));
         }
-        backwardTransitive.validate(testSchema("future", "AudioChunk"),
+        backwardTransitive.validate(
+                testSchema("future", "AudioChunk"),
                 List.of(AudioChunk.getClassSchema(), testSchema("v0", "AudioChunk")));
     }
 
@@ -95,8 +101,11 @@ class SchemaEvolutionTest {
 
         Schema statsV0 = testSchema("v0", "CallEmotionStats");
         CallEmotionStats stats = SampleRecords.callEmotionStats("call-evo-1");
-        byte[] statsPayload = AvroWireFormat.encode(registry.register("call-emotion-stats-value", statsV0), statsV0,
-                SampleRecords.readAs(stats, statsV0));
+        byte[] statsPayload =
+                AvroWireFormat.encode(
+                        registry.register("call-emotion-stats-value", statsV0),
+                        statsV0,
+                        SampleRecords.readAs(stats, statsV0));
         CallEmotionStats readStats = wireFormat.decode(statsPayload, CallEmotionStats.class);
         assertEquals(0L, readStats.getLateChunks());
         assertNull(readStats.getValenceTrend());
@@ -109,8 +118,9 @@ class SchemaEvolutionTest {
         EmotionEvent event = SampleRecords.emotionEvent("call-evo-2");
         byte[] current = avroBinary(event);
 
-        GenericRecord old = new GenericDatumReader<GenericRecord>(EmotionEvent.getClassSchema(), v0)
-                .read(null, DecoderFactory.get().binaryDecoder(current, null));
+        GenericRecord old =
+                new GenericDatumReader<GenericRecord>(EmotionEvent.getClassSchema(), v0)
+                        .read(null, DecoderFactory.get().binaryDecoder(current, null));
         assertEquals(v0, old.getSchema());
         assertEquals("call-evo-2", old.get("callId").toString());
         assertEquals(event.getValence(), old.get("valence"));
@@ -121,11 +131,13 @@ class SchemaEvolutionTest {
     @Test
     void unknownSpeakerSymbolFromANewerProducerReadsAsUnknown() {
         Schema future = testSchema("future", "AudioChunk");
-        GenericRecord newer = SampleRecords.readAs(SampleRecords.audioChunk("call-evo-3", 0), future);
+        GenericRecord newer =
+                SampleRecords.readAs(SampleRecords.audioChunk("call-evo-3", 0), future);
         Schema speakerSchema = future.getField("speaker").schema();
         newer.put("speaker", new GenericData.EnumSymbol(speakerSchema, "SUPERVISOR"));
         newer.put("codecParameters", Map.of("ptime", "20"));
-        byte[] payload = AvroWireFormat.encode(registry.register("call-audio-value", future), future, newer);
+        byte[] payload =
+                AvroWireFormat.encode(registry.register("call-audio-value", future), future, newer);
 
         AudioChunk read = wireFormat.decode(payload, AudioChunk.class);
         assertEquals(SpeakerRole.UNKNOWN, read.getSpeaker());
@@ -136,26 +148,45 @@ class SchemaEvolutionTest {
     @Test
     void alertEventAndItsNextVersionReadEachOther() throws IOException, SchemaValidationException {
         Schema future = testSchema("future", "AlertEvent");
-        assertCompatible(future, AlertEvent.getClassSchema(), "AlertEvent: future reader, current writer (BACKWARD)");
-        assertCompatible(AlertEvent.getClassSchema(), future, "AlertEvent: current reader, future writer (FORWARD)");
-        new SchemaValidatorBuilder().canReadStrategy().validateAll()
+        assertCompatible(
+                future,
+                AlertEvent.getClassSchema(),
+                "AlertEvent: future reader, current writer (BACKWARD)");
+        assertCompatible(
+                AlertEvent.getClassSchema(),
+                future,
+                "AlertEvent: current reader, future writer (FORWARD)");
+        new SchemaValidatorBuilder()
+                .canReadStrategy()
+                .validateAll()
                 .validate(future, List.of(AlertEvent.getClassSchema()));
 
         // A newer producer's alert type reads as UNKNOWN; its new field is skipped.
         AlertEvent alert = SampleRecords.alertEvent("call-evo-5");
         GenericRecord newer = SampleRecords.readAs(alert, future);
-        assertEquals(1, newer.get("severity"), "field missing in today's records takes its default");
-        newer.put("type", new GenericData.EnumSymbol(future.getField("type").schema(), "LONG_SILENCE"));
+        assertEquals(
+                1, newer.get("severity"), "field missing in today's records takes its default");
+        newer.put(
+                "type",
+                new GenericData.EnumSymbol(future.getField("type").schema(), "LONG_SILENCE"));
         newer.put("severity", 3);
-        byte[] payload = AvroWireFormat.encode(registry.register("call-emotion-alerts-value", future), future, newer);
+        byte[] payload =
+                AvroWireFormat.encode(
+                        registry.register("call-emotion-alerts-value", future), future, newer);
         AlertEvent read = wireFormat.decode(payload, AlertEvent.class);
         assertEquals(AlertType.UNKNOWN, read.getType());
         alert.setType(AlertType.UNKNOWN);
         assertEquals(alert, read);
 
         // ...and a future reader reads today's bytes with the new field's default.
-        GenericRecord fromToday = new GenericDatumReader<GenericRecord>(AlertEvent.getClassSchema(), future)
-                .read(null, DecoderFactory.get().binaryDecoder(avroBinary(SampleRecords.alertEvent("call-evo-6")), null));
+        GenericRecord fromToday =
+                new GenericDatumReader<GenericRecord>(AlertEvent.getClassSchema(), future)
+                        .read(
+                                null,
+                                DecoderFactory.get()
+                                        .binaryDecoder(
+                                                avroBinary(SampleRecords.alertEvent("call-evo-6")),
+                                                null));
         assertEquals("ESCALATION_STARTED", fromToday.get("type").toString());
         assertEquals(1, fromToday.get("severity"));
     }
@@ -165,7 +196,11 @@ class SchemaEvolutionTest {
         Schema current = AudioChunk.getClassSchema();
 
         // Adding a field without a default: the new reader cannot read old records.
-        Schema addedRequired = withFields(current, List.of(new Schema.Field("site", Schema.create(Schema.Type.STRING))), Set.of());
+        Schema addedRequired =
+                withFields(
+                        current,
+                        List.of(new Schema.Field("site", Schema.create(Schema.Type.STRING))),
+                        Set.of());
         assertIncompatible(addedRequired, current, "new field without default");
 
         // Removing a field that has no default: old readers cannot read new records.
@@ -175,40 +210,69 @@ class SchemaEvolutionTest {
         // Renaming without an alias breaks old records; the alias makes the rename readable.
         Schema renamed = renameField(current, "sequence", "seq", false);
         assertIncompatible(renamed, current, "rename without alias");
-        assertCompatible(renameField(current, "sequence", "seq", true), current, "rename with alias");
+        assertCompatible(
+                renameField(current, "sequence", "seq", true), current, "rename with alias");
 
         // Changing a field's type other than by Avro promotion.
-        Schema sampleRateAsString = withFields(withFields(current, List.of(), Set.of("sampleRate")),
-                List.of(new Schema.Field("sampleRate", Schema.create(Schema.Type.STRING))), Set.of());
+        Schema sampleRateAsString =
+                withFields(
+                        withFields(current, List.of(), Set.of("sampleRate")),
+                        List.of(new Schema.Field("sampleRate", Schema.create(Schema.Type.STRING))),
+                        Set.of());
         assertIncompatible(sampleRateAsString, current, "int to string");
     }
 
     @Test
     void enumSymbolsNeedTheDefaultForOldReaders() {
         Schema speakerV1 = SpeakerRole.getClassSchema();
-        Schema speakerV2 = Schema.createEnum("SpeakerRole", null, "io.emostream.avro",
-                List.of("CUSTOMER", "AGENT", "UNKNOWN", "SUPERVISOR"), "UNKNOWN");
-        assertCompatible(speakerV1, speakerV2, "SpeakerRole: old reader, new symbol (default UNKNOWN)");
+        Schema speakerV2 =
+                Schema.createEnum(
+                        "SpeakerRole",
+                        null,
+                        "io.emostream.avro",
+                        List.of("CUSTOMER", "AGENT", "UNKNOWN", "SUPERVISOR"),
+                        "UNKNOWN");
+        assertCompatible(
+                speakerV1, speakerV2, "SpeakerRole: old reader, new symbol (default UNKNOWN)");
 
-        // AudioEncoding has no default on purpose: a reader that does not know an encoding cannot decode the
-        // audio, so the record must fail (and be dead-lettered) rather than be read as some other encoding.
+        // AudioEncoding has no default on purpose: a reader that does not know an encoding cannot
+        // decode the
+        // audio, so the record must fail (and be dead-lettered) rather than be read as some other
+        // encoding.
         Schema encodingV1 = AudioEncoding.getClassSchema();
         assertNull(encodingV1.getEnumDefault());
-        Schema encodingV2 = Schema.createEnum("AudioEncoding", null, "io.emostream.avro",
-                List.of("PCM16LE", "FLOAT32LE", "MULAW", "ALAW", "OPUS"));
-        assertCompatible(encodingV2, encodingV1, "AudioEncoding: new reader, old writer (BACKWARD)");
+        Schema encodingV2 =
+                Schema.createEnum(
+                        "AudioEncoding",
+                        null,
+                        "io.emostream.avro",
+                        List.of("PCM16LE", "FLOAT32LE", "MULAW", "ALAW", "OPUS"));
+        assertCompatible(
+                encodingV2, encodingV1, "AudioEncoding: new reader, old writer (BACKWARD)");
         assertIncompatible(encodingV1, encodingV2, "AudioEncoding: old reader, new symbol");
 
         // ...and a real old reader fails on the new symbol, which the serde reports as UNDECODABLE.
         Schema chunkV2 = replaceFieldType(AudioChunk.getClassSchema(), "encoding", encodingV2);
-        GenericRecord record = SampleRecords.readAs(SampleRecords.audioChunk("call-evo-4", 0), chunkV2);
+        GenericRecord record =
+                SampleRecords.readAs(SampleRecords.audioChunk("call-evo-4", 0), chunkV2);
         record.put("encoding", new GenericData.EnumSymbol(encodingV2, "OPUS"));
-        byte[] payload = AvroWireFormat.encode(registry.register("call-audio-value", chunkV2), chunkV2, record);
-        WireFormatException e = assertThrows(WireFormatException.class, () -> wireFormat.decode(payload, AudioChunk.class));
+        byte[] payload =
+                AvroWireFormat.encode(
+                        registry.register("call-audio-value", chunkV2), chunkV2, record);
+        WireFormatException e =
+                assertThrows(
+                        WireFormatException.class,
+                        () -> wireFormat.decode(payload, AudioChunk.class));
         assertEquals(WireFormatError.UNDECODABLE, e.error());
 
-        // Removing a symbol: records that carry it no longer read (default aside), so symbols are never removed.
-        Schema fewerSymbols = Schema.createEnum("AudioEncoding", null, "io.emostream.avro", List.of("PCM16LE", "FLOAT32LE", "MULAW"));
+        // Removing a symbol: records that carry it no longer read (default aside), so symbols are
+        // never removed.
+        Schema fewerSymbols =
+                Schema.createEnum(
+                        "AudioEncoding",
+                        null,
+                        "io.emostream.avro",
+                        List.of("PCM16LE", "FLOAT32LE", "MULAW"));
         assertIncompatible(fewerSymbols, encodingV1, "AudioEncoding: symbol removed");
     }
 
@@ -223,7 +287,8 @@ class SchemaEvolutionTest {
         Set<String> sharedTypes = Set.of("SpeakerRole", "AudioEncoding", "AlertType");
         Map<String, Schema> covered = new java.util.HashMap<>(CURRENT);
         covered.putAll(NEW_SINCE_V0);
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(Paths.get("schemas"), "*.avsc")) {
+        try (DirectoryStream<Path> files =
+                Files.newDirectoryStream(Paths.get("schemas"), "*.avsc")) {
             for (Path file : files) {
                 String name = file.getFileName().toString().replace(".avsc", "");
                 if (!sharedTypes.contains(name)) {
@@ -231,33 +296,58 @@ class SchemaEvolutionTest {
                 }
             }
         }
-        assertEquals(covered.keySet().size(), records.size(), "every record schema is covered by this test");
+        assertEquals(
+                covered.keySet().size(),
+                records.size(),
+                "every record schema is covered by this test");
         for (Schema record : records) {
-            assertEquals(JavaSchemaProperties.strip(covered.get(record.getName())), record,
-                    record.getName() + ": generated class matches schemas/ (apart from avro.java.string)");
+            assertEquals(
+                    JavaSchemaProperties.strip(covered.get(record.getName())),
+                    record,
+                    record.getName()
+                            + ": generated class matches schemas/ (apart from avro.java.string)");
             for (Schema.Field field : record.getFields()) {
                 Schema type = field.schema();
                 if (type.isNullable()) {
-                    assertEquals(Schema.Type.NULL, type.getTypes().get(0).getType(),
-                            record.getName() + "." + field.name() + ": null comes first in an optional union");
-                    assertTrue(field.hasDefaultValue() && field.defaultVal() == org.apache.avro.JsonProperties.NULL_VALUE,
-                            record.getName() + "." + field.name() + ": optional field defaults to null");
+                    assertEquals(
+                            Schema.Type.NULL,
+                            type.getTypes().get(0).getType(),
+                            record.getName()
+                                    + "."
+                                    + field.name()
+                                    + ": null comes first in an optional union");
+                    assertTrue(
+                            field.hasDefaultValue()
+                                    && field.defaultVal()
+                                            == org.apache.avro.JsonProperties.NULL_VALUE,
+                            record.getName()
+                                    + "."
+                                    + field.name()
+                                    + ": optional field defaults to null");
                 }
                 if (type.getType() == Schema.Type.ENUM && !type.getName().equals("AudioEncoding")) {
-                    assertTrue(type.getEnumDefault() != null, type.getFullName() + " has a default symbol");
+                    assertTrue(
+                            type.getEnumDefault() != null,
+                            type.getFullName() + " has a default symbol");
                 }
             }
         }
     }
 
     private static void assertCompatible(Schema reader, Schema writer, String what) {
-        SchemaCompatibility.SchemaPairCompatibility result = SchemaCompatibility.checkReaderWriterCompatibility(reader, writer);
-        assertEquals(SchemaCompatibilityType.COMPATIBLE, result.getType(), what + ": " + result.getDescription());
+        SchemaCompatibility.SchemaPairCompatibility result =
+                SchemaCompatibility.checkReaderWriterCompatibility(reader, writer);
+        assertEquals(
+                SchemaCompatibilityType.COMPATIBLE,
+                result.getType(),
+                what + ": " + result.getDescription());
     }
 
     private static void assertIncompatible(Schema reader, Schema writer, String what) {
-        assertEquals(SchemaCompatibilityType.INCOMPATIBLE,
-                SchemaCompatibility.checkReaderWriterCompatibility(reader, writer).getType(), what);
+        assertEquals(
+                SchemaCompatibilityType.INCOMPATIBLE,
+                SchemaCompatibility.checkReaderWriterCompatibility(reader, writer).getType(),
+                what);
     }
 
     private static Schema testSchema(String version, String name) {
@@ -289,15 +379,20 @@ class SchemaEvolutionTest {
             }
         }
         fields.addAll(added);
-        return Schema.createRecord(base.getName(), base.getDoc(), base.getNamespace(), false, fields);
+        return Schema.createRecord(
+                base.getName(), base.getDoc(), base.getNamespace(), false, fields);
     }
 
     private static Schema renameField(Schema base, String from, String to, boolean alias) {
         List<Schema.Field> fields = new ArrayList<>();
         for (Schema.Field field : base.getFields()) {
             if (field.name().equals(from)) {
-                Schema.Field renamed = new Schema.Field(to, field.schema(), field.doc(),
-                        field.hasDefaultValue() ? field.defaultVal() : null);
+                Schema.Field renamed =
+                        new Schema.Field(
+                                to,
+                                field.schema(),
+                                field.doc(),
+                                field.hasDefaultValue() ? field.defaultVal() : null);
                 if (alias) {
                     renamed.addAlias(from);
                 }
@@ -306,16 +401,19 @@ class SchemaEvolutionTest {
                 fields.add(new Schema.Field(field, field.schema()));
             }
         }
-        return Schema.createRecord(base.getName(), base.getDoc(), base.getNamespace(), false, fields);
+        return Schema.createRecord(
+                base.getName(), base.getDoc(), base.getNamespace(), false, fields);
     }
 
     private static Schema replaceFieldType(Schema base, String name, Schema type) {
         List<Schema.Field> fields = new ArrayList<>();
         for (Schema.Field field : base.getFields()) {
-            fields.add(field.name().equals(name)
-                    ? new Schema.Field(field.name(), type, field.doc())
-                    : new Schema.Field(field, field.schema()));
+            fields.add(
+                    field.name().equals(name)
+                            ? new Schema.Field(field.name(), type, field.doc())
+                            : new Schema.Field(field, field.schema()));
         }
-        return Schema.createRecord(base.getName(), base.getDoc(), base.getNamespace(), false, fields);
+        return Schema.createRecord(
+                base.getName(), base.getDoc(), base.getNamespace(), false, fields);
     }
 }

@@ -23,10 +23,18 @@ class SelfContainedSchemasTest {
     @Test
     void everyRecordParsesAloneAndIsWhatJavaProducersRegister() throws Exception {
         Map<String, Schema> records = SelfContainedSchemas.records(SOURCES);
-        assertTrue(records.keySet().containsAll(Set.of("io.emostream.avro.AudioChunk", "io.emostream.avro.EmotionEvent",
-                "io.emostream.avro.CallEmotionStats")), records.keySet().toString());
-        for (SpecificRecordBase generated : new SpecificRecordBase[] {
-                new AudioChunk(), new EmotionEvent(), new CallEmotionStats()}) {
+        assertTrue(
+                records.keySet()
+                        .containsAll(
+                                Set.of(
+                                        "io.emostream.avro.AudioChunk",
+                                        "io.emostream.avro.EmotionEvent",
+                                        "io.emostream.avro.CallEmotionStats")),
+                records.keySet().toString());
+        for (SpecificRecordBase generated :
+                new SpecificRecordBase[] {
+                    new AudioChunk(), new EmotionEvent(), new CallEmotionStats()
+                }) {
             Schema registered = JavaSchemaProperties.strip(generated.getSchema());
             Schema selfContained = records.get(registered.getFullName());
             // a fresh parser, no imports: the text alone defines every type it uses
@@ -40,15 +48,24 @@ class SelfContainedSchemasTest {
         SelfContainedSchemas.main(new String[] {SOURCES.toString(), out.toString()});
         Schema chunk = new Schema.Parser().parse(Files.readString(out.resolve("AudioChunk.avsc")));
         assertEquals("io.emostream.avro.AudioChunk", chunk.getFullName());
-        assertEquals(Schema.Type.ENUM, chunk.getField("speaker").schema().getType(), "SpeakerRole written inline");
-        assertTrue(Files.notExists(out.resolve("SpeakerRole.avsc")), "named types alone are not records");
+        assertEquals(
+                Schema.Type.ENUM,
+                chunk.getField("speaker").schema().getType(),
+                "SpeakerRole written inline");
+        assertTrue(
+                Files.notExists(out.resolve("SpeakerRole.avsc")),
+                "named types alone are not records");
     }
 
     @Test
     void aReferenceNoFileDefinesIsAClearError(@TempDir Path dir) throws Exception {
-        Files.writeString(dir.resolve("A.avsc"), """
+        Files.writeString(
+                dir.resolve("A.avsc"),
+                """
                 {"type": "record", "name": "A", "namespace": "x", "fields": [{"name": "b", "type": "x.Missing"}]}""");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SelfContainedSchemas.records(dir));
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class, () -> SelfContainedSchemas.records(dir));
         assertTrue(e.getMessage().contains("A.avsc"), e.getMessage());
     }
 }
