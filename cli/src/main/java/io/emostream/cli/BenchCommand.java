@@ -14,6 +14,8 @@ import io.emostream.local.ServiceProcess;
 import io.emostream.model.EmotionModel;
 import io.emostream.service.ServiceWiring;
 import io.emostream.service.StandaloneStreams;
+import io.emostream.stream.AlertSettings;
+import io.emostream.stream.TopologySettings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -125,15 +127,15 @@ public final class BenchCommand extends Subcommand {
                                 Duration.ofMinutes(2))) {
             kafka.createTopics(
                     Map.of(
-                            "call-audio",
+                            TopologySettings.DEFAULT_AUDIO_TOPIC,
                             4,
-                            "call-emotions",
+                            TopologySettings.DEFAULT_EVENTS_TOPIC,
                             4,
-                            "call-emotion-stats",
+                            TopologySettings.DEFAULT_STATS_TOPIC,
                             4,
-                            "call-emotion-alerts",
+                            AlertSettings.DEFAULT_TOPIC,
                             4,
-                            "call-audio-dlq",
+                            TopologySettings.DEFAULT_DLQ_TOPIC,
                             1));
             StandaloneStreams app =
                     new StandaloneStreams(
@@ -406,10 +408,16 @@ public final class BenchCommand extends Subcommand {
         long processCpuBefore = os.getProcessCpuTime();
         long wallStart = System.nanoTime();
         try (OutputReader reader =
-                        new OutputReader(bootstrap, registryUrl, List.of("call-emotions"), false);
+                        new OutputReader(
+                                bootstrap,
+                                registryUrl,
+                                List.of(TopologySettings.DEFAULT_EVENTS_TOPIC),
+                                false);
                 Producer<String, AudioChunk> producer =
                         CallAudioSender.newProducer(bootstrap, registryUrl)) {
-            CallAudioSender sender = new CallAudioSender(producer, "call-audio", chunk, false);
+            CallAudioSender sender =
+                    new CallAudioSender(
+                            producer, TopologySettings.DEFAULT_AUDIO_TOPIC, chunk, false);
             ExecutorService pool = Executors.newFixedThreadPool(calls.size());
             List<Future<Long>> sending = new ArrayList<>();
             for (int i = 0; i < calls.size(); i++) {

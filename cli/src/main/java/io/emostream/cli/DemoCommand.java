@@ -10,6 +10,8 @@ import io.emostream.local.EmbeddedKafka;
 import io.emostream.local.OutputReader;
 import io.emostream.local.ProjectHome;
 import io.emostream.local.ServiceProcess;
+import io.emostream.stream.AlertSettings;
+import io.emostream.stream.TopologySettings;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -117,11 +119,11 @@ public final class DemoCommand extends Subcommand {
 
     static final List<String> TOPICS =
             List.of(
-                    "call-audio",
-                    "call-emotions",
-                    "call-emotion-stats",
-                    "call-emotion-alerts",
-                    "call-audio-dlq");
+                    TopologySettings.DEFAULT_AUDIO_TOPIC,
+                    TopologySettings.DEFAULT_EVENTS_TOPIC,
+                    TopologySettings.DEFAULT_STATS_TOPIC,
+                    AlertSettings.DEFAULT_TOPIC,
+                    TopologySettings.DEFAULT_DLQ_TOPIC);
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
 
     private final List<AutoCloseable> started = new ArrayList<>();
@@ -246,7 +248,9 @@ public final class DemoCommand extends Subcommand {
                         new OutputReader(
                                 bootstrap,
                                 registryUrl,
-                                List.of("call-emotions", "call-emotion-stats"),
+                                List.of(
+                                        TopologySettings.DEFAULT_EVENTS_TOPIC,
+                                        TopologySettings.DEFAULT_STATS_TOPIC),
                                 false);
                 Producer<String, AudioChunk> producer =
                         CallAudioSender.newProducer(bootstrap, registryUrl)) {
@@ -254,7 +258,7 @@ public final class DemoCommand extends Subcommand {
             CallAudioSender sender =
                     new CallAudioSender(
                             producer,
-                            "call-audio",
+                            TopologySettings.DEFAULT_AUDIO_TOPIC,
                             Duration.ofMillis(ChunkOption.DEFAULT_MILLIS),
                             false);
             List<Future<Long>> sending = new ArrayList<>();

@@ -8,6 +8,7 @@ import io.emostream.avro.SpeakerRole;
 import io.emostream.local.ApicurioRegistry;
 import io.emostream.local.CallAudioSender;
 import io.emostream.local.SampleEncodings;
+import io.emostream.stream.TopologySettings;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -108,7 +109,7 @@ public final class ProduceCommand extends Subcommand {
     @Option(
             names = "--topic",
             paramLabel = "NAME",
-            defaultValue = "call-audio",
+            defaultValue = TopologySettings.DEFAULT_AUDIO_TOPIC,
             description = "input topic (default ${DEFAULT-VALUE})")
     private String topic;
 

@@ -54,7 +54,7 @@ public class CallsResource {
     public CallsResource(KafkaStreams streams, EmostreamConfig config) {
         this.streams = streams;
         this.config = config;
-        this.storeName = TopologySettings.defaults().callStatsStore();
+        this.storeName = TopologySettings.CALL_STATS_STORE;
         this.self = HostInfo.buildFromEndpoint(config.interactiveQueries().advertisedEndpoint());
         this.httpClient =
                 HttpClient.newBuilder()

@@ -55,15 +55,15 @@ public interface EmostreamConfig {
     /** Topic names. */
     interface Topics {
         /** Input: {@code AudioChunk} records keyed by call id. */
-        @WithDefault("call-audio")
+        @WithDefault(TopologySettings.DEFAULT_AUDIO_TOPIC)
         String audio();
 
         /** Output: one {@code EmotionEvent} per speaker and window. */
-        @WithDefault("call-emotions")
+        @WithDefault(TopologySettings.DEFAULT_EVENTS_TOPIC)
         String events();
 
         /** Output: {@code CallEmotionStats} after every window, {@code final=true} at the end of a stream. */
-        @WithDefault("call-emotion-stats")
+        @WithDefault(TopologySettings.DEFAULT_STATS_TOPIC)
         String stats();
 
         /** Output: {@code AlertEvent} records (escalation, sustained negative valence, agent/customer mismatch). */
@@ -71,36 +71,36 @@ public interface EmostreamConfig {
         String alerts();
 
         /** Dead letters: malformed input with the original bytes and reason headers. */
-        @WithDefault("call-audio-dlq")
+        @WithDefault(TopologySettings.DEFAULT_DLQ_TOPIC)
         String dlq();
     }
 
     /** Windowing and timers. */
     interface Window {
         /** Length of one analysis window (the model was trained on 3 s). */
-        @WithDefault("3s")
+        @WithDefault(TopologySettings.DEFAULT_WINDOW)
         Duration size();
 
         /** Distance between window starts; equal to {@link #size()} for non-overlapping windows. */
-        @WithDefault("3s")
+        @WithDefault(TopologySettings.DEFAULT_HOP)
         Duration hop();
 
         /**
          * How long to wait (wall clock) for a missing chunk before its gap is filled with silence and the
          * chunks behind it are released.
          */
-        @WithDefault("2s")
+        @WithDefault(TopologySettings.DEFAULT_GAP_WAIT)
         Duration gapWait();
 
         /**
          * A stream with no chunk for this long (wall clock) is closed as if its end-of-stream had arrived: the
          * partial window is analysed and final statistics are emitted.
          */
-        @WithDefault("30s")
+        @WithDefault(TopologySettings.DEFAULT_INACTIVITY_TIMEOUT)
         Duration inactivityTimeout();
 
         /** Interval of the wall-clock punctuator that checks gap waits and inactivity. */
-        @WithDefault("1s")
+        @WithDefault(TopologySettings.DEFAULT_PUNCTUATION_INTERVAL)
         Duration punctuationInterval();
 
         /**
@@ -111,7 +111,7 @@ public interface EmostreamConfig {
         Duration minLastWindow();
 
         /** Length of {@code recentLabels} in the statistics and of the valence trend, in windows (at least 2). */
-        @WithDefault("5")
+        @WithDefault("" + TopologySettings.DEFAULT_TREND_WINDOWS)
         int trendWindows();
     }
 
@@ -121,7 +121,7 @@ public interface EmostreamConfig {
          * Chunks ahead of the next expected sequence number held per stream while waiting for the missing
          * one; beyond this the gap is filled at once.
          */
-        @WithDefault("64")
+        @WithDefault("" + TopologySettings.DEFAULT_REORDER_BUFFER_CHUNKS)
         int reorderBufferSize();
 
         /**
@@ -141,11 +141,11 @@ public interface EmostreamConfig {
         Duration maxChunkDuration();
 
         /** Lowest accepted sample rate in Hz; chunks outside the range go to the dead-letter topic. */
-        @WithDefault("8000")
+        @WithDefault("" + TopologySettings.DEFAULT_MIN_SAMPLE_RATE)
         int minSampleRate();
 
         /** Highest accepted sample rate in Hz. */
-        @WithDefault("96000")
+        @WithDefault("" + TopologySettings.DEFAULT_MAX_SAMPLE_RATE)
         int maxSampleRate();
     }
 

@@ -42,9 +42,8 @@ public final class ServiceWiring {
         return new EmotionAnalyser(model, gate);
     }
 
-    /** Topology settings from the configuration (store names keep their documented defaults). */
+    /** Topology settings from the configuration (the store names are fixed: {@link TopologySettings}). */
     public static TopologySettings topologySettings(EmostreamConfig config) {
-        TopologySettings defaults = TopologySettings.defaults();
         EmostreamConfig.Window window = config.window();
         EmostreamConfig.Input input = config.input();
         return new TopologySettings(
@@ -52,9 +51,9 @@ public final class ServiceWiring {
                 config.topics().events(),
                 config.topics().stats(),
                 config.topics().dlq(),
-                defaults.streamStateStore(),
-                defaults.chunkStore(),
-                defaults.callStatsStore(),
+                TopologySettings.STREAM_STATE_STORE,
+                TopologySettings.CHUNK_STORE,
+                TopologySettings.CALL_STATS_STORE,
                 window.size(),
                 window.hop(),
                 input.reorderBufferSize(),

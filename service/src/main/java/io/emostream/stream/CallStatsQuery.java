@@ -19,7 +19,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * Read-only view of the call-stats store for interactive queries (REST {@code GET /calls},
  * {@code GET /calls/{id}/stats}).
  *
- * <p>Store {@code emostream-call-stats} (name configurable, {@link TopologySettings#callStatsStore()}):
+ * <p>Store {@code emostream-call-stats} ({@link TopologySettings#CALL_STATS_STORE}):
  * {@code KeyValueStore<String, CallEmotionStats>}; key = {@code callId + '\u0000' + SpeakerRole name}, value =
  * the latest {@link CallEmotionStats} of that call and speaker (the same record last sent to
  * {@code call-emotion-stats}), serialized by {@link CallEmotionStatsSerde}. Entries appear with the first window

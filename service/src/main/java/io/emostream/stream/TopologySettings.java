@@ -7,17 +7,18 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * Everything {@link EmotionTopology} needs to know besides its collaborators. Use {@link #defaults()} and the
- * {@code with...} methods for variations.
+ * Everything {@link EmotionTopology} needs to know besides its collaborators. The service builds it from its
+ * configuration mapping ({@code ServiceWiring.topologySettings}), whose defaults are the {@code DEFAULT_*}
+ * constants here, defined once; {@link #defaults()} and the {@code with...} methods serve tests and tools.
  *
  * @param inputTopic              AudioChunk records, key = call id (default {@code call-audio})
  * @param eventsTopic             EmotionEvent output (default {@code call-emotions})
  * @param statsTopic              CallEmotionStats output (default {@code call-emotion-stats})
  * @param deadLetterTopic         rejected input with its original bytes (default {@code call-audio-dlq})
- * @param streamStateStore        per-stream state store (default {@code emostream-stream-state})
- * @param chunkStore              buffered decoded chunks (default {@code emostream-audio-chunks})
+ * @param streamStateStore        per-stream state store ({@value #STREAM_STATE_STORE} in the service)
+ * @param chunkStore              buffered decoded chunks ({@value #CHUNK_STORE} in the service)
  * @param callStatsStore          latest CallEmotionStats per call and speaker for interactive queries
- *                                (default {@code emostream-call-stats})
+ *                                ({@value #CALL_STATS_STORE} in the service)
  * @param window                  length of an analysis window (default 3 s)
  * @param hop                     distance between window starts; at most {@code window} (default 3 s)
  * @param reorderBufferMaxChunks  out-of-order chunks held per stream before the oldest gap is filled (default 64,
@@ -64,6 +65,53 @@ public record TopologySettings(
         int maxSampleRate,
         EscalationRule escalation,
         int trendWindows) {
+
+    /** Default input topic (AudioChunk records keyed by call id). */
+    public static final String DEFAULT_AUDIO_TOPIC = "call-audio";
+
+    /** Default EmotionEvent output topic. */
+    public static final String DEFAULT_EVENTS_TOPIC = "call-emotions";
+
+    /** Default CallEmotionStats output topic. */
+    public static final String DEFAULT_STATS_TOPIC = "call-emotion-stats";
+
+    /** Default dead-letter topic. */
+    public static final String DEFAULT_DLQ_TOPIC = "call-audio-dlq";
+
+    /**
+     * The stores' names. Fixed, not configurable: each names its changelog topic, so another name would start every
+     * call in progress from empty state at an upgrade.
+     */
+    public static final String STREAM_STATE_STORE = "emostream-stream-state";
+
+    public static final String CHUNK_STORE = "emostream-audio-chunks";
+
+    public static final String CALL_STATS_STORE = "emostream-call-stats";
+
+    /** Default window length and hop (ISO-8601, as the config mapping reads them): the model's 3 s. */
+    public static final String DEFAULT_WINDOW = "PT3S";
+
+    public static final String DEFAULT_HOP = "PT3S";
+
+    /** Default wait before a gap is filled with silence. */
+    public static final String DEFAULT_GAP_WAIT = "PT2S";
+
+    /** Default time without input after which a stream ends. */
+    public static final String DEFAULT_INACTIVITY_TIMEOUT = "PT30S";
+
+    /** Default interval of the wall-clock checks. */
+    public static final String DEFAULT_PUNCTUATION_INTERVAL = "PT1S";
+
+    /** Default number of out-of-order chunks held per stream. */
+    public static final int DEFAULT_REORDER_BUFFER_CHUNKS = 64;
+
+    /** Default accepted sample-rate range in Hz. */
+    public static final int DEFAULT_MIN_SAMPLE_RATE = 8000;
+
+    public static final int DEFAULT_MAX_SAMPLE_RATE = 96000;
+
+    /** Default length of the label trend, in windows. */
+    public static final int DEFAULT_TREND_WINDOWS = 5;
 
     /** Upper bound of {@link #reorderBufferMaxChunks}: the pending sequences live in the per-stream state record. */
     public static final int MAX_REORDER_BUFFER = 10_000;
@@ -167,27 +215,27 @@ public record TopologySettings(
     /** The documented defaults. */
     public static TopologySettings defaults() {
         return new TopologySettings(
-                "call-audio",
-                "call-emotions",
-                "call-emotion-stats",
-                "call-audio-dlq",
-                "emostream-stream-state",
-                "emostream-audio-chunks",
-                "emostream-call-stats",
-                Duration.ofSeconds(3),
-                Duration.ofSeconds(3),
-                64,
-                Duration.ofSeconds(2),
-                Duration.ofSeconds(30),
-                Duration.ofSeconds(1),
+                DEFAULT_AUDIO_TOPIC,
+                DEFAULT_EVENTS_TOPIC,
+                DEFAULT_STATS_TOPIC,
+                DEFAULT_DLQ_TOPIC,
+                STREAM_STATE_STORE,
+                CHUNK_STORE,
+                CALL_STATS_STORE,
+                Duration.parse(DEFAULT_WINDOW),
+                Duration.parse(DEFAULT_HOP),
+                DEFAULT_REORDER_BUFFER_CHUNKS,
+                Duration.parse(DEFAULT_GAP_WAIT),
+                Duration.parse(DEFAULT_INACTIVITY_TIMEOUT),
+                Duration.parse(DEFAULT_PUNCTUATION_INTERVAL),
                 Duration.parse(WindowPolicy.DEFAULT_MIN_LAST_WINDOW),
                 DEFAULT_MAX_CHUNK_BYTES,
                 Duration.parse(DEFAULT_MAX_CHUNK_DURATION),
                 DEFAULT_MAX_RECORD_BYTES,
-                8000,
-                96000,
+                DEFAULT_MIN_SAMPLE_RATE,
+                DEFAULT_MAX_SAMPLE_RATE,
                 EscalationRule.defaults(),
-                5);
+                DEFAULT_TREND_WINDOWS);
     }
 
     public TopologySettings withWindow(Duration newWindow, Duration newHop) {
