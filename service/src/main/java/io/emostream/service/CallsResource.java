@@ -1,7 +1,9 @@
 package io.emostream.service;
 
 import io.emostream.avro.CallEmotionStats;
+import io.emostream.avro.SpeakerRole;
 import io.emostream.stream.CallStatsQuery;
+import io.emostream.stream.SpeakerStreamsQuery;
 import io.emostream.stream.TopologySettings;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -22,6 +24,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
@@ -62,7 +66,10 @@ public class CallsResource {
                         .build();
     }
 
-    /** Calls with statistics on this instance: id, speakers, and whether every speaker's stream has ended. */
+    /**
+     * Calls on this instance, from their first accepted chunk: id, speakers, windows so far, and whether every
+     * speaker's stream has ended.
+     */
     @GET
     public Response localCalls() {
         Response notRunning = unlessQueryable();
@@ -70,22 +77,34 @@ public class CallsResource {
             return notRunning;
         }
         CallStatsQuery query;
+        Map<String, List<SpeakerRole>> inProgress;
         try {
             query = CallStatsQuery.of(streams, storeName);
+            inProgress = SpeakerStreamsQuery.of(streams).inProgress();
         } catch (InvalidStateStoreException | IllegalStateException notReady) {
             return unavailable("call statistics are not queryable yet: " + notReady.getMessage());
         }
+        // A call is listed from its first accepted chunk (stream state), with statistics from its
+        // first window.
+        SortedSet<String> callIds = new TreeSet<>(query.callIds());
+        callIds.addAll(inProgress.keySet());
         List<Map<String, Object>> calls = new ArrayList<>();
-        for (String callId : query.callIds()) {
-            List<CallEmotionStats> speakers = query.stats(callId);
+        for (String callId : callIds) {
+            List<CallEmotionStats> stats = query.stats(callId);
+            List<SpeakerRole> streaming = inProgress.getOrDefault(callId, List.of());
+            SortedSet<String> speakers = new TreeSet<>();
+            stats.forEach(s -> speakers.add(s.getSpeaker().name()));
+            streaming.forEach(speaker -> speakers.add(speaker.name()));
             Map<String, Object> call = new LinkedHashMap<>();
             call.put("callId", callId);
-            call.put("speakers", speakers.stream().map(s -> s.getSpeaker().name()).toList());
-            call.put("final", speakers.stream().allMatch(CallEmotionStats::getFinal$));
+            call.put("speakers", List.copyOf(speakers));
             call.put(
-                    "windows",
-                    speakers.stream().mapToLong(CallEmotionStats::getWindowsTotal).sum());
-            call.put("escalation", speakers.stream().anyMatch(CallEmotionStats::getEscalation));
+                    "final",
+                    !stats.isEmpty()
+                            && streaming.isEmpty()
+                            && stats.stream().allMatch(CallEmotionStats::getFinal$));
+            call.put("windows", stats.stream().mapToLong(CallEmotionStats::getWindowsTotal).sum());
+            call.put("escalation", stats.stream().anyMatch(CallEmotionStats::getEscalation));
             calls.add(call);
         }
         return Response.ok(Map.of("instance", self.host() + ":" + self.port(), "calls", calls))
