@@ -31,6 +31,7 @@ import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,6 +46,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -94,6 +96,42 @@ class ServiceQuarkusTest {
                 .body("features.sample_rate", equalTo(16000));
 
         given().get("/calls/never-seen/stats").then().statusCode(404);
+
+        // A call is listed from its first chunk, before it has a window (and so before any
+        // statistics).
+        String early = "quarkus-test-early-" + System.nanoTime();
+        try (Producer<String, AudioChunk> producer =
+                CallAudioSender.newProducer(bootstrap, registryUrl)) {
+            producer.send(
+                            new ProducerRecord<>(
+                                    "call-audio",
+                                    early,
+                                    AudioChunk.newBuilder()
+                                            .setCallId(early)
+                                            .setSpeaker(SpeakerRole.AGENT)
+                                            .setSequence(0)
+                                            .setCaptureTimestamp(Instant.now())
+                                            .setSampleRate(16000)
+                                            .setEncoding(AudioEncoding.PCM16LE)
+                                            .setChannelCount(1)
+                                            .setAudio(ByteBuffer.wrap(new byte[3200]))
+                                            .setEndOfStream(false)
+                                            .build()))
+                    .get();
+        }
+        Instant listedBy = Instant.now().plusSeconds(30);
+        Response listing = given().get("/calls");
+        while (!listing.asString().contains(early) && Instant.now().isBefore(listedBy)) {
+            Thread.sleep(250);
+            listing = given().get("/calls");
+        }
+        List<Map<String, Object>> listed = listing.jsonPath().getList("calls");
+        Map<String, Object> earlyCall =
+                listed.stream().filter(c -> early.equals(c.get("callId"))).findFirst().orElse(null);
+        assertTrue(earlyCall != null, "call " + early + " not listed: " + listing.asString());
+        assertEquals(List.of("AGENT"), earlyCall.get("speakers"));
+        assertEquals(0, ((Number) earlyCall.get("windows")).intValue());
+        assertEquals(false, earlyCall.get("final"));
 
         // 7.5 s of speech-like audio: two full 3 s windows plus a 1.5 s trailing window.
         String callId = "quarkus-test-call-" + System.nanoTime();
