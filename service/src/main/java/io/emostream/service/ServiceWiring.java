@@ -204,21 +204,10 @@ public final class ServiceWiring {
     }
 
     @SuppressWarnings("unchecked")
-    /**
-     * The class named {@code className}, from this class's loader first (under Quarkus that is the application's,
-     * whose serde and Avro agree with the service's), else from the thread's context loader.
-     */
-    private static Class<?> load(String className) throws ClassNotFoundException {
-        try {
-            return Class.forName(className, true, ServiceWiring.class.getClassLoader());
-        } catch (ClassNotFoundException notInOwnLoader) {
-            return Class.forName(className, true, Thread.currentThread().getContextClassLoader());
-        }
-    }
-
     private static <T> T instantiate(String className, Class<?> type, String key) {
         try {
-            Class<?> cls = load(className);
+            Class<?> cls =
+                    Class.forName(className, true, Thread.currentThread().getContextClassLoader());
             if (!type.isAssignableFrom(cls)) {
                 throw new IllegalArgumentException(
                         key + "=" + className + " is not a " + type.getName());

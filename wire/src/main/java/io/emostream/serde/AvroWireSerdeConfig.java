@@ -105,12 +105,7 @@ public final class AvroWireSerdeConfig {
         return bool(SPECIFIC_AVRO_READER, false);
     }
 
-    /**
-     * The configured reader class, as a {@code Class} or a class name. A name is loaded by the serde's own class
-     * loader first, so that the class and the Avro library the serde decodes with agree (under Quarkus the stream
-     * threads' context loader is the application class path, whose copy of the class implements another loader's
-     * Avro interfaces), then by the thread's context loader (a reader class the serde's loader cannot see).
-     */
+    /** The configured reader class, as a {@code Class} or a class name. */
     public Optional<Class<?>> readerClass() {
         Object value = configs.get(READER_CLASS);
         if (value == null || value.toString().isBlank()) {
@@ -119,19 +114,14 @@ public final class AvroWireSerdeConfig {
         if (value instanceof Class<?> type) {
             return Optional.of(type);
         }
-        String name = value.toString().strip();
         try {
+            ClassLoader loader = Thread.currentThread().getContextClassLoader();
             return Optional.of(
-                    Class.forName(name, true, AvroWireSerdeConfig.class.getClassLoader()));
-        } catch (ClassNotFoundException notInOwnLoader) {
-            ClassLoader context = Thread.currentThread().getContextClassLoader();
-            try {
-                if (context != null) {
-                    return Optional.of(Class.forName(name, true, context));
-                }
-            } catch (ClassNotFoundException ignored) {
-                // reported below
-            }
+                    Class.forName(
+                            value.toString().strip(),
+                            true,
+                            loader != null ? loader : AvroWireSerdeConfig.class.getClassLoader()));
+        } catch (ClassNotFoundException e) {
             throw new ConfigException(READER_CLASS, value, "class not found");
         }
     }
