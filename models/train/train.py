@@ -49,19 +49,25 @@ class BandMeanNorm(nn.Module):
     The input is already normalised with the train split's per-band mean/std (the runtime does that), so a frame
     is padding when its de-normalised mean level is within 10 dB of the log floor. A constant gain, or any
     stationary channel response (microphone, line), is a per-band constant in the log domain: it cancels here.
+
+    With ``zero_padding`` the padding frames are then set to 0, the band's mean, instead of keeping their
+    distance from it: digital silence then says nothing about the level or the spectrum of the speech beside it
+    (without it, a padding frame's value is floor minus band mean, the speech level itself, mirrored).
     """
 
-    def __init__(self, mean, std, floor_db):
+    def __init__(self, mean, std, floor_db, zero_padding=False):
         super().__init__()
         self.register_buffer("mean", mean.reshape(1, 1, -1, 1).clone())
         self.register_buffer("std", std.reshape(1, 1, -1, 1).clone())
         self.threshold = floor_db + 10.0
+        self.zero_padding = zero_padding
 
     def forward(self, x):
         level = (x * self.std + self.mean).mean(dim=2, keepdim=True)            # [N, 1, 1, T] in dB
         mask = (level > self.threshold).to(x.dtype)
         count = mask.sum(dim=3, keepdim=True).clamp(min=1.0)
-        return x - (x * mask).sum(dim=3, keepdim=True) / count
+        centred = x - (x * mask).sum(dim=3, keepdim=True) / count
+        return centred * mask if self.zero_padding else centred
 
 
 class EmotionCnn(nn.Module):
@@ -99,7 +105,9 @@ class WithSoftmax(nn.Module):
 
 def build_model(cfg, n_classes, mean, std, floor_db):
     m = cfg["model"]
-    norm = {"none": None, "band_mean": lambda: BandMeanNorm(mean, std, floor_db)}[m.get("input_norm", "none")]
+    norm = {"none": None, "band_mean": lambda: BandMeanNorm(mean, std, floor_db),
+            "band_mean_zero_padding": lambda: BandMeanNorm(mean, std, floor_db, zero_padding=True),
+            }[m.get("input_norm", "none")]
     return EmotionCnn(n_classes, m["channels"], m["dropout"], norm() if norm else None)
 
 
@@ -471,7 +479,9 @@ def main():
             mels = augmenter.microphone(logmel(augmenter.waveforms(idx)), floor_db).clamp(min=floor_db)
             return norm(mels)
 
-    model = build_model(cfg, len(labels), mean, std, floor_db)
+    # channels_last: the Debian PyTorch build's batch norm and ReLU run about 25 % faster in this layout on CPU
+    # (same arithmetic, other rounding); the exported graph is unchanged.
+    model = build_model(cfg, len(labels), mean, std, floor_db).to(memory_format=torch.channels_last)
     flops = flops_per_window(cfg["model"]["channels"], feat_cfg["n_mels"], frames, len(labels))
     log(f"model: {sum(p.numel() for p in model.parameters())} parameters, {flops / 1e9:.3f} GFLOP per window, "
         f"input_norm {cfg['model'].get('input_norm', 'none')}")
@@ -493,7 +503,7 @@ def main():
         total = 0.0
         for s in range(0, len(order), o["batch_size"]):
             idx = order[s:s + o["batch_size"]]
-            x = spec_augment(training_batch(idx), cfg["augment"], rng)
+            x = spec_augment(training_batch(idx), cfg["augment"], rng).contiguous(memory_format=torch.channels_last)
             out = model(x)
             loss = loss_fn(out, train.labels[idx])
             if soft_targets is not None:
@@ -506,7 +516,8 @@ def main():
             opt.step()
             sched.step()
             total += loss.item() * len(idx)
-        scores = evals.scores(model)
+        every = cfg.get("eval_every", 1)
+        scores = evals.scores(model) if epoch % every == 0 or epoch > epochs - o["average_last_k"] else {}
         history.append({"epoch": epoch, "loss": total / len(train), **scores, "seconds": time.time() - t0})
         log(f"epoch {epoch}: loss {total / len(train):.4f} {format_scores(scores)} ({time.time() - t0:.0f} s)")
         checkpoints = (checkpoints + [{k: v.clone() for k, v in model.state_dict().items()}])[-o["average_last_k"]:]
