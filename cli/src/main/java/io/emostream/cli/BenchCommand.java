@@ -50,6 +50,11 @@ import picocli.CommandLine.Option;
  * and registry. Measures throughput, CPU time per window against the front end + model alone (the same number of
  * windows classified directly in the same run), and end-to-end latency from the last chunk of a window being
  * produced to its event being read with read_committed. Prints a JSON summary.
+ *
+ * <p>Three modes: real-time calls (the default); {@code --drain}, the catch-up rate on a backlog produced before
+ * the service starts; {@code --find-max}, the largest real-time load that keeps every window and a p99 bound. With
+ * {@code --service-process} the service is the packaged one in a process of its own and its CPU is counted
+ * all-in (every thread, native ones included), from the operating system.
  */
 @Command(
         name = "bench",
@@ -57,7 +62,8 @@ import picocli.CommandLine.Option;
             "measure throughput, CPU per window and latency of the streaming service",
             "",
             "Runs N concurrent real-time calls through the service topology on an embedded broker and registry and "
-                    + "prints a JSON summary (throughput, CPU per window and by part, latency p50/p99)."
+                    + "prints a JSON summary (throughput, CPU per window and by part, latency p50/p99). --drain "
+                    + "measures the catch-up on a backlog instead, --find-max the largest load that keeps up."
         })
 public final class BenchCommand extends Subcommand {
 
@@ -109,8 +115,47 @@ public final class BenchCommand extends Subcommand {
                             + "and complete each window, at the same moment)")
     private Duration stagger;
 
+    @Option(
+            names = "--drain",
+            description =
+                    "backlog mode: produce every call's audio first, as fast as possible, then start the service "
+                            + "on it and measure how fast it catches up, as after an outage (a cold service: "
+                            + "--warmup and --stagger do not apply)")
+    private boolean drain;
+
+    @Option(
+            names = "--find-max",
+            description =
+                    "raise the number of real-time calls from --calls (doubling, then bisecting) until a phase "
+                            + "misses a window or its p99 exceeds --p99, and report the largest that passed")
+    private boolean findMax;
+
+    @Option(
+            names = "--p99",
+            paramLabel = "DUR",
+            defaultValue = "500ms",
+            converter = Converters.PositiveDuration.class,
+            description = "the latency bound of --find-max (default ${DEFAULT-VALUE})")
+    private Duration p99Bound;
+
+    @Option(
+            names = "--max-calls",
+            paramLabel = "N",
+            defaultValue = "2000",
+            converter = Converters.PositiveInt.class,
+            description = "where --find-max stops raising the load (default ${DEFAULT-VALUE})")
+    private int maxCalls;
+
     @Override
     int run(PrintStream out, PrintStream err) throws Exception {
+        if (drain && findMax) {
+            throw new IllegalArgumentException(
+                    "--drain and --find-max are separate modes: pick one");
+        }
+        if (findMax && maxCalls < calls) {
+            throw new IllegalArgumentException(
+                    "--max-calls " + maxCalls + " is below --calls " + calls);
+        }
         Duration chunk = this.chunk.chunk();
         Path model = this.model.path();
         if (!Files.isRegularFile(model)) {
@@ -146,32 +191,57 @@ public final class BenchCommand extends Subcommand {
                                     "emostream.serde.schema-registry-url", registry.ccompatUrl(),
                                     "emostream.model.path", model.toAbsolutePath().toString(),
                                     "kafka-streams.state.dir", stateDir.toString()));
-            try (EmotionModel emotionModel = app.loadModel();
-                    ServiceProcess service =
-                            serviceProcess
-                                    ? startService(
+            Map<String, Object> summary;
+            if (drain) {
+                try (EmotionModel emotionModel = app.loadModel()) {
+                    summary =
+                            runDrain(
+                                    app,
+                                    emotionModel,
+                                    kafka.bootstrapServers(),
+                                    registry.ccompatUrl(),
+                                    model,
+                                    stateDir,
+                                    chunk,
+                                    err);
+                }
+            } else {
+                try (EmotionModel emotionModel = app.loadModel();
+                        ServiceProcess service =
+                                serviceProcess
+                                        ? startService(
+                                                kafka.bootstrapServers(),
+                                                registry.ccompatUrl(),
+                                                model,
+                                                stateDir,
+                                                err)
+                                        : null) {
+                    summary =
+                            findMax
+                                    ? runFindMax(
+                                            app,
+                                            emotionModel,
+                                            service,
                                             kafka.bootstrapServers(),
                                             registry.ccompatUrl(),
-                                            model,
-                                            stateDir,
+                                            chunk,
                                             err)
-                                    : null) {
-                Map<String, Object> summary =
-                        runBench(
-                                app,
-                                emotionModel,
-                                service,
-                                kafka.bootstrapServers(),
-                                registry.ccompatUrl(),
-                                calls,
-                                duration,
-                                chunk,
-                                warmup,
-                                stagger,
-                                err);
-                ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-                out.println(mapper.writeValueAsString(summary));
+                                    : runBench(
+                                            app,
+                                            emotionModel,
+                                            service,
+                                            kafka.bootstrapServers(),
+                                            registry.ccompatUrl(),
+                                            calls,
+                                            duration,
+                                            chunk,
+                                            warmup,
+                                            stagger,
+                                            err);
+                }
             }
+            ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+            out.println(mapper.writeValueAsString(summary));
         }
         return 0;
     }
@@ -179,6 +249,7 @@ public final class BenchCommand extends Subcommand {
     /** What one phase of real-time calls measured. */
     private record Phase(
             long chunksSent,
+            long expectedWindows,
             long events,
             double wallSeconds,
             long processCpu,
@@ -231,41 +302,13 @@ public final class BenchCommand extends Subcommand {
             PrintStream err)
             throws Exception {
         double seconds = duration.toMillis() / 1000.0;
-        List<CallAudioSender.CallStream> calls = new ArrayList<>();
-        for (int i = 0; i < callCount; i++) {
-            calls.add(DemoCalls.generated("bench-" + i, i, seconds, 1000L * i));
-        }
+        List<CallAudioSender.CallStream> calls = benchCalls("bench-", callCount, seconds);
         long windowMs = app.config().window().size().toMillis();
 
         CpuTimedClassifier timed =
                 new CpuTimedClassifier(ServiceWiring.analyser(model, app.config()));
-        KafkaStreams streams = null;
-        if (service == null) {
-            streams = app.newKafkaStreams(timed, new SimpleMeterRegistry());
-            streams.start();
-            Instant deadline = Instant.now().plusSeconds(120);
-            while (streams.state() != KafkaStreams.State.RUNNING
-                    && Instant.now().isBefore(deadline)) {
-                Thread.sleep(100);
-            }
-            if (streams.state() != KafkaStreams.State.RUNNING) {
-                throw new IllegalStateException(
-                        "Kafka Streams not RUNNING after 120 s: " + streams.state());
-            }
-        }
-        if (!warmup.isZero()) {
-            // A fresh JVM spends its first tens of seconds compiling the broker, the clients and
-            // the topology;
-            // a service runs for days, so the measured phase starts warm. Same load, other call
-            // ids.
-            err.printf("bench: warm-up, %d calls of %d s ...%n", callCount, warmup.toSeconds());
-            List<CallAudioSender.CallStream> warmupCalls = new ArrayList<>();
-            for (int i = 0; i < callCount; i++) {
-                warmupCalls.add(
-                        DemoCalls.generated("warmup-" + i, i, warmup.toMillis() / 1000.0, 7L * i));
-            }
-            runPhase(warmupCalls, bootstrap, registryUrl, windowMs, chunk, stagger);
-        }
+        KafkaStreams streams = service == null ? startInProcess(app, timed) : null;
+        warmUp(callCount, bootstrap, registryUrl, windowMs, chunk, warmup, stagger, err);
         err.printf("bench: %d calls of %.0f s in real time ...%n", callCount, seconds);
         long classifierCpuBefore = timed.cpuNanos.get();
         long classifierCallsBefore = timed.calls.get();
@@ -281,31 +324,11 @@ public final class BenchCommand extends Subcommand {
         long windowsClassified = measured.events();
         double wallSeconds = measured.wallSeconds();
         double[] sorted = measured.sortedLatenciesMs();
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-
-        // The front end + model alone on the same windows, on this thread.
         long windows = Math.max(1, windowsClassified);
-        WindowClassifier classifier =
-                timed.classifier; // the same analyser, called directly on this thread
-        List<float[]> windowAudio = new ArrayList<>();
-        List<Integer> rates = new ArrayList<>();
-        for (CallAudioSender.CallStream call : calls) {
-            int samples = (int) (windowMs * call.sampleRate() / 1000);
-            for (float[] channel : call.channels()) {
-                for (int from = 0; from + samples <= channel.length; from += samples) {
-                    windowAudio.add(Arrays.copyOfRange(channel, from, from + samples));
-                    rates.add(call.sampleRate());
-                }
-            }
-        }
-        long directCpuBefore = threads.getCurrentThreadCpuTime();
-        for (int i = 0; i < windows; i++) {
-            classifier.classify(
-                    windowAudio.get(i % windowAudio.size()), rates.get(i % rates.size()));
-        }
-        long directCpu = threads.getCurrentThreadCpuTime() - directCpuBefore;
+        long directCpu = frontEndAndModelCpu(timed.classifier, calls, windowMs, windows);
 
         Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("mode", "real-time");
         summary.put("calls", callCount);
         summary.put("callSeconds", seconds);
         summary.put("chunkMs", chunk.toMillis());
@@ -375,13 +398,326 @@ public final class BenchCommand extends Subcommand {
     }
 
     /**
+     * {@code --drain}: every call's audio is produced first, as fast as the producer goes, while no service
+     * consumes; then the service starts (the packaged one with {@code --service-process}, else the topology in
+     * this process) and the clock runs from the moment it is ready (RUNNING) until the last window's event is
+     * read with read_committed. The service is cold, as after an outage, so its JIT warm-up is part of the cost.
+     */
+    private Map<String, Object> runDrain(
+            StandaloneStreams app,
+            EmotionModel model,
+            String bootstrap,
+            String registryUrl,
+            Path modelPath,
+            Path stateDir,
+            Duration chunk,
+            PrintStream err)
+            throws Exception {
+        double seconds = duration.toMillis() / 1000.0;
+        List<CallAudioSender.CallStream> backlog = benchCalls("drain-", calls, seconds);
+        long windowMs = app.config().window().size().toMillis();
+        err.printf("bench: producing a backlog of %d calls of %.0f s ...%n", calls, seconds);
+        long produceStart = System.nanoTime();
+        long chunks = 0;
+        try (Producer<String, AudioChunk> producer =
+                CallAudioSender.newProducer(bootstrap, registryUrl)) {
+            CallAudioSender sender =
+                    new CallAudioSender(
+                            producer, TopologySettings.DEFAULT_AUDIO_TOPIC, chunk, true);
+            Instant start = Instant.now();
+            for (CallAudioSender.CallStream call : backlog) {
+                chunks += sender.send(call, start, sequence -> {});
+            }
+        }
+        double produceSeconds = (System.nanoTime() - produceStart) / 1e9;
+        long expected = expectedWindows(backlog, windowMs);
+
+        CpuTimedClassifier timed =
+                new CpuTimedClassifier(ServiceWiring.analyser(model, app.config()));
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean)
+                        ManagementFactory.getOperatingSystemMXBean();
+        long events = 0;
+        double drainSeconds;
+        long processCpu;
+        Duration serviceCpu = Duration.ZERO;
+        Map<String, Long> cpuByPart;
+        try (OutputReader reader =
+                        new OutputReader(
+                                bootstrap,
+                                registryUrl,
+                                List.of(TopologySettings.DEFAULT_EVENTS_TOPIC),
+                                false);
+                ServiceProcess service =
+                        serviceProcess
+                                ? startService(bootstrap, registryUrl, modelPath, stateDir, err)
+                                : null) {
+            KafkaStreams streams = service == null ? startInProcess(app, timed) : null;
+            err.printf("bench: draining %d windows ...%n", expected);
+            Map<Long, Long> threadCpuBefore = threadCpu(threads);
+            long processCpuBefore = os.getProcessCpuTime();
+            Duration serviceCpuBefore = service == null ? Duration.ZERO : service.cpuTime();
+            long start = System.nanoTime();
+            // generous: a backlog drains at a few times real time at least; a stall ends the run
+            long[] count = {0};
+            Instant deadline = Instant.now().plusMillis((long) (seconds * 1000) * 4 + 120_000);
+            while (count[0] < expected && Instant.now().isBefore(deadline)) {
+                reader.poll(Duration.ofMillis(100), event -> count[0]++, stats -> {});
+            }
+            events = count[0];
+            drainSeconds = (System.nanoTime() - start) / 1e9;
+            processCpu = os.getProcessCpuTime() - processCpuBefore;
+            cpuByPart = cpuByPart(threads, threadCpuBefore, processCpu);
+            if (service != null) {
+                serviceCpu = service.cpuTime().minus(serviceCpuBefore);
+            }
+            if (streams != null) {
+                streams.close(Duration.ofSeconds(30));
+            }
+        }
+        long windows = Math.max(1, events);
+        long directCpu = frontEndAndModelCpu(timed.classifier, backlog, windowMs, windows);
+
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("mode", "drain");
+        summary.put("calls", calls);
+        summary.put("callSeconds", seconds);
+        summary.put("chunkMs", chunk.toMillis());
+        summary.put("model", model.modelId() + " " + model.modelVersion());
+        summary.put("processingGuarantee", app.streamsProperties().get("processing.guarantee"));
+        summary.put("backlogChunks", chunks);
+        summary.put("backlogProduceSeconds", round(produceSeconds));
+        summary.put("expectedWindows", expected);
+        summary.put("windows", events);
+        summary.put("everyWindowDelivered", events >= expected);
+        summary.put("drainSeconds", round(drainSeconds));
+        summary.put("windowsPerSecond", round(events / drainSeconds));
+        // how many times faster than real time the backlog was caught up
+        summary.put(
+                "realTimeFactor", round(seconds * events / Math.max(1, expected) / drainSeconds));
+        summary.put("cpuMsPerWindowFrontEndAndModelOnly", round(directCpu / 1e6 / windows));
+        if (serviceProcess) {
+            double serviceCpuMs = serviceCpu.toNanos() / 1e6;
+            summary.put("serviceProcess", true);
+            summary.put("serviceCpuMsPerWindow", round(serviceCpuMs / windows));
+            summary.put("serviceCoresUsed", round(serviceCpuMs / 1000 / drainSeconds));
+            summary.put(
+                    "serviceCpuOverFrontEndAndModel",
+                    round(serviceCpuMs * 1e6 / Math.max(1, directCpu)));
+            // calls like these that one service core would carry in real time: call audio per CPU
+            summary.put(
+                    "callsPerServiceCore",
+                    round(
+                            calls
+                                    * seconds
+                                    * events
+                                    / Math.max(1, expected)
+                                    / Math.max(1e-9, serviceCpuMs / 1000)));
+            summary.put(
+                    "windowsPerServiceCpuSecond",
+                    round(events / Math.max(1e-9, serviceCpuMs / 1000)));
+        } else {
+            summary.put("cpuMsPerWindowProcess", round(processCpu / 1e6 / windows));
+            summary.put(
+                    "cpuMsPerWindowStreamThreads",
+                    round(
+                            (cpuByPart.get("streamThreads") + cpuByPart.get("streamsProducer"))
+                                    / 1e6
+                                    / windows));
+            summary.put(
+                    "processCpuNote",
+                    "process CPU includes the in-process broker and the reader (the backlog was produced before)");
+        }
+        Map<String, Double> coresByPart = new LinkedHashMap<>();
+        cpuByPart.forEach(
+                (part, nanos) -> coresByPart.put(part, round(nanos / 1e9 / drainSeconds)));
+        summary.put("coresUsedByPart", coresByPart);
+        return summary;
+    }
+
+    /**
+     * {@code --find-max}: real-time phases of {@code --duration} on one running service, each with new call ids.
+     * The load doubles from {@code --calls} until a phase fails (a window missing, or p99 above {@code --p99}),
+     * then the span between the last pass and the first failure is bisected down to a tenth of the passing load
+     * (at least 10 calls). Every step is reported; the answer is the largest load that passed.
+     */
+    private Map<String, Object> runFindMax(
+            StandaloneStreams app,
+            EmotionModel model,
+            ServiceProcess service,
+            String bootstrap,
+            String registryUrl,
+            Duration chunk,
+            PrintStream err)
+            throws Exception {
+        double seconds = duration.toMillis() / 1000.0;
+        long windowMs = app.config().window().size().toMillis();
+        CpuTimedClassifier timed =
+                new CpuTimedClassifier(ServiceWiring.analyser(model, app.config()));
+        KafkaStreams streams = service == null ? startInProcess(app, timed) : null;
+        warmUp(calls, bootstrap, registryUrl, windowMs, chunk, warmup, stagger, err);
+        List<Map<String, Object>> steps = new ArrayList<>();
+        int passed = 0;
+        int failed = 0;
+        int next = calls;
+        while (next > 0) {
+            err.printf("bench: find-max step, %d calls of %.0f s ...%n", next, seconds);
+            Duration serviceCpuBefore = service == null ? Duration.ZERO : service.cpuTime();
+            Phase phase =
+                    runPhase(
+                            benchCalls("max" + steps.size() + "-", next, seconds),
+                            bootstrap,
+                            registryUrl,
+                            windowMs,
+                            chunk,
+                            stagger);
+            double p99 = percentile(phase.sortedLatenciesMs(), 0.99);
+            boolean pass = phase.events() >= phase.expectedWindows() && p99 <= p99Bound.toMillis();
+            Map<String, Object> step = new LinkedHashMap<>();
+            step.put("calls", next);
+            step.put("expectedWindows", phase.expectedWindows());
+            step.put("windows", phase.events());
+            step.put("p99Ms", round(p99));
+            if (service != null) {
+                double cpuMs = service.cpuTime().minus(serviceCpuBefore).toNanos() / 1e6;
+                step.put("serviceCpuMsPerWindow", round(cpuMs / Math.max(1, phase.events())));
+                step.put("serviceCoresUsed", round(cpuMs / 1000 / phase.wallSeconds()));
+            }
+            step.put("pass", pass);
+            steps.add(step);
+            if (pass) {
+                passed = next;
+            } else {
+                failed = next;
+            }
+            next = nextLoad(passed, failed, maxCalls);
+        }
+        if (streams != null) {
+            streams.close(Duration.ofSeconds(30));
+        }
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("mode", "find-max");
+        summary.put("callSeconds", seconds);
+        summary.put("chunkMs", chunk.toMillis());
+        summary.put("warmupSeconds", warmup.toSeconds());
+        summary.put("callStartsSpreadOverMs", stagger.toMillis());
+        summary.put("model", model.modelId() + " " + model.modelVersion());
+        summary.put("serviceProcess", service != null);
+        summary.put("p99BoundMs", p99Bound.toMillis());
+        summary.put("steps", steps);
+        summary.put("maxSustainedCalls", passed);
+        summary.put("searchEndedAtMaxCalls", failed == 0);
+        return summary;
+    }
+
+    /**
+     * The next load of {@code --find-max}, or 0 when the search is over: double while nothing failed (up to
+     * {@code max}), then bisect until the gap is at most a tenth of the passing load, or 10 calls.
+     */
+    static int nextLoad(int passed, int failed, int max) {
+        if (failed == 0) {
+            return passed >= max ? 0 : Math.min(max, passed * 2);
+        }
+        if (passed == 0) {
+            return failed > 1 ? failed / 2 : 0;
+        }
+        int resolution = Math.max(10, passed / 10);
+        return failed - passed <= resolution ? 0 : (passed + failed) / 2;
+    }
+
+    private static List<CallAudioSender.CallStream> benchCalls(
+            String prefix, int count, double seconds) {
+        List<CallAudioSender.CallStream> list = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            list.add(DemoCalls.generated(prefix + i, i, seconds, 1000L * i));
+        }
+        return list;
+    }
+
+    private static long expectedWindows(List<CallAudioSender.CallStream> calls, long windowMs) {
+        return calls.stream()
+                .mapToLong(
+                        c -> c.channels().length * (long) Math.floor(c.seconds() * 1000 / windowMs))
+                .sum();
+    }
+
+    /** The service topology in this process, with the timed classifier, once it is RUNNING. */
+    private static KafkaStreams startInProcess(StandaloneStreams app, CpuTimedClassifier timed)
+            throws InterruptedException {
+        KafkaStreams streams = app.newKafkaStreams(timed, new SimpleMeterRegistry());
+        streams.start();
+        Instant deadline = Instant.now().plusSeconds(120);
+        while (streams.state() != KafkaStreams.State.RUNNING && Instant.now().isBefore(deadline)) {
+            Thread.sleep(100);
+        }
+        if (streams.state() != KafkaStreams.State.RUNNING) {
+            throw new IllegalStateException(
+                    "Kafka Streams not RUNNING after 120 s: " + streams.state());
+        }
+        return streams;
+    }
+
+    /**
+     * A fresh JVM spends its first tens of seconds compiling the broker, the clients and the topology; a service
+     * runs for days, so the measured phase starts warm. Same load, other call ids.
+     */
+    private static void warmUp(
+            int callCount,
+            String bootstrap,
+            String registryUrl,
+            long windowMs,
+            Duration chunk,
+            Duration warmup,
+            Duration stagger,
+            PrintStream err)
+            throws Exception {
+        if (warmup.isZero()) {
+            return;
+        }
+        err.printf("bench: warm-up, %d calls of %d s ...%n", callCount, warmup.toSeconds());
+        List<CallAudioSender.CallStream> warmupCalls = new ArrayList<>();
+        for (int i = 0; i < callCount; i++) {
+            warmupCalls.add(
+                    DemoCalls.generated("warmup-" + i, i, warmup.toMillis() / 1000.0, 7L * i));
+        }
+        runPhase(warmupCalls, bootstrap, registryUrl, windowMs, chunk, stagger);
+    }
+
+    /** CPU time of the front end + model alone on {@code windows} windows cut from the calls, on this thread. */
+    private static long frontEndAndModelCpu(
+            WindowClassifier classifier,
+            List<CallAudioSender.CallStream> calls,
+            long windowMs,
+            long windows) {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        List<float[]> windowAudio = new ArrayList<>();
+        List<Integer> rates = new ArrayList<>();
+        for (CallAudioSender.CallStream call : calls) {
+            int samples = (int) (windowMs * call.sampleRate() / 1000);
+            for (float[] channel : call.channels()) {
+                for (int from = 0; from + samples <= channel.length; from += samples) {
+                    windowAudio.add(Arrays.copyOfRange(channel, from, from + samples));
+                    rates.add(call.sampleRate());
+                }
+            }
+        }
+        long before = threads.getCurrentThreadCpuTime();
+        for (int i = 0; i < windows; i++) {
+            classifier.classify(
+                    windowAudio.get(i % windowAudio.size()), rates.get(i % rates.size()));
+        }
+        return threads.getCurrentThreadCpuTime() - before;
+    }
+
+    /**
      * Sends {@code calls} in real time, call {@code i} starting {@code i / n} of {@code stagger} after the first
      * (calls in a contact center do not start in the same 100 ms; {@code --stagger 0s} makes every window of every
      * call complete at once), and reads their events until every full window has arrived (or a minute after
      * the audio ends). Latency: the last chunk of a window handed to the producer -> its event read with
      * read_committed.
      */
-    private Phase runPhase(
+    private static Phase runPhase(
             List<CallAudioSender.CallStream> calls,
             String bootstrap,
             String registryUrl,
@@ -435,15 +771,7 @@ public final class BenchCommand extends Subcommand {
                                             sequence -> times[(int) sequence] = System.nanoTime());
                                 }));
             }
-            long expectedWindows =
-                    calls.stream()
-                            .mapToLong(
-                                    c ->
-                                            c.channels().length
-                                                    * (long)
-                                                            Math.floor(
-                                                                    c.seconds() * 1000 / windowMs))
-                            .sum();
+            long expectedWindows = expectedWindows(calls, windowMs);
             Instant end =
                     Instant.now().plus(stagger).plusMillis((long) (longest * 1000)).plusSeconds(60);
             while (eventCount[0] < expectedWindows && Instant.now().isBefore(end)) {
@@ -486,6 +814,7 @@ public final class BenchCommand extends Subcommand {
                     (part, nanos) -> coresByPart.put(part, round(nanos / 1e9 / wallSeconds)));
             return new Phase(
                     chunksSent,
+                    expectedWindows,
                     eventCount[0],
                     wallSeconds,
                     processCpu,

@@ -93,4 +93,69 @@ class BenchCommandIT {
         // and the stream threads are not in the bench process
         assertEquals(0.0, summary.at("/coresUsedByPart/streamThreads").asDouble(), run.out());
     }
+
+    @Test
+    void drainsABacklogProducedBeforeTheServiceStarts() throws Exception {
+        CliRun run =
+                CliRun.of(
+                        "bench",
+                        "--drain",
+                        "--calls",
+                        "2",
+                        "--duration",
+                        "6s",
+                        "--model",
+                        "core/src/test/resources/model/emotion-test.onnx");
+        assertEquals(0, run.exitCode(), run.err());
+        JsonNode summary = new ObjectMapper().readTree(run.out());
+
+        assertEquals("drain", summary.get("mode").asText(), run.out());
+        assertEquals(6, summary.get("expectedWindows").asLong(), run.out());
+        assertEquals(6, summary.get("windows").asLong(), run.out());
+        assertTrue(summary.get("everyWindowDelivered").asBoolean(), run.out());
+        // 6 s of audio per call, 60 chunks of 100 ms each
+        assertEquals(120, summary.get("backlogChunks").asLong(), run.out());
+        assertTrue(summary.get("drainSeconds").asDouble() > 0, run.out());
+        assertTrue(summary.get("windowsPerSecond").asDouble() > 0, run.out());
+        assertTrue(summary.get("cpuMsPerWindowStreamThreads").asDouble() > 0, run.out());
+        assertTrue(summary.at("/coresUsedByPart/streamThreads").asDouble() > 0, run.out());
+    }
+
+    @Test
+    void findsTheLargestLoadThatKeepsUp() throws Exception {
+        CliRun run =
+                CliRun.of(
+                        "bench",
+                        "--find-max",
+                        "--calls",
+                        "1",
+                        "--max-calls",
+                        "2",
+                        "--p99",
+                        "30s",
+                        "--duration",
+                        "3s",
+                        "--warmup",
+                        "0s",
+                        "--stagger",
+                        "0s",
+                        "--model",
+                        "core/src/test/resources/model/emotion-test.onnx");
+        assertEquals(0, run.exitCode(), run.err());
+        JsonNode summary = new ObjectMapper().readTree(run.out());
+
+        // with a bound of 30 s both steps pass: 1 call, then 2 (the cap), and the search ends there
+        assertEquals("find-max", summary.get("mode").asText(), run.out());
+        JsonNode steps = summary.get("steps");
+        assertEquals(2, steps.size(), run.out());
+        assertEquals(1, steps.get(0).get("calls").asInt(), run.out());
+        assertEquals(2, steps.get(1).get("calls").asInt(), run.out());
+        for (JsonNode step : steps) {
+            assertTrue(step.get("pass").asBoolean(), run.out());
+            assertEquals(step.get("expectedWindows").asLong(), step.get("windows").asLong(), run.out());
+        }
+        assertEquals(2, summary.get("maxSustainedCalls").asInt(), run.out());
+        assertTrue(summary.get("searchEndedAtMaxCalls").asBoolean(), run.out());
+        assertEquals(30000, summary.get("p99BoundMs").asLong(), run.out());
+    }
 }
