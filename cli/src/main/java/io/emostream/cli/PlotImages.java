@@ -1,40 +1,59 @@
 package io.emostream.cli;
 
+import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import javax.imageio.ImageIO;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.title.TextTitle;
+import org.jfree.chart.ui.RectangleEdge;
 
-/** What the evaluate plots share: text measured and centred, and the PNG written (parent directories created). */
+/** What the evaluate plots share (drawn by JFreeChart): titles, a footnote, and the PNG written. */
 final class PlotImages {
+
+    static final Font TITLE = new Font(Font.SANS_SERIF, Font.BOLD, 17);
+    static final Font SUBTITLE = new Font(Font.SANS_SERIF, Font.PLAIN, 13);
+    static final Font NOTE = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
 
     private PlotImages() {}
 
-    static void writePng(BufferedImage image, Path png) throws IOException {
+    /** A chart with the title, a subtitle under it and a grey footnote at the bottom, on white. */
+    static void decorate(JFreeChart chart, String title, String subtitle, String footnote) {
+        chart.setTitle(new TextTitle(title, TITLE));
+        chart.addSubtitle(new TextTitle(subtitle, SUBTITLE));
+        TextTitle note = new TextTitle(footnote, NOTE);
+        note.setPaint(Color.DARK_GRAY);
+        note.setPosition(RectangleEdge.BOTTOM);
+        chart.addSubtitle(note);
+        chart.setBackgroundPaint(Color.WHITE);
+        chart.setAntiAlias(true);
+        chart.setTextAntiAlias(true);
+    }
+
+    /** Writes the chart as a PNG of the given size; parent directories are created. */
+    static void writePng(JFreeChart chart, Path png, int width, int height) throws IOException {
         Path parent = png.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        if (!ImageIO.write(image, "png", png.toFile())) {
-            throw new IOException("no PNG writer available for " + png);
-        }
+        ChartUtils.saveChartAsPNG(png.toFile(), chart, width, height);
     }
 
-    /** The width of {@code text} in {@code font}, measured before any image of the final size exists. */
-    static int textWidth(Font font, String text) {
+    /** The width in pixels of the widest of {@code texts} in {@code font}, to size an image before drawing it. */
+    static int textWidth(Font font, String... texts) {
         Graphics2D scratch = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics();
         try {
-            return scratch.getFontMetrics(font).stringWidth(text);
+            int widest = 0;
+            for (String text : texts) {
+                widest = Math.max(widest, scratch.getFontMetrics(font).stringWidth(text));
+            }
+            return widest;
         } finally {
             scratch.dispose();
         }
-    }
-
-    /** Draws {@code text} horizontally centred on {@code x}, on the baseline {@code baselineY}. */
-    static void centred(Graphics2D g, String text, int x, int baselineY) {
-        g.drawString(text, x - g.getFontMetrics().stringWidth(text) / 2, baselineY);
     }
 }

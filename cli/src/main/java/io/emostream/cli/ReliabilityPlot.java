@@ -3,25 +3,32 @@ package io.emostream.cli;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.text.DecimalFormat;
 import java.util.Locale;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.annotations.XYLineAnnotation;
+import org.jfree.chart.annotations.XYTextAnnotation;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.NumberTickUnit;
+import org.jfree.chart.plot.SeriesRenderingOrder;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.StandardXYBarPainter;
+import org.jfree.chart.renderer.xy.XYBarRenderer;
+import org.jfree.chart.ui.TextAnchor;
+import org.jfree.data.xy.XYIntervalSeries;
+import org.jfree.data.xy.XYIntervalSeriesCollection;
 
 /**
- * A reliability diagram as a PNG with Java 2D (headless): per confidence bin a bar of the accuracy, a red band up or
- * down to the bin's mean confidence (the miscalibration), the diagonal of perfect calibration, and each bin's count
- * above it.
+ * A reliability diagram as a PNG, drawn by JFreeChart (headless): per confidence bin a bar of the accuracy, a red
+ * band up or down to the bin's mean confidence (the miscalibration), the diagonal of perfect calibration, and each
+ * bin's count above it.
  */
 final class ReliabilityPlot {
 
-    private static final int SIZE = 480; // the square plot area, pixels
-    private static final int LEFT = 90;
-    private static final int TOP = 90;
-    private static final int WIDTH = LEFT + SIZE + 50;
-    private static final int HEIGHT = TOP + SIZE + 80;
+    private static final int WIDTH = 620;
+    private static final int HEIGHT = 650;
 
     private ReliabilityPlot() {}
 
@@ -38,102 +45,92 @@ final class ReliabilityPlot {
     /** Writes the diagram; the image is {@value #WIDTH} pixels wide, or wider when a title needs it. */
     static void write(Path png, ReliabilityBins bins, String title, String subtitle)
             throws IOException {
-        Font titleFont = new Font(Font.SANS_SERIF, Font.BOLD, 17);
-        Font subtitleFont = new Font(Font.SANS_SERIF, Font.PLAIN, 13);
+        XYIntervalSeries accuracy = new XYIntervalSeries("accuracy");
+        XYIntervalSeries gap = new XYIntervalSeries("gap to mean confidence");
+        XYPlot plot = new XYPlot();
+        Font countFont = new Font(Font.SANS_SERIF, Font.PLAIN, 10);
+        for (int b = 0; b < bins.bins(); b++) {
+            if (bins.count(b) == 0) {
+                continue;
+            }
+            double middle = (bins.lower(b) + bins.upper(b)) / 2;
+            double acc = bins.accuracy(b);
+            double conf = bins.confidence(b);
+            accuracy.add(middle, bins.lower(b), bins.upper(b), acc, 0, acc);
+            gap.add(
+                    middle,
+                    bins.lower(b),
+                    bins.upper(b),
+                    conf,
+                    Math.min(acc, conf),
+                    Math.max(acc, conf));
+            XYTextAnnotation count =
+                    new XYTextAnnotation(
+                            Integer.toString(bins.count(b)), middle, Math.max(acc, conf) + 0.01);
+            count.setFont(countFont);
+            count.setPaint(Color.DARK_GRAY);
+            count.setTextAnchor(TextAnchor.BOTTOM_CENTER);
+            plot.addAnnotation(count);
+        }
+        XYIntervalSeriesCollection series = new XYIntervalSeriesCollection();
+        series.addSeries(accuracy);
+        series.addSeries(gap);
+        plot.setDataset(series);
+        XYBarRenderer renderer = new XYBarRenderer();
+        renderer.setUseYInterval(true);
+        renderer.setBarPainter(new StandardXYBarPainter());
+        renderer.setShadowVisible(false);
+        renderer.setDrawBarOutline(true);
+        renderer.setSeriesPaint(0, new Color(49, 130, 189));
+        renderer.setSeriesOutlinePaint(0, Color.WHITE);
+        renderer.setSeriesPaint(1, new Color(222, 45, 38, 110));
+        renderer.setSeriesOutlinePaint(1, new Color(222, 45, 38, 110));
+        plot.setRenderer(renderer);
+        plot.setSeriesRenderingOrder(
+                SeriesRenderingOrder.FORWARD); // the red band over the blue bar
+        plot.addAnnotation(
+                new XYLineAnnotation(
+                        0,
+                        0,
+                        1,
+                        1,
+                        new BasicStroke(
+                                1.5f,
+                                BasicStroke.CAP_BUTT,
+                                BasicStroke.JOIN_MITER,
+                                10f,
+                                new float[] {6f, 5f},
+                                0f),
+                        Color.GRAY));
+        Font axisFont = new Font(Font.SANS_SERIF, Font.BOLD, 13);
+        NumberAxis confidence = new NumberAxis("confidence (top probability)");
+        NumberAxis accuracyAxis = new NumberAxis("accuracy");
+        for (NumberAxis axis : new NumberAxis[] {confidence, accuracyAxis}) {
+            axis.setRange(0, 1);
+            axis.setTickUnit(new NumberTickUnit(0.1, new DecimalFormat("0.0")));
+            axis.setLabelFont(axisFont);
+        }
+        accuracyAxis.setRange(0, 1.06); // room for the count above a bar of accuracy 1
+        plot.setDomainAxis(confidence);
+        plot.setRangeAxis(accuracyAxis);
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setDomainGridlinePaint(new Color(220, 220, 220));
+        plot.setRangeGridlinePaint(new Color(220, 220, 220));
+
+        JFreeChart chart = new JFreeChart(plot);
+        chart.removeLegend();
+        PlotImages.decorate(
+                chart,
+                title,
+                subtitle,
+                "blue: accuracy per bin (count above); red: gap to the bin's mean confidence; dashed: ideal");
         int width =
                 Math.max(
                         WIDTH,
                         Math.max(
-                                        PlotImages.textWidth(titleFont, title),
-                                        PlotImages.textWidth(subtitleFont, subtitle))
+                                        PlotImages.textWidth(PlotImages.TITLE, title),
+                                        PlotImages.textWidth(PlotImages.SUBTITLE, subtitle))
                                 + 40);
-        BufferedImage image = new BufferedImage(width, HEIGHT, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = image.createGraphics();
-        try {
-            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-            g.setRenderingHint(
-                    RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-            g.setColor(Color.WHITE);
-            g.fillRect(0, 0, width, HEIGHT);
-            g.setColor(Color.BLACK);
-            g.setFont(titleFont);
-            PlotImages.centred(g, title, width / 2, 30);
-            g.setFont(subtitleFont);
-            PlotImages.centred(g, subtitle, width / 2, 54);
-            g.translate((width - WIDTH) / 2, 0); // the plot stays centred under a wide title
-
-            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
-            for (int b = 0; b < bins.bins(); b++) {
-                if (bins.count(b) == 0) {
-                    continue;
-                }
-                int x0 = x(bins.lower(b));
-                int x1 = x(bins.upper(b));
-                int accuracy = y(bins.accuracy(b));
-                int confidence = y(bins.confidence(b));
-                g.setColor(new Color(49, 130, 189));
-                g.fillRect(x0, accuracy, x1 - x0, y(0) - accuracy);
-                g.setColor(new Color(222, 45, 38, 110));
-                g.fillRect(
-                        x0,
-                        Math.min(accuracy, confidence),
-                        x1 - x0,
-                        Math.abs(confidence - accuracy));
-                g.setColor(Color.WHITE);
-                g.drawRect(x0, accuracy, x1 - x0, y(0) - accuracy);
-                g.setColor(Color.DARK_GRAY);
-                PlotImages.centred(
-                        g,
-                        Integer.toString(bins.count(b)),
-                        (x0 + x1) / 2,
-                        Math.min(accuracy, confidence) - 4);
-            }
-            g.setColor(Color.GRAY);
-            g.setStroke(
-                    new BasicStroke(
-                            1.5f,
-                            BasicStroke.CAP_BUTT,
-                            BasicStroke.JOIN_MITER,
-                            10f,
-                            new float[] {6f, 5f},
-                            0f));
-            g.drawLine(x(0), y(0), x(1), y(1));
-            g.setStroke(new BasicStroke(1f));
-            g.setColor(Color.BLACK);
-            g.drawRect(x(0), y(1), SIZE, SIZE);
-            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-            for (int i = 0; i <= 5; i++) {
-                double v = i / 5.0;
-                String tick = String.format(Locale.ROOT, "%.1f", v);
-                g.drawLine(x(v), y(0), x(v), y(0) + 5);
-                PlotImages.centred(g, tick, x(v), y(0) + 19);
-                g.drawLine(x(0) - 5, y(v), x(0), y(v));
-                g.drawString(tick, x(0) - 30, y(v) + 4);
-            }
-            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
-            PlotImages.centred(g, "confidence (top probability)", x(0.5), y(0) + 42);
-            Graphics2D rotated = (Graphics2D) g.create();
-            rotated.rotate(-Math.PI / 2);
-            PlotImages.centred(rotated, "accuracy", -y(0.5), x(0) - 45);
-            rotated.dispose();
-            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-            g.setColor(Color.DARK_GRAY);
-            PlotImages.centred(
-                    g,
-                    "blue: accuracy per bin (count above); red: gap to the bin's mean confidence; dashed: ideal",
-                    WIDTH / 2,
-                    HEIGHT - 14);
-        } finally {
-            g.dispose();
-        }
-        PlotImages.writePng(image, png);
-    }
-
-    private static int x(double value) {
-        return LEFT + (int) Math.round(value * SIZE);
-    }
-
-    private static int y(double value) {
-        return TOP + SIZE - (int) Math.round(value * SIZE);
+        PlotImages.writePng(chart, png, width, HEIGHT);
     }
 }

@@ -152,7 +152,8 @@ class BenchCommandIT {
         assertEquals(2, steps.get(1).get("calls").asInt(), run.out());
         for (JsonNode step : steps) {
             assertTrue(step.get("pass").asBoolean(), run.out());
-            assertEquals(step.get("expectedWindows").asLong(), step.get("windows").asLong(), run.out());
+            assertEquals(
+                    step.get("expectedWindows").asLong(), step.get("windows").asLong(), run.out());
         }
         assertEquals(2, summary.get("maxSustainedCalls").asInt(), run.out());
         assertTrue(summary.get("searchEndedAtMaxCalls").asBoolean(), run.out());

@@ -20,7 +20,8 @@ class FindMaxSearchTest {
         assertEquals(300, BenchCommand.nextLoad(200, 400, 2000));
         assertEquals(350, BenchCommand.nextLoad(300, 400, 2000));
         assertEquals(375, BenchCommand.nextLoad(350, 400, 2000), "gap 50 above a tenth of 350");
-        assertEquals(0, BenchCommand.nextLoad(375, 400, 2000), "gap 25 within a tenth of 375: done");
+        assertEquals(
+                0, BenchCommand.nextLoad(375, 400, 2000), "gap 25 within a tenth of 375: done");
         assertEquals(0, BenchCommand.nextLoad(40, 50, 2000), "gap of 10 calls: done");
     }
 
