@@ -367,6 +367,7 @@ public final class BenchCommand extends Subcommand {
             summary.put(
                     "windowsPerServiceCpuSecond",
                     round(windowsClassified / Math.max(1e-9, serviceCpuMs / 1000)));
+            putResidentMemory(summary, service);
             summary.put("benchProcessCpuMsPerWindow", round(measured.processCpu() / 1e6 / windows));
             summary.put(
                     "benchProcessNote",
@@ -438,6 +439,7 @@ public final class BenchCommand extends Subcommand {
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean)
                         ManagementFactory.getOperatingSystemMXBean();
+        Map<String, Object> memory = new LinkedHashMap<>();
         long events = 0;
         double drainSeconds;
         long processCpu;
@@ -471,6 +473,7 @@ public final class BenchCommand extends Subcommand {
             cpuByPart = cpuByPart(threads, threadCpuBefore, processCpu);
             if (service != null) {
                 serviceCpu = service.cpuTime().minus(serviceCpuBefore);
+                putResidentMemory(memory, service);
             }
             if (streams != null) {
                 streams.close(Duration.ofSeconds(30));
@@ -517,6 +520,7 @@ public final class BenchCommand extends Subcommand {
             summary.put(
                     "windowsPerServiceCpuSecond",
                     round(events / Math.max(1e-9, serviceCpuMs / 1000)));
+            summary.putAll(memory);
         } else {
             summary.put("cpuMsPerWindowProcess", round(processCpu / 1e6 / windows));
             summary.put(
@@ -583,6 +587,7 @@ public final class BenchCommand extends Subcommand {
                 double cpuMs = service.cpuTime().minus(serviceCpuBefore).toNanos() / 1e6;
                 step.put("serviceCpuMsPerWindow", round(cpuMs / Math.max(1, phase.events())));
                 step.put("serviceCoresUsed", round(cpuMs / 1000 / phase.wallSeconds()));
+                putResidentMemory(step, service);
             }
             step.put("pass", pass);
             steps.add(step);
@@ -609,6 +614,19 @@ public final class BenchCommand extends Subcommand {
         summary.put("maxSustainedCalls", passed);
         summary.put("searchEndedAtMaxCalls", failed == 0);
         return summary;
+    }
+
+    /** The service process's resident memory now and its peak so far, in MiB, when the system tells. */
+    private static void putResidentMemory(Map<String, Object> summary, ServiceProcess service) {
+        service.residentMemory()
+                .ifPresent(
+                        memory -> {
+                            summary.put(
+                                    "serviceResidentMiB", round(memory.currentBytes() / 1048576.0));
+                            summary.put(
+                                    "servicePeakResidentMiB",
+                                    round(memory.peakBytes() / 1048576.0));
+                        });
     }
 
     /**

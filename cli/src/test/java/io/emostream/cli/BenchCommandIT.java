@@ -90,6 +90,12 @@ class BenchCommandIT {
         assertTrue(summary.get("serviceCpuOverFrontEndAndModel").asDouble() >= 1.0, run.out());
         assertTrue(summary.get("callsPerServiceCore").asDouble() > 0, run.out());
         assertTrue(summary.get("windowsPerServiceCpuSecond").asDouble() > 0, run.out());
+        // its memory, from the operating system (Linux), at least the JVM's own footprint
+        assertTrue(summary.get("servicePeakResidentMiB").asDouble() >= 50, run.out());
+        assertTrue(
+                summary.get("servicePeakResidentMiB").asDouble()
+                        >= summary.get("serviceResidentMiB").asDouble(),
+                run.out());
         // and the stream threads are not in the bench process
         assertEquals(0.0, summary.at("/coresUsedByPart/streamThreads").asDouble(), run.out());
     }

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The packaged service ({@code service/target/quarkus-app/quarkus-run.jar}) run as a child process, as the demo and the
@@ -103,6 +104,38 @@ public final class ServiceProcess implements AutoCloseable {
      */
     public Duration cpuTime() {
         return process.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
+    }
+
+    /**
+     * The service process's resident memory: {@code current} now and {@code peak} since it started (Linux
+     * {@code VmRSS} and {@code VmHWM} of {@code /proc/PID/status}: heap, RocksDB, ONNX Runtime and everything
+     * else); empty where the system has no such file.
+     */
+    public Optional<ResidentMemory> residentMemory() {
+        try {
+            long current = -1;
+            long peak = -1;
+            for (String line :
+                    Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    current = kibibytes(line);
+                } else if (line.startsWith("VmHWM:")) {
+                    peak = kibibytes(line);
+                }
+            }
+            return current < 0 || peak < 0
+                    ? Optional.empty()
+                    : Optional.of(new ResidentMemory(current * 1024, peak * 1024));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Resident memory in bytes: now and the peak since start. */
+    public record ResidentMemory(long currentBytes, long peakBytes) {}
+
+    private static long kibibytes(String statusLine) {
+        return Long.parseLong(statusLine.replaceAll("[^0-9]", ""));
     }
 
     public boolean isAlive() {
