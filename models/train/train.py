@@ -16,6 +16,7 @@ import argparse
 import csv
 import json
 import math
+import os
 import random
 import sys
 import tempfile
@@ -30,6 +31,15 @@ import torch.nn.functional as F
 import yaml
 
 HERE = Path(__file__).resolve().parent
+
+# glibc returns every large tensor's memory to the kernel and faults it in again on the next batch: on this 2-core
+# VM that page-fault churn made a training step 6x slower (2.4 s instead of 0.38 s for a batch of 64). jemalloc
+# that never returns memory avoids it; the arithmetic is the same. Debian: apt-get install libjemalloc2.
+JEMALLOC = Path("/usr/lib/x86_64-linux-gnu/libjemalloc.so.2")
+if JEMALLOC.exists() and "EMOSTREAM_TRAIN_ALLOCATOR" not in os.environ:
+    os.environ.update(EMOSTREAM_TRAIN_ALLOCATOR="jemalloc", LD_PRELOAD=str(JEMALLOC),
+                      MALLOC_CONF="dirty_decay_ms:-1,muzzy_decay_ms:-1")
+    os.execv(sys.executable, [sys.executable] + sys.argv)
 sys.path.insert(0, str(HERE))
 import features  # noqa: E402
 import teacher as teachers  # noqa: E402
