@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import kafka.server.BrokerServer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
@@ -180,6 +181,34 @@ public final class EmbeddedKafka implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(
                     "Interrupted while creating topics " + partitionsByTopic, e);
+        }
+    }
+
+    /**
+     * Stops the broker, as an outage would, and waits until it is down; the controller, the data and the
+     * configured port stay, so {@link #startBroker()} brings back the same cluster. Clients see connection
+     * failures meanwhile. For outage tests: start the broker on a fixed port ({@link #start(int)}), since a
+     * random port is chosen again on restart.
+     */
+    public void stopBroker() {
+        for (BrokerServer broker : cluster.brokers().values()) {
+            broker.shutdown();
+            broker.awaitShutdown();
+        }
+    }
+
+    /** Starts the broker stopped by {@link #stopBroker()} again and waits until it is ready. */
+    public void startBroker() {
+        try {
+            for (BrokerServer broker : cluster.brokers().values()) {
+                broker.startup();
+            }
+            cluster.waitForReadyBrokers();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("The embedded Kafka broker did not come back: " + e.getCause(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while restarting the embedded Kafka broker", e);
         }
     }
 
