@@ -353,20 +353,13 @@ public final class BenchCommand extends Subcommand {
             // all-in: the service process's every thread, and nothing of the broker, registry or
             // load generator
             double serviceCpuMs = serviceCpu.toNanos() / 1e6;
-            summary.put("serviceProcess", true);
-            summary.put("serviceCpuMsPerWindow", round(serviceCpuMs / windows));
-            summary.put("serviceCoresUsed", round(serviceCpuMs / 1000 / wallSeconds));
-            summary.put(
-                    "serviceCpuOverFrontEndAndModel",
-                    round(serviceCpuMs * 1e6 / Math.max(1, directCpu)));
-            // how many calls like these one core of the service carries in real time, and windows
-            // per CPU-second
-            summary.put(
-                    "callsPerServiceCore",
-                    round(callCount * wallSeconds / Math.max(1e-9, serviceCpuMs / 1000)));
-            summary.put(
-                    "windowsPerServiceCpuSecond",
-                    round(windowsClassified / Math.max(1e-9, serviceCpuMs / 1000)));
+            putAllIn(
+                    summary,
+                    serviceCpuMs,
+                    windowsClassified,
+                    directCpu,
+                    wallSeconds,
+                    callCount * wallSeconds);
             putResidentMemory(summary, service);
             summary.put("benchProcessCpuMsPerWindow", round(measured.processCpu() / 1e6 / windows));
             summary.put(
@@ -502,24 +495,15 @@ public final class BenchCommand extends Subcommand {
         summary.put("cpuMsPerWindowFrontEndAndModelOnly", round(directCpu / 1e6 / windows));
         if (serviceProcess) {
             double serviceCpuMs = serviceCpu.toNanos() / 1e6;
-            summary.put("serviceProcess", true);
-            summary.put("serviceCpuMsPerWindow", round(serviceCpuMs / windows));
-            summary.put("serviceCoresUsed", round(serviceCpuMs / 1000 / drainSeconds));
-            summary.put(
-                    "serviceCpuOverFrontEndAndModel",
-                    round(serviceCpuMs * 1e6 / Math.max(1, directCpu)));
-            // calls like these that one service core would carry in real time: call audio per CPU
-            summary.put(
-                    "callsPerServiceCore",
-                    round(
-                            calls
-                                    * seconds
-                                    * events
-                                    / Math.max(1, expected)
-                                    / Math.max(1e-9, serviceCpuMs / 1000)));
-            summary.put(
-                    "windowsPerServiceCpuSecond",
-                    round(events / Math.max(1e-9, serviceCpuMs / 1000)));
+            // call audio caught up, in call-seconds: as many calls carried in real time per CPU
+            // second
+            putAllIn(
+                    summary,
+                    serviceCpuMs,
+                    events,
+                    directCpu,
+                    drainSeconds,
+                    calls * seconds * events / Math.max(1, expected));
             summary.putAll(memory);
         } else {
             summary.put("cpuMsPerWindowProcess", round(processCpu / 1e6 / windows));
@@ -614,6 +598,30 @@ public final class BenchCommand extends Subcommand {
         summary.put("maxSustainedCalls", passed);
         summary.put("searchEndedAtMaxCalls", failed == 0);
         return summary;
+    }
+
+    /**
+     * The service's CPU all-in: per window, cores used over {@code wallSeconds}, its ratio to front end + model
+     * alone, {@code callsPerServiceCore} (the call-seconds of audio served per service CPU second: how many
+     * calls like these one core carries in real time) and windows per CPU second.
+     */
+    private static void putAllIn(
+            Map<String, Object> summary,
+            double serviceCpuMs,
+            long windowsServed,
+            long directCpuNanos,
+            double wallSeconds,
+            double callSeconds) {
+        long windows = Math.max(1, windowsServed);
+        double cpuSeconds = Math.max(1e-9, serviceCpuMs / 1000);
+        summary.put("serviceProcess", true);
+        summary.put("serviceCpuMsPerWindow", round(serviceCpuMs / windows));
+        summary.put("serviceCoresUsed", round(serviceCpuMs / 1000 / wallSeconds));
+        summary.put(
+                "serviceCpuOverFrontEndAndModel",
+                round(serviceCpuMs * 1e6 / Math.max(1, directCpuNanos)));
+        summary.put("callsPerServiceCore", round(callSeconds / cpuSeconds));
+        summary.put("windowsPerServiceCpuSecond", round(windowsServed / cpuSeconds));
     }
 
     /** The service process's resident memory now and its peak so far, in MiB, when the system tells. */

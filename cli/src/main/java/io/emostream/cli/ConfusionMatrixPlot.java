@@ -92,13 +92,12 @@ final class ConfusionMatrixPlot {
         plot.setBackgroundPaint(Color.WHITE);
         plot.setOutlinePaint(Color.GRAY);
 
-        JFreeChart chart = new JFreeChart(plot);
-        chart.removeLegend();
-        PlotImages.decorate(
-                chart,
-                title,
-                subtitle,
-                "cells: count and share of the true class (row); shading by that share");
+        JFreeChart chart =
+                PlotImages.chart(
+                        plot,
+                        title,
+                        subtitle,
+                        "cells: count and share of the true class (row); shading by that share");
         int width =
                 Math.max(
                         Math.max(MARGINS_WIDE + k * CELL, MIN_WIDTH),

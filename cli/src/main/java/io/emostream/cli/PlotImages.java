@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.plot.Plot;
 import org.jfree.chart.title.TextTitle;
 import org.jfree.chart.ui.RectangleEdge;
 
@@ -21,8 +22,10 @@ final class PlotImages {
 
     private PlotImages() {}
 
-    /** A chart with the title, a subtitle under it and a grey footnote at the bottom, on white. */
-    static void decorate(JFreeChart chart, String title, String subtitle, String footnote) {
+    /** A chart of {@code plot} without legend, with the title, a subtitle under it and a grey footnote, on white. */
+    static JFreeChart chart(Plot plot, String title, String subtitle, String footnote) {
+        JFreeChart chart = new JFreeChart(plot);
+        chart.removeLegend();
         chart.setTitle(new TextTitle(title, TITLE));
         chart.addSubtitle(new TextTitle(subtitle, SUBTITLE));
         TextTitle note = new TextTitle(footnote, NOTE);
@@ -32,6 +35,7 @@ final class PlotImages {
         chart.setBackgroundPaint(Color.WHITE);
         chart.setAntiAlias(true);
         chart.setTextAntiAlias(true);
+        return chart;
     }
 
     /** Writes the chart as a PNG of the given size; parent directories are created. */

@@ -117,13 +117,12 @@ final class ReliabilityPlot {
         plot.setDomainGridlinePaint(new Color(220, 220, 220));
         plot.setRangeGridlinePaint(new Color(220, 220, 220));
 
-        JFreeChart chart = new JFreeChart(plot);
-        chart.removeLegend();
-        PlotImages.decorate(
-                chart,
-                title,
-                subtitle,
-                "blue: accuracy per bin (count above); red: gap to the bin's mean confidence; dashed: ideal");
+        JFreeChart chart =
+                PlotImages.chart(
+                        plot,
+                        title,
+                        subtitle,
+                        "blue: accuracy per bin (count above); red: gap to the bin's mean confidence; dashed: ideal");
         int width =
                 Math.max(
                         WIDTH,

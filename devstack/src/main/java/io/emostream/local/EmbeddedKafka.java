@@ -14,10 +14,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
+import kafka.server.BrokerServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import kafka.server.BrokerServer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
@@ -205,10 +205,12 @@ public final class EmbeddedKafka implements AutoCloseable {
             }
             cluster.waitForReadyBrokers();
         } catch (ExecutionException e) {
-            throw new IllegalStateException("The embedded Kafka broker did not come back: " + e.getCause(), e);
+            throw new IllegalStateException(
+                    "The embedded Kafka broker did not come back: " + e.getCause(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while restarting the embedded Kafka broker", e);
+            throw new IllegalStateException(
+                    "Interrupted while restarting the embedded Kafka broker", e);
         }
     }
 

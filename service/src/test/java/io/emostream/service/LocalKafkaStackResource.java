@@ -28,24 +28,33 @@ public class LocalKafkaStackResource implements QuarkusTestResourceLifecycleMana
     private ApicurioRegistry registry;
     private Path stateDir;
 
-    @Override
-    public Map<String, String> start() {
-        kafka = EmbeddedKafka.start();
+    /** The service's input and output topics with {@code partitions} partitions each; the dead-letter topic has one. */
+    static void createServiceTopics(EmbeddedKafka kafka, int partitions) {
         kafka.createTopics(
                 Map.of(
                         "call-audio",
-                        2,
+                        partitions,
                         "call-emotions",
-                        2,
+                        partitions,
                         "call-emotion-stats",
-                        2,
+                        partitions,
                         "call-emotion-alerts",
-                        2,
+                        partitions,
                         "call-audio-dlq",
                         1));
-        registry =
-                ApicurioRegistry.start(
-                        ApicurioRegistry.defaultHome(), freePort(), Duration.ofMinutes(2));
+    }
+
+    /** A real Apicurio registry (child process) on a free port, ready. */
+    static ApicurioRegistry startRegistry() {
+        return ApicurioRegistry.start(
+                ApicurioRegistry.defaultHome(), freePort(), Duration.ofMinutes(2));
+    }
+
+    @Override
+    public Map<String, String> start() {
+        kafka = EmbeddedKafka.start();
+        createServiceTopics(kafka, 2);
+        registry = startRegistry();
         int httpPort = freePort();
         try {
             stateDir = Files.createTempDirectory("emostream-quarkus-test-state");
