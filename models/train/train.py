@@ -3,7 +3,7 @@
 
     /usr/bin/python3 models/train/train.py                 # full run (config.yaml), writes models/emotion-cnn.onnx
     /usr/bin/python3 models/train/train.py --smoke         # two epochs on generated clips, proves the data flow
-    /usr/bin/python3 models/train/train.py --set model.input_norm=band_mean --output /tmp/c2.onnx   # a candidate
+    /usr/bin/python3 models/train/train.py --set augment.eq_tilt_db=12 --output /tmp/c5.onnx   # a candidate
 
 Features come from features.py (parameters in models/features.json), which the Java front end matches
 to 1e-3 dB (see src/test/resources/golden). Every training example is made on the fly from a clean clip
