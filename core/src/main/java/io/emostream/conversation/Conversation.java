@@ -16,8 +16,8 @@ import java.util.Objects;
  * {@link SpeechActivityDetector} ({@link ActivityFrames}). Pure and small: the caller feeds each speaker's frames as
  * its windows are analysed, ends a speaker when its stream ends, and persists the state ({@link #encode}) between
  * records. Its size is fixed by the speaker count (at most {@value #MAX_SPEAKERS}) and {@link
- * ConversationRules#maxLag()}: about 100 bytes per speaker plus one bit per frame of the lag (63 bytes for the
- * default 10 s of 20-ms frames).
+ * ConversationRules#maxLag()}: about 80 bytes per speaker plus one bit per frame of the lag, rounded up to 64 bits
+ * (64 bytes at the default 10 s of 20-ms frames): 310 bytes for agent and customer.
  *
  * <h2>Definitions</h2>
  * A speaker's stream is cut into frames of {@link SpeechActivityDetector#frame()} (20 ms with the speech gate)

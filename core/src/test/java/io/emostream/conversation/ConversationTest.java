@@ -238,6 +238,14 @@ class ConversationTest {
     }
 
     @Test
+    void theDefaultStateOfAgentAndCustomerTakes310Bytes() {
+        Conversation c = new Conversation(ConversationRules.defaults(), FRAME, PARTIES);
+        c.add("AGENT", ORIGIN, new ActivityFrames(0, run(0, 400, 700)));
+        c.add("CUSTOMER", ORIGIN, new ActivityFrames(0, run(300, 600, 700)));
+        assertEquals(310, c.encode().length);
+    }
+
+    @Test
     void unreadableStateIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> Conversation.decode(new byte[0]));
         assertThrows(IllegalArgumentException.class, () -> Conversation.decode(new byte[] {9}));

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.emostream.analysis.TestSignals;
 import java.time.Duration;
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,30 +33,6 @@ class GateActivityDetectorTest {
 
     private final GateActivityDetector detector = new GateActivityDetector();
 
-    /** {@code seconds} of faint noise (-60 dBFS RMS): a pause. */
-    static float[] pause(double seconds, int rate, long seed) {
-        Random random = new Random(seed);
-        float[] out = new float[(int) Math.round(seconds * rate)];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = (float) (0.001 * random.nextGaussian());
-        }
-        return out;
-    }
-
-    static float[] concat(float[]... parts) {
-        int n = 0;
-        for (float[] p : parts) {
-            n += p.length;
-        }
-        float[] out = new float[n];
-        int at = 0;
-        for (float[] p : parts) {
-            System.arraycopy(p, 0, out, at, p.length);
-            at += p.length;
-        }
-        return out;
-    }
-
     @Test
     void frameIsTheGateHopAndEveryWholeFrameGetsADecision() {
         assertEquals(Duration.ofMillis(20), detector.frame());
@@ -70,12 +45,7 @@ class GateActivityDetectorTest {
     void talkTimeOfSpeechWithPausesIsTheSpeechDurationAtEveryRate() {
         for (int rate : new int[] {8000, 16000, 48000}) {
             // 1.5 s talk, 1 s pause, 2 s talk, 0.5 s pause: 3.5 s of talk in 5 s
-            float[] audio =
-                    concat(
-                            TestSignals.speechLike(1.5, rate, 1),
-                            pause(1.0, rate, 2),
-                            TestSignals.speechLike(2.0, rate, 3),
-                            pause(0.5, rate, 4));
+            float[] audio = TestSignals.talkScript(rate, 1, 1.5, -1.0, 2.0, -0.5);
             Conversation c =
                     new Conversation(ConversationRules.defaults(), detector.frame(), List.of());
             c.add(
@@ -93,11 +63,7 @@ class GateActivityDetectorTest {
     @Test
     void overlappingWindowsCountTheirNewAudioOnce() {
         int rate = 8000;
-        float[] audio =
-                concat(
-                        TestSignals.speechLike(2.0, rate, 5),
-                        pause(2.0, rate, 6),
-                        TestSignals.speechLike(2.0, rate, 7));
+        float[] audio = TestSignals.talkScript(rate, 5, 2.0, -2.0, 2.0);
         int window = 3 * rate;
         int hop = rate; // 1-s hop: each window adds 1 s of new audio after the first
         Conversation c =
@@ -105,16 +71,7 @@ class GateActivityDetectorTest {
         long previousEnd = 0;
         long frames = 0;
         for (int start = 0; start + window <= audio.length; start += hop) {
-            float[] samples = java.util.Arrays.copyOfRange(audio, start, start + window);
-            ActivityFrames f =
-                    ActivityFrames.ofNewAudio(
-                            detector,
-                            samples,
-                            rate,
-                            window,
-                            start,
-                            Math.max(start, previousEnd),
-                            false);
+            ActivityFrames f = window(audio, start, start + window, previousEnd, rate);
             assertEquals(frames, f.firstFrame(), "frames follow on");
             frames += f.frames();
             previousEnd = start + window;
@@ -130,19 +87,10 @@ class GateActivityDetectorTest {
     @Test
     void stereoConversationScriptGivesKnownOverTalkAndTurns() {
         int rate = 8000;
-        // customer 0-2 s, agent 1.5-4 s, customer 4.5-6 s: sounding 0-1.875 s, 1.5-3.875 s (0.375 s
-        // over the
-        // customer), 4.5-5.875 s
-        float[] customer =
-                concat(
-                        TestSignals.speechLike(2.0, rate, 11),
-                        pause(2.5, rate, 12),
-                        TestSignals.speechLike(1.5, rate, 13));
-        float[] agent =
-                concat(
-                        pause(1.5, rate, 14),
-                        TestSignals.speechLike(2.5, rate, 15),
-                        pause(2.0, rate, 16));
+        // customer 0-2 s, agent 1.5-4 s, customer 4.5-6 s;
+        // sounding 0-1.875 s, 1.5-3.875 s (0.375 s over the customer), 4.5-5.875 s
+        float[] customer = TestSignals.talkScript(rate, 11, 2.0, -2.5, 1.5);
+        float[] agent = TestSignals.talkScript(rate, 14, -1.5, 2.5, -2.0);
         Conversation c =
                 new Conversation(
                         ConversationRules.defaults(),
@@ -150,8 +98,8 @@ class GateActivityDetectorTest {
                         List.of("CUSTOMER", "AGENT"));
         for (int start = 0; start < customer.length; start += 3 * rate) {
             int end = Math.min(customer.length, start + 3 * rate);
-            c.add("CUSTOMER", ORIGIN, window(customer, start, end, rate));
-            c.add("AGENT", ORIGIN, window(agent, start, end, rate));
+            c.add("CUSTOMER", ORIGIN, window(customer, start, end, start, rate));
+            c.add("AGENT", ORIGIN, window(agent, start, end, start, rate));
         }
         c.end("CUSTOMER");
         c.end("AGENT");
@@ -165,9 +113,11 @@ class GateActivityDetectorTest {
         assertEquals(1, am.turns());
     }
 
-    private ActivityFrames window(float[] audio, int start, int end, int rate) {
+    /** The frames of the new audio (from {@code newFrom}) of the window {@code [start, end)} of {@code audio}. */
+    private ActivityFrames window(float[] audio, int start, int end, long newFrom, int rate) {
         float[] samples = java.util.Arrays.copyOfRange(audio, start, end);
-        return ActivityFrames.ofNewAudio(detector, samples, rate, end - start, start, start, false);
+        return ActivityFrames.ofNewAudio(
+                detector, samples, rate, end - start, start, Math.max(start, newFrom), false);
     }
 
     @Test

@@ -50,8 +50,8 @@ import org.apache.kafka.streams.state.Stores;
  *           buffered out-of-order sequences, window cursor, sample rate, capture times, last activity, counters
  *           and running statistics;</li>
  *       <li>{@code emostream-conversation}: key = call id; value = the call's
- *           {@link io.emostream.conversation.Conversation} (a version byte, then a fixed layout: about 100 bytes per
- *           speaker plus one bit per 20-ms frame of the 10-s lag, some 330 bytes for agent and customer), rewritten
+ *           {@link io.emostream.conversation.Conversation} (a version byte, then a fixed layout: about 80 bytes per
+ *           speaker plus one bit per 20-ms frame of the 10-s lag, 310 bytes for agent and customer), rewritten
  *           once per record that completes a window or ends a stream, deleted when every speaker with audio has
  *           ended.</li>
  *     </ul>

@@ -359,13 +359,7 @@ final class SpeakerStreamProcessor implements Processor<String, ValidatedChunk, 
             }
             conversation(key.callId()).end(key.speaker().name());
             builder.setFinal$(true).setUpdatedAt(Instant.ofEpochMilli(clock.millis()));
-            outbox.add(
-                    new Output(
-                            key.callId(),
-                            key.speaker(),
-                            builder,
-                            timestamp,
-                            EmotionTopology.STATS_SINK));
+            hold(key, builder, timestamp, EmotionTopology.STATS_SINK);
         }
         streamStore.put(key.toBytes(), SpeakerStreamState.endedMarker(now).encode());
         if (wasOpen) {
@@ -610,13 +604,7 @@ final class SpeakerStreamProcessor implements Processor<String, ValidatedChunk, 
                         .build();
         state.stats.add(
                 range.index(), result, audioMs, settings.escalation(), settings.trendWindows());
-        outbox.add(
-                new Output(
-                        key.callId(),
-                        key.speaker(),
-                        event,
-                        timestamp,
-                        EmotionTopology.EVENTS_SINK));
+        hold(key, event, timestamp, EmotionTopology.EVENTS_SINK);
         (result.speech() ? metrics.speechWindows : metrics.silentWindows).increment();
         metrics.endToEnd(processedAt, endCaptureMs);
         chunks.releaseBefore(state, range.retainFrom());
@@ -658,13 +646,12 @@ final class SpeakerStreamProcessor implements Processor<String, ValidatedChunk, 
                                         : null)
                         .setUpdatedAt(Instant.ofEpochMilli(clock.millis()));
         state.stats.fill(builder);
-        outbox.add(
-                new Output(
-                        key.callId(),
-                        key.speaker(),
-                        builder,
-                        timestamp,
-                        EmotionTopology.STATS_SINK));
+        hold(key, builder, timestamp, EmotionTopology.STATS_SINK);
+    }
+
+    /** Holds an output of the current record or punctuation until {@link #flush}. */
+    private void hold(SpeakerStreamKey key, Object value, long timestamp, String sink) {
+        outbox.add(new Output(key.callId(), key.speaker(), value, timestamp, sink));
     }
 
     /**

@@ -195,7 +195,7 @@ function summaryTable(call) {
   }).join('');
   return `<table class="summary"><thead><tr><th>speaker</th><th>state</th><th>windows</th><th>dominant</th><th>speech share</th>
     <th>mean valence / arousal</th><th>valence trend</th><th>escalation</th><th>gaps / duplicates / late</th>
-    <th title="talk: speech frames and pauses of up to 0.3 s between them; silence: the rest">talk / silence</th>
+    <th title="talk: speech frames and the short pauses between them (the hangover); silence: the rest">talk / silence</th>
     <th title="time in which both parties spoke at once">over-talk</th><th title="times the speaker took the floor">turns</th></tr></thead>
     <tbody>${rows}</tbody></table>`;
 }

@@ -1,6 +1,5 @@
 package io.emostream.stream;
 
-import static io.emostream.stream.TopologyHarness.concat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,7 +13,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -43,25 +41,15 @@ class ConversationMetricsTest {
         }
     }
 
-    static float[] speech(double seconds, long seed) {
-        return TestSignals.speechLike(seconds, RATE, seed);
-    }
-
-    /** {@code seconds} of faint noise (-60 dBFS RMS). */
-    static float[] pause(double seconds, long seed) {
-        Random random = new Random(seed);
-        float[] out = new float[(int) Math.round(seconds * RATE)];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = (float) (0.001 * random.nextGaussian());
-        }
-        return out;
-    }
-
     /** The last statistics record of each speaker, by speaker. */
     static Map<SpeakerRole, CallEmotionStats> last(List<CallEmotionStats> records) {
         Map<SpeakerRole, CallEmotionStats> last = new TreeMap<>();
         records.forEach(r -> last.put(r.getSpeaker(), r));
         return last;
+    }
+
+    private void start(TopologySettings settings) {
+        harness = new TopologyHarness(settings, new LoudnessTestClassifier(), stateDir);
     }
 
     static void assertNear(long expectedMs, long actualMs, String what) {
@@ -72,16 +60,13 @@ class ConversationMetricsTest {
 
     @Test
     void stereoCallScriptGivesTalkOverTalkAndTurnsPerSpeaker() {
-        harness =
-                new TopologyHarness(
-                        TopologySettings.defaults(), new LoudnessTestClassifier(), stateDir);
+        start(TopologySettings.defaults());
         // 9 s, three 3-s windows. Customer: talks 0-2 s and 4.5-6 s; agent: 1.5-4 s and 6.5-8.5 s.
         // Sounding: customer 0-1.875 and 4.5-5.875 s, agent 1.5-3.875 and 6.5-8.375 s: 0.375 s at
-        // once;
-        // floor: customer (0), agent (1.875 s), customer (4.5 s), agent (6.5 s)
-        float[] customer = concat(speech(2.0, 1), pause(2.5, 2), speech(1.5, 3), pause(3.0, 4));
-        float[] agent =
-                concat(pause(1.5, 5), speech(2.5, 6), pause(2.5, 7), speech(2.0, 8), pause(0.5, 9));
+        // once.
+        // Floor: customer (0), agent (1.875 s), customer (4.5 s), agent (6.5 s)
+        float[] customer = TestSignals.talkScript(RATE, 1, 2.0, -2.5, 1.5, -3.0);
+        float[] agent = TestSignals.talkScript(RATE, 5, -1.5, 2.5, -2.5, 2.0, -0.5);
         assertEquals(9 * RATE, customer.length);
         assertEquals(9 * RATE, agent.length);
         int chunk = RATE / 10;
@@ -130,19 +115,14 @@ class ConversationMetricsTest {
     @Test
     void twoMonoStreamsOfOneCallAreAlignedOnCaptureTimeWithOverlappingWindows() {
         // window 3 s, hop 1 s: each window after the first brings 1 s of new audio, counted once
-        harness =
-                new TopologyHarness(
-                        TopologySettings.defaults()
-                                .withWindow(Duration.ofSeconds(3), Duration.ofSeconds(1)),
-                        new LoudnessTestClassifier(),
-                        stateDir);
+        start(TopologySettings.defaults().withWindow(Duration.ofSeconds(3), Duration.ofSeconds(1)));
         // agent (from call time 0): talks 0-2 s, 6 s in all; customer (its capture starts 0.5 s
         // later): pause 1 s,
         // talk 2 s (call time 1.5-3.5 s), pause 2.5 s. Sounding: agent 0-1.875 s, customer
         // 1.5-3.375 s: 0.375 s at
         // once; floor: agent (0), customer (1.875 s)
-        float[] agent = concat(speech(2.0, 21), pause(4.0, 22));
-        float[] customer = concat(pause(1.0, 23), speech(2.0, 24), pause(2.5, 25));
+        float[] agent = TestSignals.talkScript(RATE, 21, 2.0, -4.0);
+        float[] customer = TestSignals.talkScript(RATE, 23, -1.0, 2.0, -2.5);
         int chunk = RATE / 10;
         List<AudioChunk> agentChunks =
                 TopologyHarness.split("mono-call", SpeakerRole.AGENT, RATE, agent, chunk, true);
@@ -182,10 +162,8 @@ class ConversationMetricsTest {
 
     @Test
     void aLoneStreamHasTalkAndOneTurnAndNoOverTalk() {
-        harness =
-                new TopologyHarness(
-                        TopologySettings.defaults(), new LoudnessTestClassifier(), stateDir);
-        float[] agent = concat(speech(1.5, 31), pause(1.0, 32), speech(1.0, 33), pause(2.5, 34));
+        start(TopologySettings.defaults());
+        float[] agent = TestSignals.talkScript(RATE, 31, 1.5, -1.0, 1.0, -2.5);
         TopologyHarness.split("lone-call", SpeakerRole.AGENT, RATE, agent, RATE / 10, false)
                 .forEach(harness::send);
         List<CallEmotionStats> running = harness.stats.readValuesToList();
