@@ -6,7 +6,8 @@
 // Protocol on stdio: this script prints "READY" once the page is loaded and its live feed connected; the IT then
 // streams the call at real-time pace and writes "PRODUCING" to stdin when the first chunk has been sent. Checks:
 // the call appears within 5 s of that (its first window needs 3 s of audio), its timeline grows window by window,
-// an escalation alert appears, and the call's detail view shows the final summary once the call has ended.
+// an escalation alert appears, the conversation metrics (talk, silence, over-talk, turns) are shown on the call's card
+// and in the final summary, and the call's detail view shows the final summary once the call has ended.
 // Exit code 0 when every check passed; the failure is printed otherwise.
 import { chromium } from 'playwright-core';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -99,6 +100,10 @@ try {
   check(true, "the customer's current emotion is shown (angry)");
   check(await page.locator(`#alerts .alert[data-type="AGENT_CUSTOMER_MISMATCH"][data-call-id="${callId}"]`).count() >= 1,
     'a mismatch alert appears');
+  const metrics = page.locator(`${card} [data-speaker="CUSTOMER"] .conversation[data-talk-ms]`);
+  const cardTalkMs = Number(await metrics.getAttribute('data-talk-ms'));
+  check(cardTalkMs > 0 && /talk .* over-talk .* turns?/.test(await metrics.innerText()),
+    `the card shows the customer's conversation metrics (talk ${cardTalkMs} ms: "${await metrics.innerText()}")`);
   if (screenshot) {
     await page.screenshot({ path: screenshot });
     console.log(`screenshot: ${screenshot}`);
@@ -112,6 +117,21 @@ try {
   check(finals === 2, `the final summary shows both speakers (${finals})`);
   check((await page.locator('.detail h2', { hasText: 'Final summary' }).count()) === 1, 'it is titled "Final summary"');
   check(await page.locator('.detail svg.chart path.valence').count() === 2, 'valence/arousal charts per speaker');
+  // Both channels speak in the same 4-Hz syllables throughout: each has talk, and much of it is over-talk. The
+  // windows cover 15 of the 15.2 s (the 0.2-s tail is shorter than a last window), so talk + silence = 15 s.
+  const overTalk = [];
+  for (const role of ['AGENT', 'CUSTOMER']) {
+    const row = `#summary tr[data-speaker="${role}"]`;
+    const attr = async (cell, name) => Number(await page.locator(`${row} td.${cell}`).getAttribute(name));
+    const talk = await attr('talk', 'data-talk-ms');
+    const silence = await attr('talk', 'data-silence-ms');
+    const over = await attr('over-talk', 'data-over-talk-ms');
+    const turns = await attr('turns', 'data-turns');
+    check(talk > 0 && talk + silence === 15000 && over > 0 && over <= talk && Number.isInteger(turns),
+      `the final summary shows the ${role.toLowerCase()}'s talk ${talk} ms, silence ${silence} ms, over-talk ${over} ms, ${turns} turns`);
+    overTalk.push(over);
+  }
+  check(overTalk[0] === overTalk[1], 'both speakers have the same over-talk');
   if (detailScreenshot) {
     await page.screenshot({ path: detailScreenshot, fullPage: true });
     console.log(`screenshot: ${detailScreenshot}`);

@@ -335,7 +335,8 @@ public final class DemoCommand extends Subcommand {
     static String describe(CallEmotionStats stats) {
         return String.format(
                 "  %-12s %-8s windows %d (speech %d)  dominant %s  counts %s  mean valence %s"
-                        + "  escalation %s  gaps %d  duplicates %d",
+                        + "  escalation %s  gaps %d  duplicates %d"
+                        + "  talk %.1f s  silence %.1f s  over-talk %.1f s  turns %d",
                 stats.getCallId(),
                 stats.getSpeaker(),
                 stats.getWindowsTotal(),
@@ -349,7 +350,11 @@ public final class DemoCommand extends Subcommand {
                         ? "YES (from window " + stats.getEscalationWindowIndex() + ")"
                         : "no",
                 stats.getGaps(),
-                stats.getDuplicates());
+                stats.getDuplicates(),
+                stats.getTalkMs() / 1000.0,
+                stats.getSilenceMs() / 1000.0,
+                stats.getOverTalkMs() / 1000.0,
+                stats.getTurns());
     }
 
     /** Creates the four topics; existing ones are left as they are. */

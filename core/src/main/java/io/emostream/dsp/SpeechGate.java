@@ -195,12 +195,37 @@ public final class SpeechGate {
      * Assesses the first {@code validSamples} samples of a 16-kHz window (the rest is padding and ignored).
      */
     public SpeechDecision assess(float[] samples16k, int validSamples) {
+        boolean[] decided = speechFrames(samples16k, validSamples);
+        if (decided.length == 0) {
+            return new SpeechDecision(0f, false);
+        }
+        int speechFrames = 0;
+        for (boolean speech : decided) {
+            if (speech) {
+                speechFrames++;
+            }
+        }
+        float ratio = (float) speechFrames / decided.length;
+        boolean speech =
+                ratio >= config.minSpeechRatio()
+                        && speechFrames >= minSpeechFrames
+                        && speechFrames > 0;
+        return new SpeechDecision(ratio, speech);
+    }
+
+    /**
+     * The per-frame decisions behind {@link #assess}: element {@code f} tells whether the frame starting at
+     * {@code f * hop} (length {@code frame}) counts as speech, for the {@code 1 + (validSamples - frame) / hop} whole
+     * frames of the valid part (none when it is shorter than one frame). The adaptive level is that of the whole
+     * valid part, so a frame is judged in the context of its window.
+     */
+    public boolean[] speechFrames(float[] samples16k, int validSamples) {
         if (validSamples < 0 || validSamples > samples16k.length) {
             throw new IllegalArgumentException(
                     "valid samples " + validSamples + " outside 0.." + samples16k.length);
         }
         if (validSamples < frameLength) {
-            return new SpeechDecision(0f, false);
+            return new boolean[0];
         }
         int frames = 1 + (validSamples - frameLength) / hopLength;
         double[] energy = new double[frames];
@@ -241,21 +266,15 @@ public final class SpeechGate {
                 peak[f] = Float.intBitsToFloat((int) found);
             }
         }
-        int speechFrames = 0;
+        boolean[] speech = new boolean[frames];
         for (int f = 0; f < frames; f++) {
-            if (peak[f] >= config.minVoicing()
-                    || peak[f] >= config.minContinuedVoicing()
-                            && (continues(peak, peakLag, f, f - 1)
-                                    || continues(peak, peakLag, f, f + 1))) {
-                speechFrames++;
-            }
+            speech[f] =
+                    peak[f] >= config.minVoicing()
+                            || peak[f] >= config.minContinuedVoicing()
+                                    && (continues(peak, peakLag, f, f - 1)
+                                            || continues(peak, peakLag, f, f + 1));
         }
-        float ratio = (float) speechFrames / frames;
-        boolean speech =
-                ratio >= config.minSpeechRatio()
-                        && speechFrames >= minSpeechFrames
-                        && speechFrames > 0;
-        return new SpeechDecision(ratio, speech);
+        return speech;
     }
 
     /** 4-sample averages: a crude low-pass that keeps the pitch range and quarters the voicing cost. */

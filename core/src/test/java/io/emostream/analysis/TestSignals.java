@@ -68,6 +68,46 @@ public final class TestSignals {
         return out;
     }
 
+    /** {@code seconds} of faint Gaussian noise (-60 dBFS RMS): a pause between stretches of speech. */
+    public static float[] faintNoise(double seconds, int sampleRate, long seed) {
+        Random random = new Random(seed);
+        float[] out = new float[(int) Math.round(seconds * sampleRate)];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (float) (0.001 * random.nextGaussian());
+        }
+        return out;
+    }
+
+    /**
+     * A talk script: each positive number is that many seconds of {@link #speechLike} speech, each negative one that
+     * many seconds of {@link #faintNoise} (a pause), one after the other; seeds {@code seed}, {@code seed + 1}, ...
+     */
+    public static float[] talkScript(int sampleRate, long seed, double... stretches) {
+        float[][] parts = new float[stretches.length][];
+        for (int i = 0; i < stretches.length; i++) {
+            parts[i] =
+                    stretches[i] >= 0
+                            ? speechLike(stretches[i], sampleRate, seed + i)
+                            : faintNoise(-stretches[i], sampleRate, seed + i);
+        }
+        return concat(parts);
+    }
+
+    /** The parts one after the other. */
+    public static float[] concat(float[]... parts) {
+        int n = 0;
+        for (float[] p : parts) {
+            n += p.length;
+        }
+        float[] out = new float[n];
+        int at = 0;
+        for (float[] p : parts) {
+            System.arraycopy(p, 0, out, at, p.length);
+            at += p.length;
+        }
+        return out;
+    }
+
     /** Writes 16-bit PCM WAV; each array is one channel, all of equal length. */
     public static Path writeWav(Path file, int sampleRate, float[]... channels) throws IOException {
         int frames = channels[0].length;

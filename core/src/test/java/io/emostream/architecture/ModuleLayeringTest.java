@@ -43,6 +43,24 @@ class ModuleLayeringTest {
 
     record Allowed(Set<String> main, Set<String> test) {}
 
+    /**
+     * Every package of the core ({@code io.emostream.*}) and the other core packages its main sources may import:
+     * the lower ones know nothing of the higher ones (the signal layers of audio and dsp know no model, the
+     * analysis no stream sequencing, the conversation metrics only the speech gate and the audio they judge).
+     */
+    static final Map<String, Set<String>> CORE_PACKAGES =
+            Map.of(
+                    "audio", Set.of(),
+                    "dsp", Set.of(),
+                    "dataset", Set.of(),
+                    "model", Set.of("dsp"),
+                    "analysis", Set.of("audio", "dsp", "model"),
+                    "sequence", Set.of("analysis"),
+                    "conversation", Set.of("audio", "dsp"));
+
+    private static final Pattern CORE_IMPORT =
+            Pattern.compile("^import (?:static )?io\\.emostream\\.([a-z]+)\\.");
+
     private static final Pattern FORBIDDEN =
             Pattern.compile("\\b(org\\.apache\\.kafka|io\\.quarkus)\\.");
 
@@ -97,6 +115,35 @@ class ModuleLayeringTest {
     }
 
     @Test
+    void corePackagesImportOnlyThePackagesTheyMay() throws IOException {
+        Path root = Path.of("core", "src", "main", "java", "io", "emostream");
+        Set<String> packages = new TreeSet<>();
+        try (Stream<Path> dirs = Files.list(root)) {
+            dirs.filter(Files::isDirectory).forEach(d -> packages.add(d.getFileName().toString()));
+        }
+        assertEquals(
+                new TreeSet<>(CORE_PACKAGES.keySet()),
+                packages,
+                "each core package has a row in CORE_PACKAGES");
+        List<String> offences = new ArrayList<>();
+        for (String pkg : packages) {
+            try (Stream<Path> sources = Files.walk(root.resolve(pkg))) {
+                for (Path source : sources.filter(p -> p.toString().endsWith(".java")).toList()) {
+                    for (String line : Files.readAllLines(source)) {
+                        var m = CORE_IMPORT.matcher(line);
+                        if (m.find()
+                                && !m.group(1).equals(pkg)
+                                && !CORE_PACKAGES.get(pkg).contains(m.group(1))) {
+                            offences.add(source + ": " + line.strip());
+                        }
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), offences);
+    }
+
+    @Test
     void coreClassPathHasNeitherKafkaNorQuarkus() {
         assertThrows(
                 ClassNotFoundException.class,
@@ -109,6 +156,7 @@ class ModuleLayeringTest {
     void theScanSeesAnImport() {
         assertTrue(FORBIDDEN.matcher("import org.apache.kafka.streams.KafkaStreams;").find());
         assertTrue(FORBIDDEN.matcher("io.quarkus.runtime.Startup x;").find());
+        assertTrue(CORE_IMPORT.matcher("import io.emostream.dsp.SpeechGate;").find());
     }
 
     private static Element pom(Path file) throws Exception {

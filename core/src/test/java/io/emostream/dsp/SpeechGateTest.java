@@ -21,6 +21,20 @@ class SpeechGateTest {
     final SpeechGate gate = new SpeechGate();
 
     @Test
+    void theFrameDecisionsAreThoseBehindTheWindowDecision() {
+        float[] voiced = syntheticVoice(WINDOW, 31);
+        boolean[] frames = gate.speechFrames(voiced, WINDOW);
+        assertEquals(1 + (WINDOW - 400) / 320, frames.length); // 25-ms frames every 20 ms
+        int speech = 0;
+        for (boolean f : frames) {
+            speech += f ? 1 : 0;
+        }
+        assertEquals((float) speech / frames.length, gate.assess(voiced, WINDOW).speechRatio());
+        assertTrue(speech > 0);
+        assertEquals(0, gate.speechFrames(voiced, 399).length, "shorter than one frame");
+    }
+
+    @Test
     void digitalSilenceIsNotSpeech() {
         SpeechGate.SpeechDecision d = gate.assess(new float[WINDOW], WINDOW);
         assertFalse(d.speech());

@@ -5,6 +5,8 @@ import io.emostream.avro.AlertEvent;
 import io.emostream.avro.AudioChunk;
 import io.emostream.avro.CallEmotionStats;
 import io.emostream.avro.EmotionEvent;
+import io.emostream.conversation.GateActivityDetector;
+import io.emostream.conversation.SpeechActivityDetector;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.Objects;
@@ -46,7 +48,12 @@ import org.apache.kafka.streams.state.Stores;
  *       <li>{@code emostream-stream-state}: key = (callId, speaker); value = a small bounded record
  *           ({@link SpeakerStreamState}, hand-written DataOutput codec with a version byte): next expected sequence,
  *           buffered out-of-order sequences, window cursor, sample rate, capture times, last activity, counters
- *           and running statistics.</li>
+ *           and running statistics;</li>
+ *       <li>{@code emostream-conversation}: key = call id; value = the call's
+ *           {@link io.emostream.conversation.Conversation} (a version byte, then a fixed layout: about 80 bytes per
+ *           speaker plus one bit per 20-ms frame of the 10-s lag, 310 bytes for agent and customer), rewritten
+ *           once per record that completes a window or ends a stream, deleted when every speaker with audio has
+ *           ended.</li>
  *     </ul>
  *       A chunk costs one write of its own size plus one rewrite of the bounded state record: the buffered
  *       window is never copied per chunk. When a window is complete, its chunks are read by one range scan,
@@ -72,6 +79,13 @@ import org.apache.kafka.streams.state.Stores;
  *   <li><b>Statistics</b> after every window (see {@link SpeakerStats}, {@link EscalationRule}); the latest per
  *       call and speaker is also kept in {@code emostream-call-stats} for interactive queries
  *       ({@link CallStatsQuery}).</li>
+ *   <li><b>Conversation metrics</b> (talk, silence, over-talk, turns; definitions in
+ *       {@link io.emostream.conversation.Conversation}): for each window, {@link #ACTIVITY_DETECTOR} judges the
+ *       window's 20-ms frames and those of its new audio (from the end of the previous window: overlapping windows
+ *       count their audio once) go to the call's conversation, aligned on capture time. Both speakers of a call are
+ *       in the same task (input keyed by call id), so over-talk needs no repartitioning. The windower holds the
+ *       outputs of an input record until it is processed and completes each {@code CallEmotionStats} with the
+ *       metrics as of then: both channels of a stereo chunk count in both speakers' records.</li>
  *   <li><b>Inference</b> happens on the stream thread, in one method
  *       ({@code SpeakerStreamProcessor.classify}), and is the costliest step per window (docs/benchmarks.md).
  *       Windows that hold only gap silence are not classified.</li>
@@ -99,6 +113,12 @@ public final class EmotionTopology {
     static final String EVENTS_TOPIC_SINK = "call-emotions-topic-sink";
     static final String STATS_TOPIC_SINK = "call-emotion-stats-topic-sink";
     static final String ALERTS_SINK = "call-emotion-alerts-sink";
+
+    /**
+     * The frame-level speech detector of the conversation metrics: the speech gate's per-frame decisions. The one
+     * place to change to measure with another detector (e.g. a voice-activity model).
+     */
+    static final SpeechActivityDetector ACTIVITY_DETECTOR = new GateActivityDetector();
 
     private EmotionTopology() {}
 
@@ -173,7 +193,9 @@ public final class EmotionTopology {
                 SOURCE);
         topology.addProcessor(
                 WINDOWER,
-                () -> new SpeakerStreamProcessor(settings, classifier, meters, clock),
+                () ->
+                        new SpeakerStreamProcessor(
+                                settings, classifier, ACTIVITY_DETECTOR, meters, clock),
                 INTAKE);
         topology.addStateStore(
                 Stores.keyValueStoreBuilder(
@@ -192,6 +214,12 @@ public final class EmotionTopology {
                         Stores.persistentKeyValueStore(settings.callStatsStore()),
                         Serdes.String(),
                         new CallEmotionStatsSerde()),
+                WINDOWER);
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(settings.conversationStore()),
+                        Serdes.String(),
+                        Serdes.ByteArray()),
                 WINDOWER);
         if (alerts == null) {
             topology.addSink(

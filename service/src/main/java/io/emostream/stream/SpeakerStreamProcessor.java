@@ -5,6 +5,12 @@ import io.emostream.analysis.WindowPolicy;
 import io.emostream.analysis.WindowResult;
 import io.emostream.avro.CallEmotionStats;
 import io.emostream.avro.EmotionEvent;
+import io.emostream.avro.SpeakerRole;
+import io.emostream.conversation.ActivityFrames;
+import io.emostream.conversation.Conversation;
+import io.emostream.conversation.ConversationRules;
+import io.emostream.conversation.SpeakerMetrics;
+import io.emostream.conversation.SpeechActivityDetector;
 import io.emostream.sequence.BufferedChunks;
 import io.emostream.sequence.ChunkHeader;
 import io.emostream.sequence.SequencerState;
@@ -21,6 +27,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.utils.Bytes;
@@ -44,6 +51,13 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * only when a window is complete does it read the chunks of that window (range scan) and delete those the next
  * window no longer needs.
  *
+ * <p>Conversation metrics: for each window the {@link SpeechActivityDetector} judges the window and the frames of its
+ * new audio (not the overlap with the previous window) go to the call's {@link Conversation}, kept in the
+ * conversation store under the call id. The outputs of one input record (or punctuation) are held back until the
+ * record has been processed, then forwarded in their order, each {@code CallEmotionStats} completed with its
+ * speaker's talk, silence, over-talk and turns as of then; so both channels of a stereo chunk are in the metrics of
+ * both speakers' statistics. The conversation entry is deleted once every speaker with audio has ended.
+ *
  * <p>Failures are contained per stream (docs/adr/0008-processing-failures.md): a window whose classification throws
  * is skipped (counted, the cursor moves past it, the record that completed it is dead-lettered with
  * {@code PROCESSING_FAILED}); any other exception while a stream is processed (unreadable state or chunk entries, a
@@ -66,6 +80,26 @@ final class SpeakerStreamProcessor implements Processor<String, ValidatedChunk, 
     private KeyValueStore<Bytes, byte[]> streamStore;
     private KeyValueStore<Bytes, byte[]> chunkStore;
     private KeyValueStore<String, CallEmotionStats> callStatsStore;
+    private KeyValueStore<String, byte[]> conversationStore;
+    private final SpeechActivityDetector activity;
+    private final ConversationRules conversationRules;
+
+    /** The speakers a call is expected to have: over-talk and turns wait for both (up to the lag). */
+    static final List<String> PARTIES =
+            List.of(SpeakerRole.CUSTOMER.name(), SpeakerRole.AGENT.name());
+
+    /** Conversations changed by the current record or punctuation, by call id; written back by {@link #flush}. */
+    private final Map<String, Conversation> conversations = new LinkedHashMap<>();
+
+    /** Outputs of the current record or punctuation, in order; forwarded by {@link #flush}. */
+    private final List<Output> outbox = new ArrayList<>();
+
+    /**
+     * An output held until the end of its record: an {@link EmotionEvent}, or a {@link CallEmotionStats.Builder}
+     * that {@link #flush} completes with the conversation metrics of {@code speaker}.
+     */
+    private record Output(
+            String callId, SpeakerRole speaker, Object value, long timestamp, String sink) {}
 
     /** For a sequencer that is only asked what is due: that reads no chunk. */
     private static final BufferedChunks NOT_READ =
@@ -91,9 +125,12 @@ final class SpeakerStreamProcessor implements Processor<String, ValidatedChunk, 
     SpeakerStreamProcessor(
             TopologySettings settings,
             WindowClassifier classifier,
+            SpeechActivityDetector activity,
             StreamMetrics metrics,
             Clock clock) {
         this.settings = settings;
+        this.activity = activity;
+        this.conversationRules = settings.conversationRules();
         this.classifier = classifier;
         this.metrics = metrics;
         this.clock = clock;
@@ -109,6 +146,7 @@ final class SpeakerStreamProcessor implements Processor<String, ValidatedChunk, 
         this.streamStore = context.getStateStore(settings.streamStateStore());
         this.chunkStore = context.getStateStore(settings.chunkStore());
         this.callStatsStore = context.getStateStore(settings.callStatsStore());
+        this.conversationStore = context.getStateStore(settings.conversationStore());
         try (KeyValueIterator<Bytes, byte[]> all = streamStore.all()) {
             while (all.hasNext()) {
                 try {
@@ -173,6 +211,68 @@ final class SpeakerStreamProcessor implements Processor<String, ValidatedChunk, 
             deadLetters.send(context, chunk.original(), rejection.reason(), rejection.message());
         }
         sendFailure(chunk.original());
+        flush();
+    }
+
+    /** The call's conversation, loaded once per record or punctuation and written back by {@link #flush}. */
+    private Conversation conversation(String callId) {
+        return conversations.computeIfAbsent(callId, this::loadConversation);
+    }
+
+    private Conversation loadConversation(String callId) {
+        byte[] stored = conversationStore.get(callId);
+        if (stored != null) {
+            try {
+                return Conversation.decode(stored);
+            } catch (IllegalArgumentException e) {
+                // unreadable (a newer release's format): the call's metrics start again from here
+            }
+        }
+        return new Conversation(conversationRules, activity.frame(), PARTIES);
+    }
+
+    /**
+     * Forwards the outputs held back for the current record or punctuation, in order, completing each statistics
+     * record with its speaker's conversation metrics as they are now (the call-stats store gets the completed
+     * record), then writes back the conversations that changed, or deletes those that are finished.
+     */
+    private void flush() {
+        for (Output output : outbox) {
+            Object value = output.value();
+            if (value instanceof CallEmotionStats.Builder builder) {
+                Conversation conversation = conversations.get(output.callId());
+                if (conversation == null) {
+                    byte[] stored = conversationStore.get(output.callId());
+                    conversation = stored == null ? null : loadConversation(output.callId());
+                }
+                SpeakerMetrics m =
+                        conversation == null
+                                ? SpeakerMetrics.NONE
+                                : conversation.metrics(output.speaker().name());
+                CallEmotionStats stats =
+                        builder.setTalkMs(m.talk().toMillis())
+                                .setSilenceMs(m.silence().toMillis())
+                                .setOverTalkMs(m.overTalk().toMillis())
+                                .setTurns(m.turns())
+                                .build();
+                callStatsStore.put(
+                        CallStatsQuery.storeKey(output.callId(), output.speaker()), stats);
+                value = stats;
+            }
+            context.forward(
+                    new Record<Object, Object>(output.callId(), value, output.timestamp()),
+                    output.sink());
+        }
+        outbox.clear();
+        conversations.forEach(
+                (callId, conversation) -> {
+                    if (conversation.finished()) {
+                        conversationStore.delete(callId);
+                    } else {
+                        conversationStore.put(callId, conversation.encode());
+                    }
+                });
+        conversations.clear();
     }
 
     /** Dead-letters the failure of the current record or punctuation step, if there was one. */
@@ -257,14 +357,9 @@ final class SpeakerStreamProcessor implements Processor<String, ValidatedChunk, 
                                 .setLastAudioTime(null);
                 new SpeakerStats(labels).fill(builder);
             }
-            CallEmotionStats stats =
-                    builder.setFinal$(true)
-                            .setUpdatedAt(Instant.ofEpochMilli(clock.millis()))
-                            .build();
-            callStatsStore.put(statsKey, stats);
-            context.forward(
-                    new Record<Object, Object>(key.callId(), stats, timestamp),
-                    EmotionTopology.STATS_SINK);
+            conversation(key.callId()).end(key.speaker().name());
+            builder.setFinal$(true).setUpdatedAt(Instant.ofEpochMilli(clock.millis()));
+            hold(key, builder, timestamp, EmotionTopology.STATS_SINK);
         }
         streamStore.put(key.toBytes(), SpeakerStreamState.endedMarker(now).encode());
         if (wasOpen) {
@@ -386,11 +481,14 @@ final class SpeakerStreamProcessor implements Processor<String, ValidatedChunk, 
             metrics.gaps.increment(gap.missingChunks());
             metrics.gapFillMs.increment(gap.durationMs());
         }
+        long newFrom =
+                state.sequencing.lastWindowEndSample(); // where the audio no window saw begins
         state.sequencing = sequencer.state();
         for (WindowRange window : decision.windows()) {
-            if (emitWindow(key, chunks, state, window, timestamp) && !window.trailing()) {
+            if (emitWindow(key, chunks, state, window, newFrom, timestamp) && !window.trailing()) {
                 emitStats(key, state, false, timestamp);
             }
+            newFrom = window.endSample();
         }
         if (decision.ended()) {
             finish(key, chunks, state, decision.end(), timestamp, now);
@@ -410,6 +508,7 @@ final class SpeakerStreamProcessor implements Processor<String, ValidatedChunk, 
             EndCause cause,
             long timestamp,
             long now) {
+        conversation(key.callId()).end(key.speaker().name());
         emitStats(key, state, true, timestamp);
         chunks.deleteAll();
         streamStore.put(key.toBytes(), SpeakerStreamState.endedMarker(now).encode());
@@ -427,12 +526,16 @@ final class SpeakerStreamProcessor implements Processor<String, ValidatedChunk, 
      * <p>If classifying throws, the window is skipped: no event, its index is used up (the stream's next event has
      * the next index), its chunks are released as if it had been emitted, and the failure is dead-lettered with
      * the record that completed it. Returns whether an event was emitted.
+     *
+     * <p>Either way the frames of the window's new audio, from {@code newFrom} (the end of the previous window) on,
+     * go to the call's conversation.
      */
     private boolean emitWindow(
             SpeakerStreamKey key,
             SpeakerStreamChunks chunks,
             SpeakerStreamState state,
             WindowRange range,
+            long newFrom,
             long timestamp) {
         SequencerState sequencing = state.sequencing;
         int rate = sequencing.sampleRate();
@@ -440,6 +543,18 @@ final class SpeakerStreamProcessor implements Processor<String, ValidatedChunk, 
         long end = range.endSample();
         SpeakerStreamChunks.Window window =
                 chunks.assemble(state, range, (int) windowPolicy.windowSamples(rate));
+        conversation(key.callId())
+                .add(
+                        key.speaker().name(),
+                        sequencing.firstCaptureMs(),
+                        ActivityFrames.ofNewAudio(
+                                activity,
+                                window.samples(),
+                                rate,
+                                (int) (end - start),
+                                start,
+                                Math.max(start, newFrom),
+                                !window.realAudio()));
         WindowResult result;
         try {
             result =
@@ -489,9 +604,7 @@ final class SpeakerStreamProcessor implements Processor<String, ValidatedChunk, 
                         .build();
         state.stats.add(
                 range.index(), result, audioMs, settings.escalation(), settings.trendWindows());
-        context.forward(
-                new Record<Object, Object>(key.callId(), event, timestamp),
-                EmotionTopology.EVENTS_SINK);
+        hold(key, event, timestamp, EmotionTopology.EVENTS_SINK);
         (result.speech() ? metrics.speechWindows : metrics.silentWindows).increment();
         metrics.endToEnd(processedAt, endCaptureMs);
         chunks.releaseBefore(state, range.retainFrom());
@@ -533,11 +646,12 @@ final class SpeakerStreamProcessor implements Processor<String, ValidatedChunk, 
                                         : null)
                         .setUpdatedAt(Instant.ofEpochMilli(clock.millis()));
         state.stats.fill(builder);
-        CallEmotionStats stats = builder.build();
-        callStatsStore.put(CallStatsQuery.storeKey(key.callId(), key.speaker()), stats);
-        context.forward(
-                new Record<Object, Object>(key.callId(), stats, timestamp),
-                EmotionTopology.STATS_SINK);
+        hold(key, builder, timestamp, EmotionTopology.STATS_SINK);
+    }
+
+    /** Holds an output of the current record or punctuation until {@link #flush}. */
+    private void hold(SpeakerStreamKey key, Object value, long timestamp, String sink) {
+        outbox.add(new Output(key.callId(), key.speaker(), value, timestamp, sink));
     }
 
     /**
@@ -597,6 +711,7 @@ final class SpeakerStreamProcessor implements Processor<String, ValidatedChunk, 
             streamStore.delete(streamKey);
             callStatsStore.delete(CallStatsQuery.storeKey(key.callId(), key.speaker()));
         }
+        flush();
     }
 
     /** One stream's wall-clock step, as its sequencer decides it. */

@@ -1,6 +1,7 @@
 package io.emostream.stream;
 
 import io.emostream.analysis.WindowPolicy;
+import io.emostream.conversation.ConversationRules;
 import io.emostream.sequence.SequencingRules;
 import java.time.Duration;
 import java.time.Instant;
@@ -87,6 +88,9 @@ public record TopologySettings(
     public static final String CHUNK_STORE = "emostream-audio-chunks";
 
     public static final String CALL_STATS_STORE = "emostream-call-stats";
+
+    /** Per-call conversation state ({@link io.emostream.conversation.Conversation}), key = call id. */
+    public static final String CONVERSATION_STORE = "emostream-conversation";
 
     /** Default window length and hop (ISO-8601, as the config mapping reads them): the model's 3 s. */
     public static final String DEFAULT_WINDOW = "PT3S";
@@ -371,6 +375,20 @@ public record TopologySettings(
         long byDuration = samplesOf(maxChunkDuration, sampleRate);
         long byRecord = (maxRecordBytes - CHUNK_ENTRY_OVERHEAD) / Float.BYTES;
         return Math.min(byDuration, byRecord);
+    }
+
+    /** The conversation store: fixed like the other stores' names, {@value #CONVERSATION_STORE}. */
+    public String conversationStore() {
+        return CONVERSATION_STORE;
+    }
+
+    /**
+     * How talk, silence, over-talk and turns are measured: the documented defaults of {@link ConversationRules}
+     * (hangover {@value ConversationRules#DEFAULT_HANGOVER}, lag {@value ConversationRules#DEFAULT_MAX_LAG}); not
+     * configurable yet.
+     */
+    public ConversationRules conversationRules() {
+        return ConversationRules.defaults();
     }
 
     /** Where windows lie: the rule shared with {@code ./emostream classify}. */

@@ -89,6 +89,18 @@ function time(iso) {
   return iso ? new Date(iso).toLocaleTimeString() : '';
 }
 
+function seconds(ms) {
+  return ms === null || ms === undefined ? '–' : `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** A speaker's conversation metrics (CallEmotionStats talkMs, silenceMs, overTalkMs, turns; docs/dashboard.md). */
+function conversation(st, long) {
+  if (!st) return '<span class="conversation muted">–</span>';
+  const turns = st.turns ?? 0;
+  return `<span class="conversation" data-talk-ms="${st.talkMs ?? 0}" data-silence-ms="${st.silenceMs ?? 0}" data-over-talk-ms="${st.overTalkMs ?? 0}" data-turns="${turns}"
+    title="talk: speech and short pauses · silence: the rest · over-talk: both speaking at once · turns: times taking the floor">talk ${seconds(st.talkMs)}${long ? ` · silence ${seconds(st.silenceMs)}` : ''} · over-talk ${seconds(st.overTalkMs)} · ${turns} turn${turns === 1 ? '' : 's'}</span>`;
+}
+
 function labelChip(window) {
   if (!window) return '<span class="chip no_speech">–</span>';
   const conf = window.speech ? ` ${Math.round(window.confidence * 100)}%` : '';
@@ -145,6 +157,7 @@ function card(call) {
       <span class="current">${labelChip(s.current)}</span>
       ${timeline(s.windows.slice(-60))}
       ${chart(s.windows.slice(-60), 170, 28, false)}
+      ${conversation(s.stats, false)}
     </div>`;
   }).join('');
   return `<div class="card${call.escalation ? ' escalated' : ''}${call.ended ? ' ended' : ''}" data-call-id="${esc(call.callId)}">
@@ -175,10 +188,15 @@ function summaryTable(call) {
       <td>${st.dominantLabel ? `<span class="chip ${esc(st.dominantLabel)}">${esc(st.dominantLabel)}</span>` : '–'}</td>
       <td>${shares}</td><td>${num(st.meanValence)} / ${num(st.meanArousal)}</td><td>${num(st.valenceTrend, 3)}</td>
       <td>${st.escalation ? 'yes, from window ' + st.escalationWindowIndex : 'no'}</td>
-      <td>${st.gaps} / ${st.duplicates} / ${st.lateChunks}</td></tr>`;
+      <td>${st.gaps} / ${st.duplicates} / ${st.lateChunks}</td>
+      <td class="talk" data-talk-ms="${st.talkMs ?? 0}" data-silence-ms="${st.silenceMs ?? 0}">${seconds(st.talkMs)} / ${seconds(st.silenceMs)}</td>
+      <td class="over-talk" data-over-talk-ms="${st.overTalkMs ?? 0}">${seconds(st.overTalkMs)}</td>
+      <td class="turns" data-turns="${st.turns ?? 0}">${st.turns ?? 0}</td></tr>`;
   }).join('');
   return `<table class="summary"><thead><tr><th>speaker</th><th>state</th><th>windows</th><th>dominant</th><th>speech share</th>
-    <th>mean valence / arousal</th><th>valence trend</th><th>escalation</th><th>gaps / duplicates / late</th></tr></thead>
+    <th>mean valence / arousal</th><th>valence trend</th><th>escalation</th><th>gaps / duplicates / late</th>
+    <th title="talk: speech frames and the short pauses between them (the hangover); silence: the rest">talk / silence</th>
+    <th title="time in which both parties spoke at once">over-talk</th><th title="times the speaker took the floor">turns</th></tr></thead>
     <tbody>${rows}</tbody></table>`;
 }
 
@@ -188,6 +206,7 @@ function detail(call) {
     const s = call.speakers[role];
     return `<div class="detail-speaker" data-speaker="${esc(role)}">
       <h3>${esc(role.toLowerCase())} ${labelChip(s.current)} ${s.escalation ? '<span class="badge escalation">escalation</span>' : ''}</h3>
+      <p>${conversation(s.stats, true)}</p>
       ${timeline(s.windows)}
       <div class="legend muted"><span class="v">— valence</span> · <span class="a">— arousal</span> (−1 to +1, by window)</div>
       ${chart(s.windows, 800, 120, true)}

@@ -56,6 +56,15 @@ class ProcessorThroughputTest {
                         .build();
         callStats.init(context.getStateStoreContext(), callStats);
         context.addStateStore(callStats);
+        KeyValueStore<String, byte[]> conversations =
+                Stores.keyValueStoreBuilder(
+                                Stores.persistentKeyValueStore(settings.conversationStore()),
+                                Serdes.String(),
+                                Serdes.ByteArray())
+                        .withLoggingDisabled()
+                        .build();
+        conversations.init(context.getStateStoreContext(), conversations);
+        context.addStateStore(conversations);
 
         TestSchemaRegistry registry = new TestSchemaRegistry();
         int schemaId = registry.register("call-audio-value", AudioChunk.getClassSchema());
@@ -66,7 +75,11 @@ class ProcessorThroughputTest {
         ChunkIntakeProcessor intake = new ChunkIntakeProcessor(settings, deserializer, metrics);
         SpeakerStreamProcessor windower =
                 new SpeakerStreamProcessor(
-                        settings, new LoudnessTestClassifier(), metrics, Clock.systemUTC());
+                        settings,
+                        new LoudnessTestClassifier(),
+                        EmotionTopology.ACTIVITY_DETECTOR,
+                        metrics,
+                        Clock.systemUTC());
         intake.init(context);
         windower.init(context);
 

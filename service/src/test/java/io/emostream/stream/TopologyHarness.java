@@ -197,17 +197,7 @@ final class TopologyHarness implements AutoCloseable {
     }
 
     static float[] concat(float[]... parts) {
-        int n = 0;
-        for (float[] p : parts) {
-            n += p.length;
-        }
-        float[] out = new float[n];
-        int at = 0;
-        for (float[] p : parts) {
-            System.arraycopy(p, 0, out, at, p.length);
-            at += p.length;
-        }
-        return out;
+        return io.emostream.analysis.TestSignals.concat(parts);
     }
 
     // ---- state and metrics

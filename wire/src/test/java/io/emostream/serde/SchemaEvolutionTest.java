@@ -108,6 +108,10 @@ class SchemaEvolutionTest {
                         SampleRecords.readAs(stats, statsV0));
         CallEmotionStats readStats = wireFormat.decode(statsPayload, CallEmotionStats.class);
         assertEquals(0L, readStats.getLateChunks());
+        assertEquals(0L, readStats.getTalkMs(), "conversation metrics missing in v0 take 0");
+        assertEquals(0L, readStats.getSilenceMs());
+        assertEquals(0L, readStats.getOverTalkMs());
+        assertEquals(0L, readStats.getTurns());
         assertNull(readStats.getValenceTrend());
         assertEquals(stats.getLabelCounts(), readStats.getLabelCounts());
     }
