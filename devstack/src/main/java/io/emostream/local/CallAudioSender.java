@@ -13,7 +13,8 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -126,7 +127,10 @@ public final class CallAudioSender {
         int chunkCount = Math.max(1, (frames + framesPerChunk - 1) / framesPerChunk);
         SampleEncoding encoding = SampleEncodings.of(stream.encoding());
         long startNanos = System.nanoTime();
-        Future<?> last = null;
+        // every chunk's outcome counts, not only the last one's: a batch that expires mid-call is a
+        // loss
+        AtomicLong failed = new AtomicLong();
+        AtomicReference<String> firstFailure = new AtomicReference<>();
         for (int sequence = 0; sequence < chunkCount; sequence++) {
             int from = sequence * framesPerChunk;
             int to = Math.min(frames, from + framesPerChunk);
@@ -159,21 +163,31 @@ public final class CallAudioSender {
                             .setAudio(ByteBuffer.wrap(SampleEncoder.encode(slice, encoding)))
                             .setEndOfStream(sequence == chunkCount - 1)
                             .build();
-            last = producer.send(new ProducerRecord<>(topic, stream.callId(), chunk));
+            long chunkSequence = sequence;
+            producer.send(
+                    new ProducerRecord<>(topic, stream.callId(), chunk),
+                    (metadata, error) -> {
+                        if (error != null) {
+                            failed.incrementAndGet();
+                            firstFailure.compareAndSet(
+                                    null, "chunk " + chunkSequence + ": " + error);
+                        }
+                    });
             onSent.accept(sequence);
         }
-        producer.flush();
-        try {
-            last.get();
-        } catch (java.util.concurrent.ExecutionException e) {
+        producer.flush(); // every callback has run when flush returns
+        if (failed.get() > 0) {
             throw new IllegalStateException(
                     "Call "
                             + stream.callId()
-                            + ": sending to "
+                            + ": "
+                            + failed.get()
+                            + " of "
+                            + chunkCount
+                            + " chunks could not be sent to "
                             + topic
-                            + " failed: "
-                            + e.getCause().getMessage(),
-                    e.getCause());
+                            + ", the first: "
+                            + firstFailure.get());
         }
         return chunkCount;
     }

@@ -39,6 +39,7 @@ import java.util.stream.LongStream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,8 +52,9 @@ import org.junit.jupiter.api.Test;
  * window of every stream arrives exactly once ({@code read_committed}) with its final statistics, and nothing is
  * dead-lettered because of the outage.
  *
- * <p>The producers keep sending during the outage: their buffers hold the chunks (the outage is shorter than the
- * producer's {@code delivery.timeout.ms}, 120 s). The service's {@code inactivity-timeout} is set above the outage:
+ * <p>The producer keeps sending during the outage: its buffer holds the chunks, and with {@code max.block.ms} and
+ * {@code delivery.timeout.ms} above the outage no chunk is lost on the producer's side (with the defaults, the
+ * send that blocks for metadata past 60 s fails: {@code CallAudioSender} reports every failed chunk). The service's {@code inactivity-timeout} is set above the outage:
  * a stream whose chunks are held up longer than that is ended when the broker returns (docs/operations.md).
  */
 class BrokerOutageIT {
@@ -129,8 +131,17 @@ class BrokerOutageIT {
         Duration[] backToReady = {null};
 
         ExecutorService pool = Executors.newFixedThreadPool(calls.size() + 1);
+        // A producer that rides through the outage: send() waits for metadata, and batches for
+        // delivery, longer
+        // than the outage lasts (the defaults, 60 s and 120 s, lose the chunk whose send blocks
+        // past 60 s).
+        Map<String, Object> patient =
+                Map.of(
+                        ProducerConfig.MAX_BLOCK_MS_CONFIG, 180_000,
+                        ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 180_000);
         try (Producer<String, AudioChunk> producer =
-                CallAudioSender.newProducer(kafka.bootstrapServers(), registry.ccompatUrl())) {
+                CallAudioSender.newProducer(
+                        kafka.bootstrapServers(), registry.ccompatUrl(), patient)) {
             CallAudioSender sender = new CallAudioSender(producer, "call-audio", CHUNK, false);
             List<Future<?>> tasks = new ArrayList<>();
             for (CallStream call : calls) {
