@@ -809,14 +809,15 @@ public final class BenchCommand extends Subcommand {
                             if (times == null) {
                                 return; // an event of an earlier phase
                             }
+                            if (event.getWindowEndOffsetMs() - event.getWindowStartOffsetMs()
+                                    != windowMs) {
+                                return; // a call's trailing partial window: not in expectedWindows
+                            }
                             eventCount[0]++;
                             // the chunk that completed the window: the one holding its last sample
                             long lastChunk =
                                     (event.getWindowEndOffsetMs() + chunkMs - 1) / chunkMs - 1;
-                            if (lastChunk < times.length
-                                    && times[(int) lastChunk] > 0
-                                    && event.getWindowEndOffsetMs() - event.getWindowStartOffsetMs()
-                                            == windowMs) {
+                            if (lastChunk < times.length && times[(int) lastChunk] > 0) {
                                 latenciesMs.add((now - times[(int) lastChunk]) / 1e6);
                             }
                         },
