@@ -9,7 +9,7 @@ import java.util.Arrays;
  * 11 dB in one clip of ten), so a margin below the loud frames alone would count the floor of quiet clips as speech.
  * A frame (320 samples, not overlapping) is speech when its mean square, in dBFS, is
  * <ul>
- *   <li>at least {@value #FLOOR_MARGIN_DB} dB above the clip's {@value #FLOOR_PERCENTILE}th-percentile frame (the
+ *   <li>at least a margin, by default {@value #FLOOR_MARGIN_DB} dB, above the clip's {@value #FLOOR_PERCENTILE}th-percentile frame (the
  *       noise floor: the pauses), and</li>
  *   <li>at most {@value #LOUD_RANGE_DB} dB below the clip's {@value #LOUD_PERCENTILE}th-percentile frame (its loud
  *       frames), and</li>
@@ -40,6 +40,11 @@ final class SpeechReference {
 
     /** The reference of the first {@code validSamples} samples of a clean 16-kHz clip. */
     static SpeechReference of(float[] clean, int validSamples) {
+        return of(clean, validSamples, FLOOR_MARGIN_DB);
+    }
+
+    /** The same with another margin above the floor (for the reference's sensitivity). */
+    static SpeechReference of(float[] clean, int validSamples, double floorMarginDb) {
         int frames = validSamples / FRAME;
         double[] level = new double[frames];
         for (int f = 0; f < frames; f++) {
@@ -58,8 +63,7 @@ final class SpeechReference {
         double loud = sorted[(int) Math.floor(LOUD_PERCENTILE / 100 * (frames - 1))];
         double threshold =
                 Math.max(
-                        Math.max(floor + FLOOR_MARGIN_DB, loud - LOUD_RANGE_DB),
-                        ABSOLUTE_FLOOR_DBFS);
+                        Math.max(floor + floorMarginDb, loud - LOUD_RANGE_DB), ABSOLUTE_FLOOR_DBFS);
         boolean[] speech = new boolean[frames];
         for (int f = 0; f < frames; f++) {
             speech[f] = level[f] >= threshold;

@@ -54,11 +54,12 @@ import java.util.concurrent.Future;
  * printf -- '-cp benchmarks/target/classes:%s\n' "$(cat benchmarks/target/classpath.txt)" &gt; /tmp/vad.args
  * java @/tmp/vad.args io.emostream.bench.VadComparison ../shared/data/crema-d/labels.csv \
  *     ../shared/data/crema-d/audio ../shared/data/noise [--splits train,val] [--model v5=PATH ...] \
- *     [--every N] [--threads N] [--seed S] [--json FILE]
+ *     [--every N] [--threads N] [--seed S] [--floor-margin DB] [--json FILE]
  * </pre>
  * (an argfile: ONNX Runtime crashes in a JVM whose command line is over about 4 KB). The models default to
  * {@code v5} and {@code v6} from {@code benchmarks/target/silero/}; {@code --every N} takes every N-th clip of each
- * split.
+ * split; {@code --floor-margin} changes the reference's margin over the noise floor (default 6 dB), to see how
+ * much the result depends on it.
  */
 public final class VadComparison {
 
@@ -216,13 +217,14 @@ public final class VadComparison {
             NoiseRecordings noise,
             List<SileroVad> models,
             GateFrames gate,
-            long seed) {
+            long seed,
+            double floorMarginDb) {
 
         /** Scores one clip in every condition into {@code tally}. */
         void score(String file, Tally tally) {
             float[] clean = SpeechGateRecall.read(audioDir.resolve(file));
             int valid = clean.length;
-            SpeechReference reference = SpeechReference.of(clean, valid);
+            SpeechReference reference = SpeechReference.of(clean, valid, floorMarginDb);
             tally.clips++;
             if (!reference.usable()) {
                 tally.unusable++;
@@ -295,6 +297,7 @@ public final class VadComparison {
         int every = 1;
         int threadCount = 1;
         long seed = 13;
+        double floorMargin = SpeechReference.FLOOR_MARGIN_DB;
         Path json = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -310,6 +313,7 @@ public final class VadComparison {
                 case "--threads" -> threadCount = Integer.parseInt(args[++i]);
                 case "--seed" -> seed = Long.parseLong(args[++i]);
                 case "--json" -> json = Path.of(args[++i]);
+                case "--floor-margin" -> floorMargin = Double.parseDouble(args[++i]);
                 default -> positional.add(args[i]);
             }
         }
@@ -334,7 +338,8 @@ public final class VadComparison {
                         NoiseRecordings.load(Path.of(positional.get(2)), SpeechGate.SAMPLE_RATE),
                         List.copyOf(models),
                         new GateFrames(SpeechGateConfig.defaults()),
-                        seed);
+                        seed,
+                        floorMargin);
         warmUp(setup);
 
         Map<String, Tally> bySplit = new LinkedHashMap<>();
@@ -388,9 +393,9 @@ public final class VadComparison {
                 }
             }
         }
-        String table = table(bySplit, modelNames, best, every, seed);
+        String table = table(bySplit, modelNames, best, every, seed, floorMargin);
         System.out.print(table);
-        String report = json(bySplit, modelNames, modelFiles, best, every, seed);
+        String report = json(bySplit, modelNames, modelFiles, best, every, seed, floorMargin);
         System.out.println(report);
         if (json != null) {
             Files.writeString(json, report + "\n");
@@ -410,14 +415,21 @@ public final class VadComparison {
     }
 
     private static String table(
-            Map<String, Tally> bySplit, List<String> names, int[] best, int every, long seed) {
+            Map<String, Tally> bySplit,
+            List<String> names,
+            int[] best,
+            int every,
+            long seed,
+            double floorMargin) {
         StringBuilder out = new StringBuilder();
         out.append(
                 String.format(
                         Locale.ROOT,
-                        "VAD comparison: every %d-th clip, seed %d; frames of 20 ms; hangover %d ms%n",
+                        "VAD comparison: every %d-th clip, seed %d; frames of 20 ms; reference %.1f dB over"
+                                + " the floor; hangover %d ms%n",
                         every,
                         seed,
+                        floorMargin,
                         HANGOVER_FRAMES * 20));
         for (int m = 0; m < names.size(); m++) {
             out.append(
@@ -535,9 +547,11 @@ public final class VadComparison {
             Map<String, Path> files,
             int[] best,
             int every,
-            long seed) {
+            long seed,
+            double floorMargin) {
         StringBuilder out = new StringBuilder("{\"every\": ").append(every);
         out.append(", \"seed\": ").append(seed);
+        out.append(", \"reference_floor_margin_db\": ").append(number(floorMargin));
         out.append(", \"frame_ms\": 20, \"hangover_ms\": ").append(HANGOVER_FRAMES * 20);
         out.append(", \"models\": {");
         for (int m = 0; m < names.size(); m++) {
@@ -643,7 +657,7 @@ public final class VadComparison {
                 "VadComparison: "
                         + problem
                         + "\nusage: VadComparison LABELS_CSV AUDIO_DIR NOISE_DIR [--splits train,val]"
-                        + " [--model NAME=PATH ...] [--every N] [--threads N] [--seed S] [--json FILE]");
+                        + " [--model NAME=PATH ...] [--every N] [--threads N] [--seed S] [--floor-margin DB] [--json FILE]");
         System.exit(2);
     }
 }

@@ -41,6 +41,21 @@ class SpeechReferenceTest {
     }
 
     @Test
+    void theMarginOverTheFloorIsAParameter() {
+        float[] x = burst(0.4, 1.0, 0.6, 1e-3, 0.1); // the burst is 40 dB over the floor
+        assertEquals(50, count(SpeechReference.of(x, 32000, 39).frames()));
+        assertEquals(0, count(SpeechReference.of(x, 32000, 41).frames()));
+    }
+
+    private static int count(boolean[] frames) {
+        int n = 0;
+        for (boolean f : frames) {
+            n += f ? 1 : 0;
+        }
+        return n;
+    }
+
+    @Test
     void frameCountFollowsTheValidPart() {
         float[] x = burst(0.4, 1.0, 0.6, 1e-3, 0.1);
         assertEquals(50, SpeechReference.of(x, 16000 + 319).frames().length);
