@@ -22,10 +22,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>The graph's interface, read from the session and checked at load: {@code input} float {@code [batch, samples]}
  * (both dimensions free), {@code state} float {@code [2, batch, 128]}, {@code sr} int64 scalar; outputs
  * {@code output} float {@code [batch, 1]} (the probability) and {@code stateN} (the next state). The free sample
- * dimension does not tell the chunk length; the model is run as silero-vad's own {@code OnnxWrapper} (utils_vad.py,
- * v5.1 and later) and vad-web's {@code Silero.process} run it: each 512-sample chunk is preceded by the last
+ * dimension does not tell the chunk length; the model is run as vad-web's {@code Silero.process} runs it (its source
+ * says the same of silero-vad's {@code OnnxWrapper.__call__}): each 512-sample chunk is preceded by the last
  * {@value #CONTEXT} samples of the previous chunk (zeros for the first), so the model sees 576 samples, and the
- * state is carried from chunk to chunk, zero at the start of a signal.
+ * state is carried from chunk to chunk, zero at the start of a signal. Without the context v6 finds no speech at
+ * all (docs/vad-comparison.md).
  *
  * <p>One session per model file per JVM ({@link #load}), with one intra-op thread, so that a call's cost is the
  * calling thread's CPU time. {@link #probabilities} keeps its state in local variables: thread-safe.

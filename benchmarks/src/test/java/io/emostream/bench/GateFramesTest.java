@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.emostream.analysis.TestSignals;
 import io.emostream.dsp.SpeechGate;
 import io.emostream.dsp.SpeechGate.SpeechGateConfig;
 import java.time.Duration;
@@ -19,7 +18,7 @@ class GateFramesTest {
 
     /** 1 s of faint noise, 1 s of the synthetic voice, 1 s of faint noise. */
     private static float[] voiceBetweenPauses() {
-        float[] voice = TestSignals.speechLike(1.0, 16000, 3);
+        float[] voice = SyntheticVoice.of(1.0, 16000, 3);
         Random random = new Random(4);
         float[] x = new float[48000];
         for (int i = 0; i < x.length; i++) {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.emostream.analysis.TestSignals;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
@@ -80,7 +79,7 @@ class SileroVadTest {
     @Test
     void theSyntheticVoiceIsSpeechAndItsSilencesAreNot() {
         // 1 s of silence, 2 s of a gliding harmonic voice in 4-Hz syllables, 1 s of silence
-        float[] voice = TestSignals.speechLike(2.0, 16000, 3);
+        float[] voice = SyntheticVoice.of(2.0, 16000, 3);
         float[] x = new float[64000];
         System.arraycopy(voice, 0, x, 16000, voice.length);
         float[] p = vad.probabilities(x, x.length);
@@ -100,7 +99,7 @@ class SileroVadTest {
 
     @Test
     void deterministicAndBlindToWhatFollowsTheValidPart() {
-        float[] voice = TestSignals.speechLike(1.0, 16000, 9);
+        float[] voice = SyntheticVoice.of(1.0, 16000, 9);
         float[] longer = Arrays.copyOf(voice, 32000);
         Arrays.fill(longer, 16000, 32000, 0.5f);
         float[] p = vad.probabilities(voice, voice.length);
