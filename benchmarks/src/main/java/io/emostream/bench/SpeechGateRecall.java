@@ -115,7 +115,8 @@ public final class SpeechGateRecall {
         rejected.forEach(System.out::println);
     }
 
-    private static float[] read(Path file) {
+    /** A clip as mono 16-kHz samples (resampled when it is at another rate). */
+    static float[] read(Path file) {
         PcmAudio audio = AudioFiles.read(file);
         float[] samples = audio.mono();
         return audio.sampleRate() == SpeechGate.SAMPLE_RATE
