@@ -458,7 +458,17 @@ public final class BenchCommand extends Subcommand {
             long[] count = {0};
             Instant deadline = Instant.now().plusMillis((long) (seconds * 1000) * 4 + 120_000);
             while (count[0] < expected && Instant.now().isBefore(deadline)) {
-                reader.poll(Duration.ofMillis(100), event -> count[0]++, stats -> {});
+                reader.poll(
+                        Duration.ofMillis(100),
+                        event -> {
+                            // full windows only, as expectedWindows counts them (a trailing partial
+                            // window is not expected)
+                            if (event.getWindowEndOffsetMs() - event.getWindowStartOffsetMs()
+                                    == windowMs) {
+                                count[0]++;
+                            }
+                        },
+                        stats -> {});
             }
             events = count[0];
             drainSeconds = (System.nanoTime() - start) / 1e9;
