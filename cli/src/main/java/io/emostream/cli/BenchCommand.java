@@ -12,10 +12,9 @@ import io.emostream.local.EmbeddedKafka;
 import io.emostream.local.OutputReader;
 import io.emostream.local.ServiceProcess;
 import io.emostream.model.EmotionModel;
+import io.emostream.service.EmostreamConfig;
 import io.emostream.service.ServiceWiring;
 import io.emostream.service.StandaloneStreams;
-import io.emostream.stream.AlertSettings;
-import io.emostream.stream.TopologySettings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -170,18 +169,6 @@ public final class BenchCommand extends Subcommand {
                                 ApicurioRegistry.defaultHome(),
                                 freePort(),
                                 Duration.ofMinutes(2))) {
-            kafka.createTopics(
-                    Map.of(
-                            TopologySettings.DEFAULT_AUDIO_TOPIC,
-                            4,
-                            TopologySettings.DEFAULT_EVENTS_TOPIC,
-                            4,
-                            TopologySettings.DEFAULT_STATS_TOPIC,
-                            4,
-                            AlertSettings.DEFAULT_TOPIC,
-                            4,
-                            TopologySettings.DEFAULT_DLQ_TOPIC,
-                            1));
             StandaloneStreams app =
                     new StandaloneStreams(
                             Map.of(
@@ -191,6 +178,14 @@ public final class BenchCommand extends Subcommand {
                                     "emostream.serde.schema-registry-url", registry.ccompatUrl(),
                                     "emostream.model.path", model.toAbsolutePath().toString(),
                                     "kafka-streams.state.dir", stateDir.toString()));
+            EmostreamConfig.Topics topics = app.config().topics();
+            kafka.createTopics(
+                    Map.of(
+                            topics.audio(), 4,
+                            topics.events(), 4,
+                            topics.stats(), 4,
+                            topics.alerts(), 4,
+                            topics.dlq(), 1));
             Map<String, Object> summary;
             if (drain) {
                 try (EmotionModel emotionModel = app.loadModel()) {
@@ -210,6 +205,7 @@ public final class BenchCommand extends Subcommand {
                         ServiceProcess service =
                                 serviceProcess
                                         ? startService(
+                                                topics,
                                                 kafka.bootstrapServers(),
                                                 registry.ccompatUrl(),
                                                 model,
@@ -259,7 +255,12 @@ public final class BenchCommand extends Subcommand {
 
     /** The packaged service in a process of its own, on the bench's broker and registry, once it is ready. */
     private static ServiceProcess startService(
-            String bootstrap, String registryUrl, Path model, Path stateDir, PrintStream err)
+            EmostreamConfig.Topics topics,
+            String bootstrap,
+            String registryUrl,
+            Path model,
+            Path stateDir,
+            PrintStream err)
             throws Exception {
         int port = freePort();
         Path log = stateDir.resolve("service.log");
@@ -276,7 +277,14 @@ public final class BenchCommand extends Subcommand {
                                 model.toAbsolutePath().toString(),
                                 "EMOSTREAM_STATE_DIR",
                                 stateDir.resolve("service-state").toString()),
-                        Map.of("quarkus.kafka-streams.application-id", "emostream-bench"),
+                        // the topic names this process uses, whatever the environment says
+                        Map.of(
+                                "quarkus.kafka-streams.application-id", "emostream-bench",
+                                "emostream.topics.audio", topics.audio(),
+                                "emostream.topics.events", topics.events(),
+                                "emostream.topics.stats", topics.stats(),
+                                "emostream.topics.alerts", topics.alerts(),
+                                "emostream.topics.dlq", topics.dlq()),
                         port,
                         log);
         try {
@@ -308,12 +316,29 @@ public final class BenchCommand extends Subcommand {
         CpuTimedClassifier timed =
                 new CpuTimedClassifier(ServiceWiring.analyser(model, app.config()));
         KafkaStreams streams = service == null ? startInProcess(app, timed) : null;
-        warmUp(callCount, bootstrap, registryUrl, windowMs, chunk, warmup, stagger, err);
+        warmUp(
+                app.config().topics(),
+                callCount,
+                bootstrap,
+                registryUrl,
+                windowMs,
+                chunk,
+                warmup,
+                stagger,
+                err);
         err.printf("bench: %d calls of %.0f s in real time ...%n", callCount, seconds);
         long classifierCpuBefore = timed.cpuNanos.get();
         long classifierCallsBefore = timed.calls.get();
         Duration serviceCpuBefore = service == null ? Duration.ZERO : service.cpuTime();
-        Phase measured = runPhase(calls, bootstrap, registryUrl, windowMs, chunk, stagger);
+        Phase measured =
+                runPhase(
+                        app.config().topics(),
+                        calls,
+                        bootstrap,
+                        registryUrl,
+                        windowMs,
+                        chunk,
+                        stagger);
         Duration serviceCpu =
                 service == null ? Duration.ZERO : service.cpuTime().minus(serviceCpuBefore);
         long classifierCpu = timed.cpuNanos.get() - classifierCpuBefore;
@@ -416,8 +441,7 @@ public final class BenchCommand extends Subcommand {
         try (Producer<String, AudioChunk> producer =
                 CallAudioSender.newProducer(bootstrap, registryUrl)) {
             CallAudioSender sender =
-                    new CallAudioSender(
-                            producer, TopologySettings.DEFAULT_AUDIO_TOPIC, chunk, true);
+                    new CallAudioSender(producer, app.config().topics().audio(), chunk, true);
             Instant start = Instant.now();
             for (CallAudioSender.CallStream call : backlog) {
                 chunks += sender.send(call, start, sequence -> {});
@@ -442,11 +466,17 @@ public final class BenchCommand extends Subcommand {
                         new OutputReader(
                                 bootstrap,
                                 registryUrl,
-                                List.of(TopologySettings.DEFAULT_EVENTS_TOPIC),
+                                List.of(app.config().topics().events()),
                                 false);
                 ServiceProcess service =
                         serviceProcess
-                                ? startService(bootstrap, registryUrl, modelPath, stateDir, err)
+                                ? startService(
+                                        app.config().topics(),
+                                        bootstrap,
+                                        registryUrl,
+                                        modelPath,
+                                        stateDir,
+                                        err)
                                 : null) {
             KafkaStreams streams = service == null ? startInProcess(app, timed) : null;
             err.printf("bench: draining %d windows ...%n", expected);
@@ -554,7 +584,16 @@ public final class BenchCommand extends Subcommand {
         CpuTimedClassifier timed =
                 new CpuTimedClassifier(ServiceWiring.analyser(model, app.config()));
         KafkaStreams streams = service == null ? startInProcess(app, timed) : null;
-        warmUp(calls, bootstrap, registryUrl, windowMs, chunk, warmup, stagger, err);
+        warmUp(
+                app.config().topics(),
+                calls,
+                bootstrap,
+                registryUrl,
+                windowMs,
+                chunk,
+                warmup,
+                stagger,
+                err);
         List<Map<String, Object>> steps = new ArrayList<>();
         int passed = 0;
         int failed = 0;
@@ -564,6 +603,7 @@ public final class BenchCommand extends Subcommand {
             Duration serviceCpuBefore = service == null ? Duration.ZERO : service.cpuTime();
             Phase phase =
                     runPhase(
+                            app.config().topics(),
                             benchCalls("max" + steps.size() + "-", next, seconds),
                             bootstrap,
                             registryUrl,
@@ -699,6 +739,7 @@ public final class BenchCommand extends Subcommand {
      * runs for days, so the measured phase starts warm. Same load, other call ids.
      */
     private static void warmUp(
+            EmostreamConfig.Topics topics,
             int callCount,
             String bootstrap,
             String registryUrl,
@@ -717,7 +758,7 @@ public final class BenchCommand extends Subcommand {
             warmupCalls.add(
                     DemoCalls.generated("warmup-" + i, i, warmup.toMillis() / 1000.0, 7L * i));
         }
-        runPhase(warmupCalls, bootstrap, registryUrl, windowMs, chunk, stagger);
+        runPhase(topics, warmupCalls, bootstrap, registryUrl, windowMs, chunk, stagger);
     }
 
     /** CPU time of the front end + model alone on {@code windows} windows cut from the calls, on this thread. */
@@ -754,6 +795,7 @@ public final class BenchCommand extends Subcommand {
      * read_committed.
      */
     private static Phase runPhase(
+            EmostreamConfig.Topics topics,
             List<CallAudioSender.CallStream> calls,
             String bootstrap,
             String registryUrl,
@@ -780,16 +822,10 @@ public final class BenchCommand extends Subcommand {
         long processCpuBefore = os.getProcessCpuTime();
         long wallStart = System.nanoTime();
         try (OutputReader reader =
-                        new OutputReader(
-                                bootstrap,
-                                registryUrl,
-                                List.of(TopologySettings.DEFAULT_EVENTS_TOPIC),
-                                false);
+                        new OutputReader(bootstrap, registryUrl, List.of(topics.events()), false);
                 Producer<String, AudioChunk> producer =
                         CallAudioSender.newProducer(bootstrap, registryUrl)) {
-            CallAudioSender sender =
-                    new CallAudioSender(
-                            producer, TopologySettings.DEFAULT_AUDIO_TOPIC, chunk, false);
+            CallAudioSender sender = new CallAudioSender(producer, topics.audio(), chunk, false);
             ExecutorService pool = Executors.newFixedThreadPool(calls.size());
             List<Future<Long>> sending = new ArrayList<>();
             for (int i = 0; i < calls.size(); i++) {

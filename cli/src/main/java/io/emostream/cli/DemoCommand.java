@@ -10,8 +10,8 @@ import io.emostream.local.EmbeddedKafka;
 import io.emostream.local.OutputReader;
 import io.emostream.local.ProjectHome;
 import io.emostream.local.ServiceProcess;
-import io.emostream.stream.AlertSettings;
-import io.emostream.stream.TopologySettings;
+import io.emostream.service.EmostreamConfig;
+import io.emostream.service.ServiceConfiguration;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -117,13 +117,6 @@ public final class DemoCommand extends Subcommand {
             description = "exit when the calls are done instead of waiting for Ctrl-C")
     private boolean exit;
 
-    static final List<String> TOPICS =
-            List.of(
-                    TopologySettings.DEFAULT_AUDIO_TOPIC,
-                    TopologySettings.DEFAULT_EVENTS_TOPIC,
-                    TopologySettings.DEFAULT_STATS_TOPIC,
-                    AlertSettings.DEFAULT_TOPIC,
-                    TopologySettings.DEFAULT_DLQ_TOPIC);
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
 
     private final List<AutoCloseable> started = new ArrayList<>();
@@ -145,6 +138,8 @@ public final class DemoCommand extends Subcommand {
     }
 
     private int runDemo(PrintStream out) throws Exception {
+        // the names the service it starts (or the one at --service-url, configured alike) reads
+        EmostreamConfig.Topics topics = ServiceConfiguration.mapping().topics();
         Path workDir = ProjectHome.path().resolve(".emostream").resolve("demo");
         Files.createDirectories(workDir);
         String serviceUrl = this.serviceUrl;
@@ -182,7 +177,7 @@ public final class DemoCommand extends Subcommand {
             started.add(registry);
             registryUrl = registry.ccompatUrl();
         }
-        createTopics(bootstrap, 3);
+        createTopics(bootstrap, topics, 3);
 
         if (serviceUrl == null) {
             Path stateDir = Files.createTempDirectory("emostream-demo-state");
@@ -248,9 +243,7 @@ public final class DemoCommand extends Subcommand {
                         new OutputReader(
                                 bootstrap,
                                 registryUrl,
-                                List.of(
-                                        TopologySettings.DEFAULT_EVENTS_TOPIC,
-                                        TopologySettings.DEFAULT_STATS_TOPIC),
+                                List.of(topics.events(), topics.stats()),
                                 false);
                 Producer<String, AudioChunk> producer =
                         CallAudioSender.newProducer(bootstrap, registryUrl)) {
@@ -258,7 +251,7 @@ public final class DemoCommand extends Subcommand {
             CallAudioSender sender =
                     new CallAudioSender(
                             producer,
-                            TopologySettings.DEFAULT_AUDIO_TOPIC,
+                            topics.audio(),
                             Duration.ofMillis(ChunkOption.DEFAULT_MILLIS),
                             false);
             List<Future<Long>> sending = new ArrayList<>();
@@ -357,11 +350,12 @@ public final class DemoCommand extends Subcommand {
                 stats.getTurns());
     }
 
-    /** Creates the four topics; existing ones are left as they are. */
-    static void createTopics(String bootstrap, int partitions) throws Exception {
+    /** Creates the service's topics; existing ones are left as they are. */
+    static void createTopics(String bootstrap, EmostreamConfig.Topics topics, int partitions)
+            throws Exception {
         try (Admin admin =
                 Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            for (String topic : TOPICS) {
+            for (String topic : topics.all()) {
                 try {
                     admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1)))
                             .all()

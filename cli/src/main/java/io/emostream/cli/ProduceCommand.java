@@ -8,6 +8,7 @@ import io.emostream.avro.SpeakerRole;
 import io.emostream.local.ApicurioRegistry;
 import io.emostream.local.CallAudioSender;
 import io.emostream.local.SampleEncodings;
+import io.emostream.service.ServiceConfiguration;
 import io.emostream.stream.TopologySettings;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -109,8 +110,11 @@ public final class ProduceCommand extends Subcommand {
     @Option(
             names = "--topic",
             paramLabel = "NAME",
-            defaultValue = TopologySettings.DEFAULT_AUDIO_TOPIC,
-            description = "input topic (default ${DEFAULT-VALUE})")
+            description =
+                    "input topic (default: the service's emostream.topics.audio, read as the service reads"
+                            + " it, from -D, the environment and its application.properties: "
+                            + TopologySettings.DEFAULT_AUDIO_TOPIC
+                            + " unless set)")
     private String topic;
 
     @Option(
@@ -167,6 +171,8 @@ public final class ProduceCommand extends Subcommand {
                             callId, List.of(speaker), rate, encoding, new float[][] {customer});
         }
 
+        String topic =
+                this.topic != null ? this.topic : ServiceConfiguration.mapping().topics().audio();
         out.printf(
                 "Producing call %s: %.1f s, %d channel(s), %s at %d Hz to %s on %s%s%n",
                 callId,

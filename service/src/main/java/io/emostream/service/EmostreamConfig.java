@@ -8,6 +8,7 @@ import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -73,6 +74,11 @@ public interface EmostreamConfig {
         /** Dead letters: malformed input with the original bytes and reason headers. */
         @WithDefault(TopologySettings.DEFAULT_DLQ_TOPIC)
         String dlq();
+
+        /** Every topic the service reads or writes, input first. */
+        default List<String> all() {
+            return List.of(audio(), events(), stats(), alerts(), dlq());
+        }
     }
 
     /** Windowing and timers. */

@@ -4,18 +4,8 @@ import io.emostream.analysis.WindowClassifier;
 import io.emostream.model.EmotionModel;
 import io.emostream.model.ModelOptions;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.runtime.configuration.DurationConverter;
-import io.quarkus.runtime.configuration.PathConverter;
-import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
-import io.smallrye.config.SysPropConfigSource;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URL;
-import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.streams.KafkaStreams;
@@ -36,28 +26,7 @@ public final class StandaloneStreams {
     private final EmostreamConfig emostream;
 
     public StandaloneStreams(Map<String, String> overrides) {
-        URL file = StandaloneStreams.class.getClassLoader().getResource("application.properties");
-        if (file == null) {
-            throw new IllegalStateException("application.properties not found on the class path");
-        }
-        try {
-            config =
-                    new SmallRyeConfigBuilder()
-                            .addDefaultInterceptors()
-                            // Quarkus' converters, so "3s" and paths read as in the service
-                            .withConverter(Duration.class, 200, new DurationConverter())
-                            .withConverter(Path.class, 200, new PathConverter())
-                            .withSources(new PropertiesConfigSource(overrides, "overrides", 500))
-                            .withSources(new SysPropConfigSource())
-                            .withSources(new PropertiesConfigSource(file, 250))
-                            .withMapping(EmostreamConfig.class)
-                            // the launcher's -Demostream.home lies under the mapping's prefix but
-                            // is no service setting
-                            .withValidateUnknown(false)
-                            .build();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Reading " + file + " failed", e);
-        }
+        config = ServiceConfiguration.read(overrides, Map.of());
         emostream = config.getConfigMapping(EmostreamConfig.class);
     }
 

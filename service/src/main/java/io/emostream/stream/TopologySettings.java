@@ -10,7 +10,7 @@ import java.util.Objects;
 /**
  * Everything {@link EmotionTopology} needs to know besides its collaborators. The service builds it from its
  * configuration mapping ({@code ServiceWiring.topologySettings}), whose defaults are the {@code DEFAULT_*}
- * constants here, defined once; {@link #defaults()} and the {@code with...} methods serve tests and tools.
+ * constants here, defined once; {@link #defaults()} and the {@link Builder} serve tests and tools.
  *
  * @param inputTopic              AudioChunk records, key = call id (default {@code call-audio})
  * @param eventsTopic             EmotionEvent output (default {@code call-emotions})
@@ -218,153 +218,102 @@ public record TopologySettings(
 
     /** The documented defaults. */
     public static TopologySettings defaults() {
-        return new TopologySettings(
-                DEFAULT_AUDIO_TOPIC,
-                DEFAULT_EVENTS_TOPIC,
-                DEFAULT_STATS_TOPIC,
-                DEFAULT_DLQ_TOPIC,
-                STREAM_STATE_STORE,
-                CHUNK_STORE,
-                CALL_STATS_STORE,
-                Duration.parse(DEFAULT_WINDOW),
-                Duration.parse(DEFAULT_HOP),
-                DEFAULT_REORDER_BUFFER_CHUNKS,
-                Duration.parse(DEFAULT_GAP_WAIT),
-                Duration.parse(DEFAULT_INACTIVITY_TIMEOUT),
-                Duration.parse(DEFAULT_PUNCTUATION_INTERVAL),
-                Duration.parse(WindowPolicy.DEFAULT_MIN_LAST_WINDOW),
-                DEFAULT_MAX_CHUNK_BYTES,
-                Duration.parse(DEFAULT_MAX_CHUNK_DURATION),
-                DEFAULT_MAX_RECORD_BYTES,
-                DEFAULT_MIN_SAMPLE_RATE,
-                DEFAULT_MAX_SAMPLE_RATE,
-                EscalationRule.defaults(),
-                DEFAULT_TREND_WINDOWS);
+        return new Builder().build();
     }
 
-    public TopologySettings withWindow(Duration newWindow, Duration newHop) {
-        return new TopologySettings(
-                inputTopic,
-                eventsTopic,
-                statsTopic,
-                deadLetterTopic,
-                streamStateStore,
-                chunkStore,
-                callStatsStore,
-                newWindow,
-                newHop,
-                reorderBufferMaxChunks,
-                gapWait,
-                inactivityTimeout,
-                punctuationInterval,
-                minLastWindow,
-                maxChunkBytes,
-                maxChunkDuration,
-                maxRecordBytes,
-                minSampleRate,
-                maxSampleRate,
-                escalation,
-                trendWindows);
+    /** A builder that starts from these settings, for tests and tools that change a few of them. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.inputTopic = inputTopic;
+        b.eventsTopic = eventsTopic;
+        b.statsTopic = statsTopic;
+        b.deadLetterTopic = deadLetterTopic;
+        b.streamStateStore = streamStateStore;
+        b.chunkStore = chunkStore;
+        b.callStatsStore = callStatsStore;
+        b.window = window;
+        b.hop = hop;
+        b.reorderBufferMaxChunks = reorderBufferMaxChunks;
+        b.gapWait = gapWait;
+        b.inactivityTimeout = inactivityTimeout;
+        b.punctuationInterval = punctuationInterval;
+        b.minLastWindow = minLastWindow;
+        b.maxChunkBytes = maxChunkBytes;
+        b.maxChunkDuration = maxChunkDuration;
+        b.maxRecordBytes = maxRecordBytes;
+        b.minSampleRate = minSampleRate;
+        b.maxSampleRate = maxSampleRate;
+        b.escalation = escalation;
+        b.trendWindows = trendWindows;
+        return b;
     }
 
-    public TopologySettings withReorderBufferMaxChunks(int max) {
-        return new TopologySettings(
-                inputTopic,
-                eventsTopic,
-                statsTopic,
-                deadLetterTopic,
-                streamStateStore,
-                chunkStore,
-                callStatsStore,
-                window,
-                hop,
-                max,
-                gapWait,
-                inactivityTimeout,
-                punctuationInterval,
-                minLastWindow,
-                maxChunkBytes,
-                maxChunkDuration,
-                maxRecordBytes,
-                minSampleRate,
-                maxSampleRate,
-                escalation,
-                trendWindows);
-    }
+    /** Settings field by field; each starts at its documented default. */
+    public static final class Builder {
+        private String inputTopic = DEFAULT_AUDIO_TOPIC;
+        private String eventsTopic = DEFAULT_EVENTS_TOPIC;
+        private String statsTopic = DEFAULT_STATS_TOPIC;
+        private String deadLetterTopic = DEFAULT_DLQ_TOPIC;
+        private String streamStateStore = STREAM_STATE_STORE;
+        private String chunkStore = CHUNK_STORE;
+        private String callStatsStore = CALL_STATS_STORE;
+        private Duration window = Duration.parse(DEFAULT_WINDOW);
+        private Duration hop = Duration.parse(DEFAULT_HOP);
+        private int reorderBufferMaxChunks = DEFAULT_REORDER_BUFFER_CHUNKS;
+        private Duration gapWait = Duration.parse(DEFAULT_GAP_WAIT);
+        private Duration inactivityTimeout = Duration.parse(DEFAULT_INACTIVITY_TIMEOUT);
+        private Duration punctuationInterval = Duration.parse(DEFAULT_PUNCTUATION_INTERVAL);
+        private Duration minLastWindow = Duration.parse(WindowPolicy.DEFAULT_MIN_LAST_WINDOW);
+        private int maxChunkBytes = DEFAULT_MAX_CHUNK_BYTES;
+        private Duration maxChunkDuration = Duration.parse(DEFAULT_MAX_CHUNK_DURATION);
+        private int maxRecordBytes = DEFAULT_MAX_RECORD_BYTES;
+        private int minSampleRate = DEFAULT_MIN_SAMPLE_RATE;
+        private int maxSampleRate = DEFAULT_MAX_SAMPLE_RATE;
+        private EscalationRule escalation = EscalationRule.defaults();
+        private int trendWindows = DEFAULT_TREND_WINDOWS;
 
-    public TopologySettings withMaxChunkBytes(int max) {
-        return new TopologySettings(
-                inputTopic,
-                eventsTopic,
-                statsTopic,
-                deadLetterTopic,
-                streamStateStore,
-                chunkStore,
-                callStatsStore,
-                window,
-                hop,
-                reorderBufferMaxChunks,
-                gapWait,
-                inactivityTimeout,
-                punctuationInterval,
-                minLastWindow,
-                max,
-                maxChunkDuration,
-                maxRecordBytes,
-                minSampleRate,
-                maxSampleRate,
-                escalation,
-                trendWindows);
-    }
+        /** Window length and hop; see {@link TopologySettings#window()}. */
+        public Builder window(Duration newWindow, Duration newHop) {
+            window = newWindow;
+            hop = newHop;
+            return this;
+        }
 
-    public TopologySettings withEscalation(EscalationRule rule) {
-        return new TopologySettings(
-                inputTopic,
-                eventsTopic,
-                statsTopic,
-                deadLetterTopic,
-                streamStateStore,
-                chunkStore,
-                callStatsStore,
-                window,
-                hop,
-                reorderBufferMaxChunks,
-                gapWait,
-                inactivityTimeout,
-                punctuationInterval,
-                minLastWindow,
-                maxChunkBytes,
-                maxChunkDuration,
-                maxRecordBytes,
-                minSampleRate,
-                maxSampleRate,
-                rule,
-                trendWindows);
-    }
+        public Builder reorderBufferMaxChunks(int max) {
+            reorderBufferMaxChunks = max;
+            return this;
+        }
 
-    public TopologySettings withMaxChunkDuration(Duration max) {
-        return new TopologySettings(
-                inputTopic,
-                eventsTopic,
-                statsTopic,
-                deadLetterTopic,
-                streamStateStore,
-                chunkStore,
-                callStatsStore,
-                window,
-                hop,
-                reorderBufferMaxChunks,
-                gapWait,
-                inactivityTimeout,
-                punctuationInterval,
-                minLastWindow,
-                maxChunkBytes,
-                max,
-                maxRecordBytes,
-                minSampleRate,
-                maxSampleRate,
-                escalation,
-                trendWindows);
+        public Builder maxChunkBytes(int max) {
+            maxChunkBytes = max;
+            return this;
+        }
+
+        /** The settings, checked as the canonical constructor checks them. */
+        public TopologySettings build() {
+            return new TopologySettings(
+                    inputTopic,
+                    eventsTopic,
+                    statsTopic,
+                    deadLetterTopic,
+                    streamStateStore,
+                    chunkStore,
+                    callStatsStore,
+                    window,
+                    hop,
+                    reorderBufferMaxChunks,
+                    gapWait,
+                    inactivityTimeout,
+                    punctuationInterval,
+                    minLastWindow,
+                    maxChunkBytes,
+                    maxChunkDuration,
+                    maxRecordBytes,
+                    minSampleRate,
+                    maxSampleRate,
+                    escalation,
+                    trendWindows);
+        }
     }
 
     /**

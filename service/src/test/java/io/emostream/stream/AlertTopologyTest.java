@@ -66,8 +66,9 @@ class AlertTopologyTest {
 
     private void start(AlertSettings alertSettings) {
         TopologySettings settings =
-                TopologySettings.defaults()
-                        .withWindow(Duration.ofSeconds(1), Duration.ofSeconds(1));
+                TopologySettings.defaults().toBuilder()
+                        .window(Duration.ofSeconds(1), Duration.ofSeconds(1))
+                        .build();
         chunkSchemaId =
                 registry.register(settings.inputTopic() + "-value", AudioChunk.getClassSchema());
         AvroWireDeserializer<AudioChunk> chunks =

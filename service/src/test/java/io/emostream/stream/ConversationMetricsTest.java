@@ -115,7 +115,10 @@ class ConversationMetricsTest {
     @Test
     void twoMonoStreamsOfOneCallAreAlignedOnCaptureTimeWithOverlappingWindows() {
         // window 3 s, hop 1 s: each window after the first brings 1 s of new audio, counted once
-        start(TopologySettings.defaults().withWindow(Duration.ofSeconds(3), Duration.ofSeconds(1)));
+        start(
+                TopologySettings.defaults().toBuilder()
+                        .window(Duration.ofSeconds(3), Duration.ofSeconds(1))
+                        .build());
         // agent (from call time 0): talks 0-2 s, 6 s in all; customer (its capture starts 0.5 s
         // later): pause 1 s,
         // talk 2 s (call time 1.5-3.5 s), pause 2.5 s. Sounding: agent 0-1.875 s, customer

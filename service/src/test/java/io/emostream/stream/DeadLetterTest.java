@@ -51,7 +51,8 @@ class DeadLetterTest {
 
     @Test
     void everyKindOfBadRecordIsDeadLetteredWithItsOriginalBytesAndProcessingContinues() {
-        TopologySettings settings = TopologySettings.defaults().withMaxChunkBytes(4000);
+        TopologySettings settings =
+                TopologySettings.defaults().toBuilder().maxChunkBytes(4000).build();
         try (TopologyHarness h =
                 new TopologyHarness(settings, new LoudnessTestClassifier(), stateDir)) {
             byte[] key = utf8(CALL);

@@ -179,7 +179,8 @@ class EmotionTopologyTest {
 
     @Test
     void fullReorderBufferFillsTheGapWithoutWaiting() {
-        TopologyHarness h = start(TopologySettings.defaults().withReorderBufferMaxChunks(4));
+        TopologyHarness h =
+                start(TopologySettings.defaults().toBuilder().reorderBufferMaxChunks(4).build());
         float[] signal = ramp(3 * 8000);
         List<AudioChunk> chunks = split(CALL, CUSTOMER, 8000, signal, 2000, false);
         h.send(chunks.get(0));
@@ -203,8 +204,9 @@ class EmotionTopologyTest {
     void hopShorterThanWindowGivesOverlappingWindowsAndKeepsTheOverlap() {
         TopologyHarness h =
                 start(
-                        TopologySettings.defaults()
-                                .withWindow(Duration.ofSeconds(3), Duration.ofSeconds(1)));
+                        TopologySettings.defaults().toBuilder()
+                                .window(Duration.ofSeconds(3), Duration.ofSeconds(1))
+                                .build());
         float[] signal = ramp(5 * 8000);
         split(CALL, CUSTOMER, 8000, signal, 2000, false).forEach(h::send);
 
@@ -375,8 +377,9 @@ class EmotionTopologyTest {
     void statisticsTrackLabelsValenceTrendAndEscalation() {
         TopologyHarness h =
                 start(
-                        TopologySettings.defaults()
-                                .withWindow(Duration.ofSeconds(1), Duration.ofSeconds(1)));
+                        TopologySettings.defaults().toBuilder()
+                                .window(Duration.ofSeconds(1), Duration.ofSeconds(1))
+                                .build());
         int rate = 8000;
         // One 1-second window each: angry, angry, silence, angry, happy, neutral.
         float[] signal =
