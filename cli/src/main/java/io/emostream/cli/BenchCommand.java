@@ -243,6 +243,15 @@ public final class BenchCommand extends Subcommand {
     }
 
     /** What one phase of real-time calls measured. */
+    /** Where and how a phase's calls are sent: the bench's broker, registry and topics, chunk size, call spread. */
+    private record Load(
+            EmostreamConfig.Topics topics,
+            String bootstrap,
+            String registryUrl,
+            long windowMs,
+            Duration chunk,
+            Duration stagger) {}
+
     private record Phase(
             long chunksSent,
             long expectedWindows,
@@ -316,29 +325,14 @@ public final class BenchCommand extends Subcommand {
         CpuTimedClassifier timed =
                 new CpuTimedClassifier(ServiceWiring.analyser(model, app.config()));
         KafkaStreams streams = service == null ? startInProcess(app, timed) : null;
-        warmUp(
-                app.config().topics(),
-                callCount,
-                bootstrap,
-                registryUrl,
-                windowMs,
-                chunk,
-                warmup,
-                stagger,
-                err);
+        Load load =
+                new Load(app.config().topics(), bootstrap, registryUrl, windowMs, chunk, stagger);
+        warmUp(load, callCount, warmup, err);
         err.printf("bench: %d calls of %.0f s in real time ...%n", callCount, seconds);
         long classifierCpuBefore = timed.cpuNanos.get();
         long classifierCallsBefore = timed.calls.get();
         Duration serviceCpuBefore = service == null ? Duration.ZERO : service.cpuTime();
-        Phase measured =
-                runPhase(
-                        app.config().topics(),
-                        calls,
-                        bootstrap,
-                        registryUrl,
-                        windowMs,
-                        chunk,
-                        stagger);
+        Phase measured = runPhase(load, calls);
         Duration serviceCpu =
                 service == null ? Duration.ZERO : service.cpuTime().minus(serviceCpuBefore);
         long classifierCpu = timed.cpuNanos.get() - classifierCpuBefore;
@@ -584,16 +578,9 @@ public final class BenchCommand extends Subcommand {
         CpuTimedClassifier timed =
                 new CpuTimedClassifier(ServiceWiring.analyser(model, app.config()));
         KafkaStreams streams = service == null ? startInProcess(app, timed) : null;
-        warmUp(
-                app.config().topics(),
-                calls,
-                bootstrap,
-                registryUrl,
-                windowMs,
-                chunk,
-                warmup,
-                stagger,
-                err);
+        Load load =
+                new Load(app.config().topics(), bootstrap, registryUrl, windowMs, chunk, stagger);
+        warmUp(load, calls, warmup, err);
         List<Map<String, Object>> steps = new ArrayList<>();
         int passed = 0;
         int failed = 0;
@@ -601,15 +588,7 @@ public final class BenchCommand extends Subcommand {
         while (next > 0) {
             err.printf("bench: find-max step, %d calls of %.0f s ...%n", next, seconds);
             Duration serviceCpuBefore = service == null ? Duration.ZERO : service.cpuTime();
-            Phase phase =
-                    runPhase(
-                            app.config().topics(),
-                            benchCalls("max" + steps.size() + "-", next, seconds),
-                            bootstrap,
-                            registryUrl,
-                            windowMs,
-                            chunk,
-                            stagger);
+            Phase phase = runPhase(load, benchCalls("max" + steps.size() + "-", next, seconds));
             double p99 = percentile(phase.sortedLatenciesMs(), 0.99);
             boolean pass = phase.events() >= phase.expectedWindows() && p99 <= p99Bound.toMillis();
             Map<String, Object> step = new LinkedHashMap<>();
@@ -738,16 +717,7 @@ public final class BenchCommand extends Subcommand {
      * A fresh JVM spends its first tens of seconds compiling the broker, the clients and the topology; a service
      * runs for days, so the measured phase starts warm. Same load, other call ids.
      */
-    private static void warmUp(
-            EmostreamConfig.Topics topics,
-            int callCount,
-            String bootstrap,
-            String registryUrl,
-            long windowMs,
-            Duration chunk,
-            Duration warmup,
-            Duration stagger,
-            PrintStream err)
+    private static void warmUp(Load load, int callCount, Duration warmup, PrintStream err)
             throws Exception {
         if (warmup.isZero()) {
             return;
@@ -758,7 +728,7 @@ public final class BenchCommand extends Subcommand {
             warmupCalls.add(
                     DemoCalls.generated("warmup-" + i, i, warmup.toMillis() / 1000.0, 7L * i));
         }
-        runPhase(topics, warmupCalls, bootstrap, registryUrl, windowMs, chunk, stagger);
+        runPhase(load, warmupCalls);
     }
 
     /** CPU time of the front end + model alone on {@code windows} windows cut from the calls, on this thread. */
@@ -794,15 +764,14 @@ public final class BenchCommand extends Subcommand {
      * the audio ends). Latency: the last chunk of a window handed to the producer -> its event read with
      * read_committed.
      */
-    private static Phase runPhase(
-            EmostreamConfig.Topics topics,
-            List<CallAudioSender.CallStream> calls,
-            String bootstrap,
-            String registryUrl,
-            long windowMs,
-            Duration chunk,
-            Duration stagger)
+    private static Phase runPhase(Load load, List<CallAudioSender.CallStream> calls)
             throws Exception {
+        EmostreamConfig.Topics topics = load.topics();
+        String bootstrap = load.bootstrap();
+        String registryUrl = load.registryUrl();
+        long windowMs = load.windowMs();
+        Duration chunk = load.chunk();
+        Duration stagger = load.stagger();
         long chunkMs = chunk.toMillis();
         Map<String, long[]> sentAt =
                 new ConcurrentHashMap<>(); // send time (nanoTime) of every chunk, per call
