@@ -75,7 +75,8 @@ public enum DeadLetterReason {
     /**
      * A stream-state entry this release cannot decode (unknown format version, e.g. written by a newer release, or
      * corrupt): the dead letter's key is the call id, its value the entry's bytes, header
-     * {@value DeadLetters#STORE_HEADER} the store; the stream is ended. Not an input record.
+     * {@value DeadLetters#STORE_HEADER} the store; the stream is ended. A conversation entry that does not decode
+     * is dead-lettered alike, and only the call's conversation metrics start again. Not an input record.
      */
     STATE_UNREADABLE
 }

@@ -225,7 +225,21 @@ final class SpeakerStreamProcessor implements Processor<String, ValidatedChunk, 
             try {
                 return Conversation.decode(stored);
             } catch (IllegalArgumentException e) {
-                // unreadable (a newer release's format): the call's metrics start again from here
+                // unreadable (e.g. a newer release's format): kept in the dead-letter topic, and
+                // the call's
+                // conversation metrics start again from here; its emotion windows are not affected
+                deadLetters.send(
+                        context,
+                        new Record<>(
+                                callId.getBytes(StandardCharsets.UTF_8),
+                                stored,
+                                context.currentSystemTimeMs()),
+                        DeadLetterReason.STATE_UNREADABLE,
+                        "conversation state of call "
+                                + callId
+                                + " cannot be decoded; its conversation metrics start again",
+                        e,
+                        settings.conversationStore());
             }
         }
         return new Conversation(conversationRules, activity.frame(), PARTIES);

@@ -270,4 +270,30 @@ class ProcessingFailureTest {
                     "the other speaker's stream is untouched");
         }
     }
+
+    @Test
+    void anUnreadableConversationEntryIsDeadLetteredOnceAndTheCallGoesOn() {
+        try (TopologyHarness h =
+                new TopologyHarness(
+                        TopologySettings.defaults(), new LoudnessTestClassifier(), stateDir)) {
+            byte[] garbage = {0x7f, 1, 2, 3};
+            h.conversationStore().put("talk", garbage);
+            for (long seq = 0; seq < 61; seq++) { // two windows of 3 s
+                h.send(chunk("talk", seq, false, false));
+            }
+
+            assertEquals(List.of(0L, 1L), windowsByCall(h.events.readValuesToList()).get("talk"));
+            List<TestRecord<byte[], byte[]>> dead = h.deadLetters.readRecordsToList();
+            assertEquals(1, dead.size(), "once: the entry is rewritten after the first window");
+            assertEquals("STATE_UNREADABLE", header(dead.get(0), DeadLetters.REASON_HEADER));
+            assertEquals(
+                    h.settings.conversationStore(), header(dead.get(0), DeadLetters.STORE_HEADER));
+            assertArrayEquals(garbage, dead.get(0).value());
+            assertArrayEquals("talk".getBytes(StandardCharsets.UTF_8), dead.get(0).key());
+            assertEquals(1, h.count(StreamMetrics.DEAD_LETTERS, "reason", "STATE_UNREADABLE"));
+            assertTrue(
+                    h.conversationStore().get("talk").length > garbage.length,
+                    "a new conversation");
+        }
+    }
 }

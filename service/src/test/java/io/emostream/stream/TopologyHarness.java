@@ -210,6 +210,10 @@ final class TopologyHarness implements AutoCloseable {
         return driver.getKeyValueStore(settings.streamStateStore());
     }
 
+    KeyValueStore<String, byte[]> conversationStore() {
+        return driver.getKeyValueStore(settings.conversationStore());
+    }
+
     KeyValueStore<String, CallEmotionStats> callStatsStore() {
         return driver.getKeyValueStore(settings.callStatsStore());
     }
