@@ -2,6 +2,7 @@ package io.emostream.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.emostream.analysis.WindowAnalysis;
 import io.emostream.analysis.WindowClassifier;
 import io.emostream.analysis.WindowResult;
 import io.emostream.avro.AudioChunk;
@@ -879,9 +880,18 @@ public final class BenchCommand extends Subcommand {
 
         @Override
         public WindowResult classify(float[] samples, int sampleRate) {
+            return timed(() -> classifier.classify(samples, sampleRate));
+        }
+
+        @Override
+        public WindowAnalysis analyse(float[] samples, int sampleRate, int validSamples) {
+            return timed(() -> classifier.analyse(samples, sampleRate, validSamples));
+        }
+
+        private <T> T timed(java.util.function.Supplier<T> work) {
             long started = THREADS.getCurrentThreadCpuTime();
             try {
-                return classifier.classify(samples, sampleRate);
+                return work.get();
             } finally {
                 cpuNanos.addAndGet(THREADS.getCurrentThreadCpuTime() - started);
                 calls.incrementAndGet();

@@ -95,6 +95,29 @@ public final class EmotionAnalyser implements WindowClassifier {
 
     /** As {@link #classifyBatch}, with the speech gate's decision per window. */
     public List<WindowAnalysis> analyseBatch(List<float[]> windows, int sampleRate) {
+        int[] valid = new int[windows.size()];
+        for (int i = 0; i < valid.length; i++) {
+            valid[i] = windows.get(i).length;
+        }
+        return analyseBatch(windows, sampleRate, valid);
+    }
+
+    /**
+     * One window whose first {@code validSamples} samples are audio and the rest padding (a stream's trailing
+     * window): the gate judges the audio only, the model sees the whole window as it always does. Meant for windows
+     * no longer than the model's; the gate's decision carries its frames for the conversation metrics.
+     */
+    @Override
+    public WindowAnalysis analyse(float[] samples, int sampleRate, int validSamples) {
+        if (validSamples < 0 || validSamples > samples.length) {
+            throw new IllegalArgumentException(
+                    "valid samples " + validSamples + " outside 0.." + samples.length);
+        }
+        return analyseBatch(List.of(samples), sampleRate, new int[] {validSamples}).get(0);
+    }
+
+    private List<WindowAnalysis> analyseBatch(
+            List<float[]> windows, int sampleRate, int[] validSamples) {
         if (sampleRate <= 0) {
             throw new IllegalArgumentException("sample rate must be positive, got " + sampleRate);
         }
@@ -104,8 +127,15 @@ public final class EmotionAnalyser implements WindowClassifier {
         List<float[]> inputs = new ArrayList<>();
         List<Integer> inputOwners = new ArrayList<>();
         for (int i = 0; i < windows.size(); i++) {
-            float[] atModelRate = toModelRate(windows.get(i), sampleRate);
-            int valid = Math.min(atModelRate.length, windowSamples);
+            float[] window = windows.get(i);
+            float[] atModelRate = toModelRate(window, sampleRate);
+            long validAtModelRate =
+                    validSamples[i] == window.length
+                            ? atModelRate.length
+                            : Math.round(
+                                    validSamples[i] * (double) features.sampleRate() / sampleRate);
+            int valid =
+                    (int) Math.min(Math.min(validAtModelRate, atModelRate.length), windowSamples);
             float[] fitted = fitToWindow(atModelRate, windowSamples);
             decisions[i] = gate.assess(fitted, valid);
             if (gateEnforced && !decisions[i].speech()) {

@@ -7,6 +7,7 @@ import io.emostream.dsp.SpeechGate.SpeechDecision;
  * model's classification and {@code gate} tells whether the gate would have rejected the window.
  *
  * @param result the window's result ({@link WindowResult#noSpeech} when the gate is enforced and rejected it)
- * @param gate   the speech gate's decision on the window's valid (unpadded) samples
+ * @param gate   the speech gate's decision on the window's valid (unpadded) samples, with its frames; null from a
+ *               classifier without a gate
  */
 public record WindowAnalysis(WindowResult result, SpeechDecision gate) {}

@@ -12,6 +12,15 @@ public interface WindowClassifier {
     /** Classifies one window of mono samples in [-1, 1] at {@code sampleRate} Hz. */
     WindowResult classify(float[] samples, int sampleRate);
 
+    /**
+     * Classifies a window of which only the first {@code validSamples} samples are audio (the rest is padding, as
+     * in a stream's trailing window), and returns the speech gate's decision with its frames where the classifier
+     * has a gate ({@link WindowAnalysis#gate()} null otherwise). This default ignores {@code validSamples}.
+     */
+    default WindowAnalysis analyse(float[] samples, int sampleRate, int validSamples) {
+        return new WindowAnalysis(classify(samples, sampleRate), null);
+    }
+
     /** Labels the model can return, in output order. */
     List<String> labels();
 

@@ -1,5 +1,6 @@
 package io.emostream.conversation;
 
+import io.emostream.dsp.SpeechGate;
 import java.time.Duration;
 import java.util.Arrays;
 
@@ -37,6 +38,8 @@ public record ActivityFrames(long firstFrame, boolean[] speech) {
      * whole window (its context), and each new frame takes the decision of the window frame nearest to it.
      *
      * @param silent true for a window that holds only gap silence: no detector is asked, every frame is not speech
+     * @param gate   the classifier's speech-gate decision on the window, which the detector may reuse (the gate
+     *               then runs once per window); null if there is none
      */
     public static ActivityFrames ofNewAudio(
             SpeechActivityDetector detector,
@@ -45,7 +48,8 @@ public record ActivityFrames(long firstFrame, boolean[] speech) {
             int validSamples,
             long windowStart,
             long newFrom,
-            boolean silent) {
+            boolean silent,
+            SpeechGate.SpeechDecision gate) {
         long end = windowStart + validSamples;
         if (newFrom < windowStart || newFrom > end) {
             throw new IllegalArgumentException(
@@ -62,7 +66,7 @@ public record ActivityFrames(long firstFrame, boolean[] speech) {
         int count = (int) (frameOf(end, sampleRate, frame) - first);
         boolean[] speech = new boolean[count];
         if (!silent && count > 0) {
-            boolean[] inWindow = detector.detect(window, sampleRate, validSamples);
+            boolean[] inWindow = detector.detect(window, sampleRate, validSamples, gate);
             double windowStartFrames = framesIn(windowStart, sampleRate, frame);
             for (int i = 0; i < count && inWindow.length > 0; i++) {
                 long at = Math.round(first + i - windowStartFrames);

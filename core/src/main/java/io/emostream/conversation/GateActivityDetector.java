@@ -14,8 +14,9 @@ import java.util.Arrays;
  * half of running speech (unvoiced consonants and the pauses between syllables are not), which is why the
  * conversation metrics smooth the decisions with a hangover ({@link ConversationRules#hangover()}).
  *
- * <p>Cost: one more pass of the gate over each window (0.39 ms per 3-s window at 16 kHz, see {@link SpeechGate}),
- * plus the resampling of 8-kHz or 48-kHz audio. Thread-safe.
+ * <p>Cost: none when the classifier's gate decision is passed in ({@link #detect(float[], int, int,
+ * SpeechGate.SpeechDecision)}, as the service does); otherwise one more pass of the gate over the window plus the
+ * resampling of 8-kHz or 48-kHz audio. Thread-safe.
  */
 public final class GateActivityDetector implements SpeechActivityDetector {
 
@@ -41,15 +42,37 @@ public final class GateActivityDetector implements SpeechActivityDetector {
             throw new IllegalArgumentException(
                     "valid samples " + validSamples + " outside 0.." + samples.length);
         }
-        boolean[] decisions =
-                new boolean[ActivityFrames.frameOf(validSamples, sampleRate, frame())];
         float[] at16k =
                 sampleRate == SpeechGate.SAMPLE_RATE
                         ? samples
                         : Resampler.of(sampleRate, SpeechGate.SAMPLE_RATE)
                                 .process(Arrays.copyOf(samples, validSamples));
         int valid16k = sampleRate == SpeechGate.SAMPLE_RATE ? validSamples : at16k.length;
-        boolean[] frames = gate.speechFrames(at16k, valid16k);
+        return decisions(gate.speechFrames(at16k, valid16k), sampleRate, validSamples);
+    }
+
+    /**
+     * Reuses the frames of {@code decision} when there are any: they must come from a gate with this detector's
+     * frame and hop (any {@code minSpeechRatio}), on the same window's valid samples at 16 kHz, as {@link
+     * io.emostream.analysis.EmotionAnalyser#analyse} gives them. Otherwise the gate runs here.
+     */
+    @Override
+    public boolean[] detect(
+            float[] samples, int sampleRate, int validSamples, SpeechGate.SpeechDecision decision) {
+        if (decision == null || decision.frames().length == 0) {
+            return detect(samples, sampleRate, validSamples);
+        }
+        if (validSamples < 0 || validSamples > samples.length) {
+            throw new IllegalArgumentException(
+                    "valid samples " + validSamples + " outside 0.." + samples.length);
+        }
+        return decisions(decision.frames(), sampleRate, validSamples);
+    }
+
+    /** One decision per hop of the valid audio; the last hops, without a whole gate frame, take the last frame's. */
+    private boolean[] decisions(boolean[] frames, int sampleRate, int validSamples) {
+        boolean[] decisions =
+                new boolean[ActivityFrames.frameOf(validSamples, sampleRate, frame())];
         for (int i = 0; i < decisions.length && frames.length > 0; i++) {
             decisions[i] = frames[Math.min(i, frames.length - 1)];
         }

@@ -1,5 +1,6 @@
 package io.emostream.conversation;
 
+import io.emostream.dsp.SpeechGate;
 import java.time.Duration;
 
 /**
@@ -19,4 +20,14 @@ public interface SpeechActivityDetector {
      * level does), so callers pass a whole window and keep the frames they need ({@link ActivityFrames#ofNewAudio}).
      */
     boolean[] detect(float[] samples, int sampleRate, int validSamples);
+
+    /**
+     * As {@link #detect(float[], int, int)}, given the speech gate's decision on the same window (null if there is
+     * none): a detector built on the gate reuses its frames instead of running the gate a second time. This default
+     * ignores it.
+     */
+    default boolean[] detect(
+            float[] samples, int sampleRate, int validSamples, SpeechGate.SpeechDecision gate) {
+        return detect(samples, sampleRate, validSamples);
+    }
 }

@@ -158,8 +158,16 @@ public final class SpeechGate {
     /**
      * @param speechRatio share of the valid frames judged to be speech, 0 to 1
      * @param speech      whether the window holds enough speech to classify
+     * @param frames      the per-frame decisions behind it ({@link #speechFrames}), for callers that need them
+     *                    too (the conversation metrics), so that the gate runs once per window; empty if unknown
      */
-    public record SpeechDecision(float speechRatio, boolean speech) {}
+    public record SpeechDecision(float speechRatio, boolean speech, boolean[] frames) {
+
+        /** A decision without its frames. */
+        public SpeechDecision(float speechRatio, boolean speech) {
+            this(speechRatio, speech, new boolean[0]);
+        }
+    }
 
     private final SpeechGateConfig config;
     private final int frameLength;
@@ -197,7 +205,7 @@ public final class SpeechGate {
     public SpeechDecision assess(float[] samples16k, int validSamples) {
         boolean[] decided = speechFrames(samples16k, validSamples);
         if (decided.length == 0) {
-            return new SpeechDecision(0f, false);
+            return new SpeechDecision(0f, false, decided);
         }
         int speechFrames = 0;
         for (boolean speech : decided) {
@@ -210,7 +218,7 @@ public final class SpeechGate {
                 ratio >= config.minSpeechRatio()
                         && speechFrames >= minSpeechFrames
                         && speechFrames > 0;
-        return new SpeechDecision(ratio, speech);
+        return new SpeechDecision(ratio, speech, decided);
     }
 
     /**

@@ -107,6 +107,27 @@ class EmotionAnalyserTest {
     }
 
     @Test
+    void aPaddedWindowWithItsValidLengthIsGatedOnItsAudioOnly() {
+        float[] oneSecond = TestSignals.speechLike(1.0, 8000, 3);
+        float[] padded = Arrays.copyOf(oneSecond, 24000); // a trailing window at 8 kHz
+        WindowAnalysis gated = analyser.bypassingGate().analyse(padded, 8000, oneSecond.length);
+        WindowAnalysis short1 =
+                analyser.bypassingGate().analyseBatch(List.of(oneSecond), 8000).get(0);
+        // the model sees nearly the same window (resampling the short clip and the padded one
+        // differs
+        // by the filter's tail at the end of the audio); the gate judges the valid second, as for
+        // the
+        // short clip
+        assertArrayEquals(probabilities(short1.result()), probabilities(gated.result()), 0.01f);
+        assertEquals(short1.gate().frames().length, gated.gate().frames().length);
+        assertEquals(short1.gate().speechRatio(), gated.gate().speechRatio(), 0.02f);
+        // the whole window as valid counts the padding as silence
+        WindowAnalysis whole = analyser.bypassingGate().analyse(padded, 8000, padded.length);
+        assertTrue(whole.gate().frames().length > gated.gate().frames().length);
+        assertTrue(whole.gate().speechRatio() < gated.gate().speechRatio());
+    }
+
+    @Test
     void longClipIsCentreCropped() {
         float[] fiveSeconds = TestSignals.speechLike(5.0, 16000, 4);
         float[] centre = Arrays.copyOfRange(fiveSeconds, 16000, 64000);

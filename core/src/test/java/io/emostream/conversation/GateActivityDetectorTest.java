@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.emostream.analysis.TestSignals;
+import io.emostream.dsp.SpeechGate;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -42,6 +43,26 @@ class GateActivityDetectorTest {
     }
 
     @Test
+    void theClassifiersGateDecisionIsReusedAndGivesTheSameFrames() {
+        SpeechGate gate =
+                new SpeechGate(SpeechGate.SpeechGateConfig.defaults().withMinSpeechRatio(0.5));
+        float[] audio = TestSignals.talkScript(16000, 3, 1.0, -0.5, 1.5);
+        int valid = 40000; // the rest of the 3-s window is padding, as in a trailing window
+        float[] window = java.util.Arrays.copyOf(audio, 48000);
+        SpeechGate.SpeechDecision decision = gate.assess(window, valid);
+        assertEquals(1 + (valid - 400) / 320, decision.frames().length);
+        boolean[] reused = detector.detect(window, 16000, valid, decision);
+        assertTrue(java.util.Arrays.equals(detector.detect(window, 16000, valid), reused));
+        // without frames (a classifier without a gate) the detector runs the gate itself
+        assertTrue(
+                java.util.Arrays.equals(
+                        reused,
+                        detector.detect(
+                                window, 16000, valid, new SpeechGate.SpeechDecision(0f, false))));
+        assertTrue(java.util.Arrays.equals(reused, detector.detect(window, 16000, valid, null)));
+    }
+
+    @Test
     void talkTimeOfSpeechWithPausesIsTheSpeechDurationAtEveryRate() {
         for (int rate : new int[] {8000, 16000, 48000}) {
             // 1.5 s talk, 1 s pause, 2 s talk, 0.5 s pause: 3.5 s of talk in 5 s
@@ -51,7 +72,8 @@ class GateActivityDetectorTest {
             c.add(
                     "AGENT",
                     ORIGIN,
-                    ActivityFrames.ofNewAudio(detector, audio, rate, audio.length, 0, 0, false));
+                    ActivityFrames.ofNewAudio(
+                            detector, audio, rate, audio.length, 0, 0, false, null));
             c.end("AGENT");
             SpeakerMetrics m = c.metrics("AGENT");
             assertWithin(sounding(1.5, 2.0), m.talk(), rate + " Hz talk");
@@ -117,7 +139,7 @@ class GateActivityDetectorTest {
     private ActivityFrames window(float[] audio, int start, int end, long newFrom, int rate) {
         float[] samples = java.util.Arrays.copyOfRange(audio, start, end);
         return ActivityFrames.ofNewAudio(
-                detector, samples, rate, end - start, start, Math.max(start, newFrom), false);
+                detector, samples, rate, end - start, start, Math.max(start, newFrom), false, null);
     }
 
     @Test
@@ -136,7 +158,7 @@ class GateActivityDetectorTest {
                 };
         ActivityFrames f =
                 ActivityFrames.ofNewAudio(
-                        refusing, new float[16000], 16000, 16000, 16000, 16000, true);
+                        refusing, new float[16000], 16000, 16000, 16000, 16000, true, null);
         assertEquals(50, f.frames());
         assertEquals(50, f.firstFrame());
         for (boolean s : f.speech()) {

@@ -1,5 +1,6 @@
 package io.emostream.stream;
 
+import io.emostream.analysis.WindowAnalysis;
 import io.emostream.analysis.WindowClassifier;
 import io.emostream.analysis.WindowPolicy;
 import io.emostream.analysis.WindowResult;
@@ -557,6 +558,20 @@ final class SpeakerStreamProcessor implements Processor<String, ValidatedChunk, 
         long end = range.endSample();
         SpeakerStreamChunks.Window window =
                 chunks.assemble(state, range, (int) windowPolicy.windowSamples(rate));
+        int validSamples = (int) (end - start);
+        WindowAnalysis analysis = null;
+        RuntimeException failure = null;
+        if (window.realAudio()) {
+            try {
+                analysis = analyse(window.samples(), rate, validSamples);
+            } catch (RuntimeException e) {
+                rethrowIfKafka(e);
+                failure = e;
+            }
+        }
+        // the conversation takes the window's frames whether or not it could be classified, reusing
+        // the
+        // classifier's speech-gate decision (the gate runs once per window)
         conversation(key.callId())
                 .add(
                         key.speaker().name(),
@@ -565,18 +580,12 @@ final class SpeakerStreamProcessor implements Processor<String, ValidatedChunk, 
                                 activity,
                                 window.samples(),
                                 rate,
-                                (int) (end - start),
+                                validSamples,
                                 start,
                                 Math.max(start, newFrom),
-                                !window.realAudio()));
-        WindowResult result;
-        try {
-            result =
-                    window.realAudio()
-                            ? classify(window.samples(), rate)
-                            : WindowResult.noSpeech(0f);
-        } catch (RuntimeException e) {
-            rethrowIfKafka(e);
+                                !window.realAudio(),
+                                analysis == null ? null : analysis.gate()));
+        if (failure != null) {
             failed(
                     "window "
                             + range.index()
@@ -588,11 +597,12 @@ final class SpeakerStreamProcessor implements Processor<String, ValidatedChunk, 
                             + key
                             + " could not be classified and was "
                             + "skipped",
-                    e);
+                    failure);
             metrics.failedWindows.increment();
             chunks.releaseBefore(state, range.retainFrom());
             return false;
         }
+        WindowResult result = analysis != null ? analysis.result() : WindowResult.noSpeech(0f);
         long processedAt = clock.millis();
         long audioMs = sequencing.samplesToMs(end - start);
         long endCaptureMs = window.startCaptureMs() + audioMs;
@@ -629,10 +639,10 @@ final class SpeakerStreamProcessor implements Processor<String, ValidatedChunk, 
      * The single place where inference happens. It runs on the stream thread and costs about 10 ms per window, which
      * bounds a thread's throughput; to move it elsewhere (a pool, a batching service), change only this method.
      */
-    private WindowResult classify(float[] samples, int sampleRate) {
+    private WindowAnalysis analyse(float[] samples, int sampleRate, int validSamples) {
         long started = System.nanoTime();
         try {
-            return classifier.classify(samples, sampleRate);
+            return classifier.analyse(samples, sampleRate, validSamples);
         } finally {
             metrics.inference.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         }

@@ -3,10 +3,15 @@ package io.emostream.stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.emostream.analysis.EmotionAnalyser;
 import io.emostream.analysis.TestSignals;
+import io.emostream.analysis.WindowClassifier;
 import io.emostream.avro.AudioChunk;
 import io.emostream.avro.CallEmotionStats;
 import io.emostream.avro.SpeakerRole;
+import io.emostream.dsp.SpeechGate.SpeechGateConfig;
+import io.emostream.model.EmotionModel;
+import io.emostream.model.TestModels;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,7 +54,11 @@ class ConversationMetricsTest {
     }
 
     private void start(TopologySettings settings) {
-        harness = new TopologyHarness(settings, new LoudnessTestClassifier(), stateDir);
+        start(settings, new LoudnessTestClassifier());
+    }
+
+    private void start(TopologySettings settings, WindowClassifier classifier) {
+        harness = new TopologyHarness(settings, classifier, stateDir);
     }
 
     static void assertNear(long expectedMs, long actualMs, String what) {
@@ -60,7 +69,24 @@ class ConversationMetricsTest {
 
     @Test
     void stereoCallScriptGivesTalkOverTalkAndTurnsPerSpeaker() {
+        // a classifier without a speech gate: the conversation's detector runs the gate itself
         start(TopologySettings.defaults());
+        stereoCallScript();
+    }
+
+    @Test
+    void theAnalysersGateDecisionGivesTheSameConversationMetrics() {
+        // the real analyser: its gate decision (with frames) is reused, the gate runs once per
+        // window
+        try (EmotionModel model = TestModels.loadValid()) {
+            start(
+                    TopologySettings.defaults(),
+                    new EmotionAnalyser(model, SpeechGateConfig.defaults()));
+            stereoCallScript();
+        }
+    }
+
+    private void stereoCallScript() {
         // 9 s, three 3-s windows. Customer: talks 0-2 s and 4.5-6 s; agent: 1.5-4 s and 6.5-8.5 s.
         // Sounding: customer 0-1.875 and 4.5-5.875 s, agent 1.5-3.875 and 6.5-8.375 s: 0.375 s at
         // once.
