@@ -11,7 +11,11 @@ import io.emostream.avro.SpeakerRole;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,6 +74,42 @@ class DemoCallsTest {
                 assertTrue(clip.matches("\\d{4}_[A-Z]{3}_[A-Z]{3}_[A-Z]{2}\\.flac"), clip);
             }
         }
+    }
+
+    /**
+     * The script beside them (turns.csv, what tools/score_demo_conversations.py compares the model with): both
+     * speakers of every conversation take turns of several seconds within the audio, the clips of each turn are the
+     * credited clips of that speaker and emotion, and no clip is used twice.
+     */
+    @Test
+    void theScriptOfEachConversationMatchesItsAudioAndAttribution() throws Exception {
+        Path dir = DemoCalls.CONVERSATIONS;
+        String attribution = Files.readString(dir.resolve("ATTRIBUTION.md"));
+        List<String> rows = Files.readAllLines(dir.resolve("turns.csv"));
+        assertEquals("conversation,speaker,turn,emotion,start_s,end_s,clips", rows.get(0));
+        Set<String> clips = new HashSet<>();
+        Map<String, Set<String>> speakers = new HashMap<>();
+        for (String row : rows.subList(1, rows.size())) {
+            String[] cells = row.split(",");
+            String name = cells[0];
+            double start = Double.parseDouble(cells[4]);
+            double end = Double.parseDouble(cells[5]);
+            PcmAudio audio = AudioFiles.read(dir.resolve(name + ".flac"));
+            assertTrue(
+                    start >= 0
+                            && end - start >= 5
+                            && end <= audio.frames() / (double) audio.sampleRate() + 1e-3,
+                    row + " lasts at least 5 s within the audio");
+            for (String clip : cells[6].split(" ")) {
+                assertTrue(clips.add(clip), clip + " is used once");
+                String credit =
+                        "| " + name + " | " + cells[1] + " | " + clip + " | " + cells[3] + " | ";
+                assertTrue(attribution.contains(credit + cells[2] + " |"), credit + " is credited");
+            }
+            speakers.computeIfAbsent(name, n -> new HashSet<>()).add(cells[1]);
+        }
+        assertEquals(3, speakers.size(), speakers.toString());
+        speakers.values().forEach(s -> assertEquals(Set.of("customer", "agent"), s));
     }
 
     private static float[] tone(int samples) {
