@@ -1,7 +1,9 @@
 package io.emostream.service;
 
 import io.emostream.avro.SpeakerRole;
+import io.emostream.conversation.ConversationRules;
 import io.emostream.stream.AlertSettings;
+import io.emostream.stream.EscalationRule;
 import io.emostream.stream.TopologySettings;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -37,6 +39,9 @@ public interface EmostreamConfig {
 
     /** Rules that raise {@code AlertEvent}s on topic {@code emostream.topics.alerts}. */
     Alerts alerts();
+
+    /** How the conversation metrics (talk, silence, over-talk, turns) are measured. */
+    Conversation conversation();
 
     /** The supervisor dashboard ({@code /dashboard/}) and its live feed. */
     Dashboard dashboard();
@@ -173,16 +178,34 @@ public interface EmostreamConfig {
      */
     interface Escalation {
         /** The label that escalates. */
-        @WithDefault("angry")
+        @WithDefault(EscalationRule.DEFAULT_LABEL)
         String label();
 
         /** Consecutive speech windows with that label that raise escalation. */
-        @WithDefault("3")
+        @WithDefault(EscalationRule.DEFAULT_CONSECUTIVE_WINDOWS)
         int consecutiveWindows();
 
-        /** Minimum confidence for a window to count towards escalation. */
-        @WithDefault("0.6")
+        /** Minimum (calibrated) confidence for a window to count towards escalation. */
+        @WithDefault(EscalationRule.DEFAULT_MIN_CONFIDENCE)
         float minConfidence();
+    }
+
+    /**
+     * How talk time, silence, over-talk and turns are measured from the speech gate's frames (see {@link
+     * ConversationRules} for why the defaults are what they are). A change applies to calls that start after it: a
+     * call in progress keeps the rules it started with (they are stored with its conversation).
+     */
+    interface Conversation {
+        /** Pause between two speech frames that still counts as talk. */
+        @WithDefault(ConversationRules.DEFAULT_HANGOVER)
+        Duration hangover();
+
+        /**
+         * How far one speaker's frames may run ahead of the other's before over-talk and turns are decided without
+         * the lagging one (at most {@value ConversationRules#MAX_MAX_LAG}); bounds the per-call state.
+         */
+        @WithDefault(ConversationRules.DEFAULT_MAX_LAG)
+        Duration maxLag();
     }
 
     /**

@@ -6,6 +6,7 @@ import io.emostream.avro.AlertEvent;
 import io.emostream.avro.AudioChunk;
 import io.emostream.avro.CallEmotionStats;
 import io.emostream.avro.EmotionEvent;
+import io.emostream.conversation.ConversationRules;
 import io.emostream.dsp.SpeechGate.SpeechGateConfig;
 import io.emostream.model.EmotionModel;
 import io.emostream.serde.AvroWireSerdeConfig;
@@ -70,7 +71,9 @@ public final class ServiceWiring {
                         config.escalation().label(),
                         config.escalation().consecutiveWindows(),
                         config.escalation().minConfidence()),
-                window.trendWindows());
+                window.trendWindows(),
+                new ConversationRules(
+                        config.conversation().hangover(), config.conversation().maxLag()));
     }
 
     /** Alert rules and topic from the configuration (the state store keeps its documented default name). */

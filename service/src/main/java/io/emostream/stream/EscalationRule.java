@@ -8,11 +8,22 @@ import java.util.Objects;
  * break a run (pauses between angry sentences are normal); a speech window with another label, or with too low a
  * confidence, breaks it.
  *
- * @param label                       model label that signals escalation (default {@code angry})
- * @param minConsecutiveSpeechWindows speech windows in a row needed (default 3)
- * @param minConfidence               minimum probability of {@code label} in each of them (default 0.6)
+ * @param label                       model label that signals escalation (default {@value #DEFAULT_LABEL})
+ * @param minConsecutiveSpeechWindows speech windows in a row needed (default {@value #DEFAULT_CONSECUTIVE_WINDOWS})
+ * @param minConfidence               minimum probability of {@code label} in each of them (default
+ *                                    {@value #DEFAULT_MIN_CONFIDENCE}; derived from the shipped model's calibration,
+ *                                    see docs/operations.md)
  */
 public record EscalationRule(String label, int minConsecutiveSpeechWindows, float minConfidence) {
+
+    /** Default of {@link #label}. */
+    public static final String DEFAULT_LABEL = "angry";
+
+    /** Default of {@link #minConsecutiveSpeechWindows}. */
+    public static final String DEFAULT_CONSECUTIVE_WINDOWS = "3";
+
+    /** Default of {@link #minConfidence}. */
+    public static final String DEFAULT_MIN_CONFIDENCE = "0.6";
 
     public EscalationRule {
         Objects.requireNonNull(label, "escalation label");
@@ -27,9 +38,12 @@ public record EscalationRule(String label, int minConsecutiveSpeechWindows, floa
         }
     }
 
-    /** {@code angry} in 3 consecutive speech windows with confidence >= 0.6. */
+    /** The documented defaults. */
     public static EscalationRule defaults() {
-        return new EscalationRule("angry", 3, 0.6f);
+        return new EscalationRule(
+                DEFAULT_LABEL,
+                Integer.parseInt(DEFAULT_CONSECUTIVE_WINDOWS),
+                Float.parseFloat(DEFAULT_MIN_CONFIDENCE));
     }
 
     boolean matches(String windowLabel, float confidence) {

@@ -43,6 +43,9 @@ import java.util.Objects;
  * @param maxSampleRate           highest accepted sample rate in Hz (default 96000)
  * @param escalation              escalation rule (default {@link EscalationRule#defaults()})
  * @param trendWindows            length of {@code recentLabels} and of the valence trend (default 5 windows)
+ * @param conversationRules       how talk, silence, over-talk and turns are measured (default {@link
+ *                                ConversationRules#defaults()}: hangover {@value ConversationRules#DEFAULT_HANGOVER},
+ *                                lag {@value ConversationRules#DEFAULT_MAX_LAG})
  */
 public record TopologySettings(
         String inputTopic,
@@ -65,7 +68,8 @@ public record TopologySettings(
         int minSampleRate,
         int maxSampleRate,
         EscalationRule escalation,
-        int trendWindows) {
+        int trendWindows,
+        ConversationRules conversationRules) {
 
     /** Default input topic (AudioChunk records keyed by call id). */
     public static final String DEFAULT_AUDIO_TOPIC = "call-audio";
@@ -159,6 +163,7 @@ public record TopologySettings(
         Objects.requireNonNull(chunkStore, "chunkStore");
         Objects.requireNonNull(callStatsStore, "callStatsStore");
         Objects.requireNonNull(escalation, "escalation");
+        Objects.requireNonNull(conversationRules, "conversationRules");
         requirePositive("window", window);
         requirePositive("hop", hop);
         if (hop.compareTo(window) > 0) {
@@ -245,6 +250,7 @@ public record TopologySettings(
         b.maxSampleRate = maxSampleRate;
         b.escalation = escalation;
         b.trendWindows = trendWindows;
+        b.conversationRules = conversationRules;
         return b;
     }
 
@@ -271,6 +277,7 @@ public record TopologySettings(
         private int maxSampleRate = DEFAULT_MAX_SAMPLE_RATE;
         private EscalationRule escalation = EscalationRule.defaults();
         private int trendWindows = DEFAULT_TREND_WINDOWS;
+        private ConversationRules conversationRules = ConversationRules.defaults();
 
         /** Window length and hop; see {@link TopologySettings#window()}. */
         public Builder window(Duration newWindow, Duration newHop) {
@@ -286,6 +293,11 @@ public record TopologySettings(
 
         public Builder maxChunkBytes(int max) {
             maxChunkBytes = max;
+            return this;
+        }
+
+        public Builder conversationRules(ConversationRules rules) {
+            conversationRules = rules;
             return this;
         }
 
@@ -312,7 +324,8 @@ public record TopologySettings(
                     minSampleRate,
                     maxSampleRate,
                     escalation,
-                    trendWindows);
+                    trendWindows,
+                    conversationRules);
         }
     }
 
@@ -329,15 +342,6 @@ public record TopologySettings(
     /** The conversation store: fixed like the other stores' names, {@value #CONVERSATION_STORE}. */
     public String conversationStore() {
         return CONVERSATION_STORE;
-    }
-
-    /**
-     * How talk, silence, over-talk and turns are measured: the documented defaults of {@link ConversationRules}
-     * (hangover {@value ConversationRules#DEFAULT_HANGOVER}, lag {@value ConversationRules#DEFAULT_MAX_LAG}); not
-     * configurable yet.
-     */
-    public ConversationRules conversationRules() {
-        return ConversationRules.defaults();
     }
 
     /** Where windows lie: the rule shared with {@code ./emostream classify}. */

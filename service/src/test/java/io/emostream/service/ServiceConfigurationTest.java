@@ -2,8 +2,10 @@ package io.emostream.service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.emostream.conversation.ConversationRules;
 import io.emostream.stream.AlertSettings;
 import io.emostream.stream.TopologySettings;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -48,6 +50,19 @@ class ServiceConfigurationTest {
         assertEquals("pbx-audio", topics.audio());
         assertEquals("pbx-dlq", topics.dlq());
         assertEquals(TopologySettings.DEFAULT_EVENTS_TOPIC, topics.events());
+    }
+
+    @Test
+    void conversationRulesReachTheTopology() {
+        TopologySettings settings =
+                ServiceWiring.topologySettings(
+                        ServiceConfiguration.read(
+                                        Map.of("emostream.conversation.max-lag", "30s"),
+                                        Map.of("EMOSTREAM_CONVERSATION_HANGOVER", "500ms"))
+                                .getConfigMapping(EmostreamConfig.class));
+        assertEquals(
+                new ConversationRules(Duration.ofMillis(500), Duration.ofSeconds(30)),
+                settings.conversationRules());
     }
 
     @Test
