@@ -11,6 +11,10 @@ script in turns.csv (written by tools/make_demo_conversations.py). A window belo
 overlaps most; "turn share" is how much of the window that turn covers (the rest is this speaker's silence while
 the other party talks, or pauses). A window that overlaps none of its speaker's turns should be no_speech.
 
+--escalation N:C also replays the escalation rule (emostream.escalation.consecutive-windows N and min-confidence C,
+label angry) over each stream's windows in order, as the service does (no_speech windows neither extend nor break a
+run), and prints where each stream would raise escalation.
+
 --min-ratio R re-judges the saved windows as if emostream.speech-gate.min-ratio were R (a window whose
 speech_ratio is below R becomes no_speech), to see what the setting would change without re-running classify.
 
@@ -40,6 +44,27 @@ def classify(directory, model):
     return [json.loads(line) for line in out.splitlines() if line.strip()]
 
 
+def replay_escalation(windows, needed, min_confidence, min_ratio):
+    streams = defaultdict(list)
+    for w in windows:
+        streams[(Path(w["file"]).stem, SPEAKERS[w.get("channel", 0)])].append(w)
+    for (conversation, speaker), stream in sorted(streams.items()):
+        run, raised = [], None
+        for w in sorted(stream, key=lambda w: w["start"]):
+            if w["label"] == "no_speech" or (min_ratio is not None and w["speech_ratio"] < min_ratio):
+                continue
+            if w["label"] == "angry" and w["confidence"] >= min_confidence:
+                run.append(w)
+                if len(run) == needed and raised is None:
+                    raised = w
+            else:
+                run = []
+        angry = " ".join(f"{w['start']:.0f}s:{w['confidence']:.2f}" for w in stream if w["label"] == "angry")
+        print(f"escalation {conversation} {speaker}: "
+              + (f"raised at the window from {raised['start']:.0f} s" if raised else "not raised")
+              + (f"  (angry windows, start:confidence: {angry})" if angry else ""))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--dir", default=str(HOME / "demo" / "conversations"))
@@ -47,6 +72,7 @@ def main():
     ap.add_argument("--model", help="model for ./emostream classify (default: its default)")
     ap.add_argument("--min-ratio", type=float, help="re-judge windows as if the gate's min ratio were this")
     ap.add_argument("--quiet", action="store_true", help="totals only")
+    ap.add_argument("--escalation", metavar="N:C", help="replay the escalation rule: N windows at confidence >= C")
     args = ap.parse_args()
 
     turns = defaultdict(list)  # (conversation, speaker) -> [(turn, emotion, start, end)]
@@ -80,6 +106,10 @@ def main():
             bucket = ">=0.5" if best_overlap / (end - start) >= 0.5 else "<0.5"
             by_share[bucket]["labelled"] += 1
             by_share[bucket]["agree"] += label == best[1]
+
+    if args.escalation:
+        needed, min_confidence = args.escalation.split(":")
+        replay_escalation(windows, int(needed), float(min_confidence), args.min_ratio)
 
     totals = Counter()
     for (conversation, speaker), script in sorted(turns.items(), key=lambda kv: (kv[0][0], SPEAKERS.index(kv[0][1]))):
