@@ -79,36 +79,17 @@ class BrokerOutageIT {
         Path workDir = Files.createDirectories(Path.of("target", "it-broker-outage"));
         httpPort = LocalKafkaStackResource.freePort();
         service =
-                ServiceProcess.start(
-                        ServiceProcess.defaultJar(),
-                        Map.of(
-                                "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-                                "SCHEMA_REGISTRY_URL", registry.ccompatUrl(),
-                                "EMOSTREAM_MODEL_PATH",
-                                        Path.of(LocalKafkaStackResource.TEST_MODEL)
-                                                .toAbsolutePath()
-                                                .toString(),
-                                "EMOSTREAM_STATE_DIR",
-                                        Files.createTempDirectory(workDir, "state-")
-                                                .toAbsolutePath()
-                                                .toString()),
+                LocalKafkaStackResource.startReadyService(
+                        LocalKafkaStackResource.serviceEnvironment(
+                                kafka, registry, Files.createTempDirectory(workDir, "state-")),
                         Map.of("emostream.window.inactivity-timeout", "150s"),
                         httpPort,
                         workDir.resolve("service.log"));
-        service.awaitReady(Duration.ofMinutes(3));
     }
 
     @AfterAll
     static void stopStack() throws Exception {
-        if (service != null) {
-            service.close();
-        }
-        if (registry != null) {
-            registry.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
+        LocalKafkaStackResource.closeAll(service, registry, kafka);
     }
 
     @Test

@@ -84,36 +84,13 @@ class DashboardBrowserIT {
             return;
         }
         kafka = EmbeddedKafka.start();
-        kafka.createTopics(
-                Map.of(
-                        "call-audio",
-                        2,
-                        "call-emotions",
-                        2,
-                        "call-emotion-stats",
-                        2,
-                        "call-emotion-alerts",
-                        2,
-                        "call-audio-dlq",
-                        1));
-        registry =
-                ApicurioRegistry.start(
-                        ApicurioRegistry.defaultHome(),
-                        LocalKafkaStackResource.freePort(),
-                        Duration.ofMinutes(2));
+        LocalKafkaStackResource.createServiceTopics(kafka, 2);
+        registry = LocalKafkaStackResource.startRegistry();
         workDir = Files.createDirectories(Path.of("target", "dashboard-browser"));
         Path stateDir = Files.createTempDirectory("emostream-dashboard-it-state");
         service =
-                ServiceProcess.start(
-                        ServiceProcess.defaultJar(),
-                        Map.of(
-                                "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-                                "SCHEMA_REGISTRY_URL", registry.ccompatUrl(),
-                                "EMOSTREAM_MODEL_PATH",
-                                        Path.of(LocalKafkaStackResource.TEST_MODEL)
-                                                .toAbsolutePath()
-                                                .toString(),
-                                "EMOSTREAM_STATE_DIR", stateDir.toAbsolutePath().toString()),
+                LocalKafkaStackResource.startReadyService(
+                        LocalKafkaStackResource.serviceEnvironment(kafka, registry, stateDir),
                         Map.of(
                                 "emostream.escalation.min-confidence",
                                 "0.45",
@@ -121,20 +98,11 @@ class DashboardBrowserIT {
                                 "0.35"),
                         LocalKafkaStackResource.freePort(),
                         workDir.resolve("service.log"));
-        service.awaitReady(Duration.ofMinutes(3));
     }
 
     @AfterAll
     static void stopStack() throws Exception {
-        if (service != null) {
-            service.close();
-        }
-        if (registry != null) {
-            registry.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
+        LocalKafkaStackResource.closeAll(service, registry, kafka);
     }
 
     @Test

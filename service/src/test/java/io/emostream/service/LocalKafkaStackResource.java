@@ -2,6 +2,7 @@ package io.emostream.service;
 
 import io.emostream.local.ApicurioRegistry;
 import io.emostream.local.EmbeddedKafka;
+import io.emostream.local.ServiceProcess;
 import io.emostream.model.TestModels;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
@@ -94,6 +95,47 @@ public class LocalKafkaStackResource implements QuarkusTestResourceLifecycleMana
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             } catch (IOException ignored) {
                 // temporary directory: best effort
+            }
+        }
+    }
+
+    /**
+     * The environment of a packaged service ({@code ServiceProcess}) against {@code kafka} and {@code registry}: the
+     * test model and a state directory of its own (a state directory left from another broker corrupts tasks).
+     */
+    static Map<String, String> serviceEnvironment(
+            EmbeddedKafka kafka, ApicurioRegistry registry, Path stateDir) {
+        return Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                "SCHEMA_REGISTRY_URL", registry.ccompatUrl(),
+                "EMOSTREAM_MODEL_PATH", Path.of(TEST_MODEL).toAbsolutePath().toString(),
+                "EMOSTREAM_STATE_DIR", stateDir.toAbsolutePath().toString());
+    }
+
+    /**
+     * The packaged service as a child process on {@code httpPort}, ready (readiness UP within 3 minutes), or closed
+     * again and the failure thrown.
+     */
+    static ServiceProcess startReadyService(
+            Map<String, String> environment, Map<String, String> properties, int httpPort, Path log)
+            throws Exception {
+        ServiceProcess service =
+                ServiceProcess.start(
+                        ServiceProcess.defaultJar(), environment, properties, httpPort, log);
+        try {
+            service.awaitReady(Duration.ofMinutes(3));
+            return service;
+        } catch (Exception | Error e) {
+            service.close();
+            throw e;
+        }
+    }
+
+    /** Closes each part in the order given (services first, then the registry, then the broker); nulls are skipped. */
+    static void closeAll(AutoCloseable... parts) throws Exception {
+        for (AutoCloseable part : parts) {
+            if (part != null) {
+                part.close();
             }
         }
     }

@@ -46,51 +46,23 @@ class PythonIntegratorIT {
                 "/usr/bin/python3 cannot import confluent_kafka and avro: "
                         + "apt-get install python3-confluent-kafka python3-avro");
         kafka = EmbeddedKafka.start();
-        kafka.createTopics(
-                Map.of(
-                        "call-audio",
-                        2,
-                        "call-emotions",
-                        2,
-                        "call-emotion-stats",
-                        2,
-                        "call-audio-dlq",
-                        1));
-        registry =
-                ApicurioRegistry.start(
-                        ApicurioRegistry.defaultHome(),
-                        LocalKafkaStackResource.freePort(),
-                        Duration.ofMinutes(2));
+        LocalKafkaStackResource.createServiceTopics(kafka, 2);
+        registry = LocalKafkaStackResource.startRegistry();
         workDir = Files.createDirectories(Path.of("target", "it-python"));
         Map<String, String> env =
-                Map.of(
-                        "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-                        "SCHEMA_REGISTRY_URL", registry.ccompatUrl(),
-                        "EMOSTREAM_MODEL_PATH",
-                                Path.of(LocalKafkaStackResource.TEST_MODEL)
-                                        .toAbsolutePath()
-                                        .toString(),
-                        "EMOSTREAM_STATE_DIR",
-                                Files.createDirectories(workDir.resolve("state"))
-                                        .toAbsolutePath()
-                                        .toString());
+                LocalKafkaStackResource.serviceEnvironment(
+                        kafka, registry, Files.createDirectories(workDir.resolve("state")));
         service =
-                ServiceProcess.start(
-                        ServiceProcess.defaultJar(),
+                LocalKafkaStackResource.startReadyService(
                         env,
                         Map.of(),
                         LocalKafkaStackResource.freePort(),
                         workDir.resolve("service.log"));
-        service.awaitReady(Duration.ofMinutes(3));
     }
 
     @AfterAll
     static void stopStack() throws Exception {
-        for (AutoCloseable part : new AutoCloseable[] {service, registry, kafka}) {
-            if (part != null) {
-                part.close();
-            }
-        }
+        LocalKafkaStackResource.closeAll(service, registry, kafka);
     }
 
     @Test

@@ -84,23 +84,8 @@ class StreamingServiceIT {
     @BeforeAll
     static void startStack() throws Exception {
         kafka = EmbeddedKafka.start();
-        kafka.createTopics(
-                Map.of(
-                        "call-audio",
-                        4,
-                        "call-emotions",
-                        4,
-                        "call-emotion-stats",
-                        4,
-                        "call-emotion-alerts",
-                        4,
-                        "call-audio-dlq",
-                        1));
-        registry =
-                ApicurioRegistry.start(
-                        ApicurioRegistry.defaultHome(),
-                        LocalKafkaStackResource.freePort(),
-                        Duration.ofMinutes(2));
+        LocalKafkaStackResource.createServiceTopics(kafka, 4);
+        registry = LocalKafkaStackResource.startRegistry();
         workDir = Files.createDirectories(Path.of("target", "it-service"));
         for (int i = 0; i < 2; i++) {
             ports[i] = LocalKafkaStackResource.freePort();
@@ -116,25 +101,13 @@ class StreamingServiceIT {
         for (ServiceProcess service : services) {
             service.close();
         }
-        if (registry != null) {
-            registry.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
+        LocalKafkaStackResource.closeAll(registry, kafka);
     }
 
     private static ServiceProcess startService(int replica) throws Exception {
         Path stateDir = Files.createDirectories(workDir.resolve("state-" + replica));
         Map<String, String> env =
-                Map.of(
-                        "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-                        "SCHEMA_REGISTRY_URL", registry.ccompatUrl(),
-                        "EMOSTREAM_MODEL_PATH",
-                                Path.of(LocalKafkaStackResource.TEST_MODEL)
-                                        .toAbsolutePath()
-                                        .toString(),
-                        "EMOSTREAM_STATE_DIR", stateDir.toAbsolutePath().toString());
+                LocalKafkaStackResource.serviceEnvironment(kafka, registry, stateDir);
         Map<String, String> properties =
                 Map.of(
                         // a crashed replica leaves the group after 6 s instead of 45 s
