@@ -67,6 +67,9 @@ final class MemoryBench {
     /** How long the ramp and end phases may take beyond their one {@code pace} before they are cut. */
     private static final Duration PHASE_MARGIN = Duration.ofMinutes(3);
 
+    /** How long the baseline waits for the RocksDB metrics to appear (Micrometer looks for new ones every minute). */
+    private static final Duration METRICS_BIND_WAIT = Duration.ofSeconds(90);
+
     /** How often the waits look at the service. */
     private static final Duration POLL = Duration.ofSeconds(2);
 
@@ -197,6 +200,11 @@ final class MemoryBench {
                 calls / (options.pace().toNanos() / 1e9),
                 options.hold());
         boolean storesAnswer = await(Duration.ofMinutes(2), () -> stores() != null);
+        // Micrometer binds the stores' RocksDB metrics when it next looks for new Kafka metrics
+        // (once a
+        // minute), not when the stores open: without them the baseline would have no RocksDB
+        // reading
+        await(METRICS_BIND_WAIT, () -> rocksDbStoreInstances() > 0);
         samples.add(sample("baseline", started, storesAnswer));
         Map<String, Long> baseline = samples.get(0).storeEntries();
 
@@ -474,6 +482,17 @@ final class MemoryBench {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return -1;
+        }
+    }
+
+    private int rocksDbStoreInstances() {
+        try {
+            return RocksDbMemory.of(metrics()).stores();
+        } catch (IOException e) {
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
         }
     }
 

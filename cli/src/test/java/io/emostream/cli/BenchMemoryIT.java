@@ -18,8 +18,9 @@ import org.junit.jupiter.api.Test;
  * there, and once the calls have ended and one inactivity timeout has passed every state store is empty again.
  * The memory figures themselves are not asserted (shared machine); the 10,000-call run is in docs/benchmarks.md.
  *
- * <p>200 calls at one chunk a second each is 200 chunks a second, which a busy 2-core box keeps up with; every
- * wait in the bench polls with a bound, so a slow box makes the run longer, not wrong.
+ * <p>200 calls at two chunks a second each is 400 chunks a second of silence, which a busy 2-core box keeps up
+ * with (no inference runs); each call completes a window 15 s into the hold, so every store has entries then.
+ * Every wait in the bench polls with a bound, so a slow box makes the run longer, not wrong.
  */
 class BenchMemoryIT {
 
@@ -34,9 +35,9 @@ class BenchMemoryIT {
                         "--calls",
                         Integer.toString(CALLS),
                         "--pace",
-                        "1s",
+                        "500ms",
                         "--hold",
-                        "30s",
+                        "20s",
                         "--model",
                         "core/src/test/resources/model/emotion-test.onnx");
         assertEquals(0, run.exitCode(), run.err());
@@ -91,6 +92,14 @@ class BenchMemoryIT {
         assertTrue(
                 hold.at("/storeEntries/" + TopologySettings.CHUNK_STORE).asLong() > 0,
                 "active calls buffer the chunks of their open windows: " + context);
+        // each call completed a window 15 s in: statistics, conversation and alert state exist
+        for (String store :
+                List.of(
+                        TopologySettings.CALL_STATS_STORE,
+                        TopologySettings.CONVERSATION_STORE,
+                        AlertSettings.DEFAULT_STATE_STORE)) {
+            assertTrue(hold.at("/storeEntries/" + store).asLong() > 0, store + ": " + context);
+        }
         assertEquals(0, reclaim.get("activeStreams").asLong(), context);
 
         // the shared RocksDB block cache is reported by the Kafka Streams metrics
