@@ -91,6 +91,7 @@ final class MemoryBench {
      * @param reached          whether the phase reached its goal before its bound
      * @param residentBytes    VmRSS of the service process
      * @param heapUsedBytes    JVM heap in use right after a full GC (live data), or as found if no GC could be run
+     * @param afterFullGc      whether the full GC ran
      * @param heapCommitted    JVM heap committed
      * @param rocksDb          RocksDB memory from the Kafka Streams metrics ({@link RocksDbMemory})
      * @param activeStreams    the service's {@code emostream_active_streams} gauge
@@ -104,6 +105,7 @@ final class MemoryBench {
             boolean reached,
             long residentBytes,
             long heapUsedBytes,
+            boolean afterFullGc,
             long heapCommitted,
             RocksDbMemory rocksDb,
             long activeStreams,
@@ -201,9 +203,8 @@ final class MemoryBench {
                 options.hold());
         boolean storesAnswer = await(Duration.ofMinutes(2), () -> stores() != null);
         // Micrometer binds the stores' RocksDB metrics when it next looks for new Kafka metrics
-        // (once a
-        // minute), not when the stores open: without them the baseline would have no RocksDB
-        // reading
+        // (once
+        // a minute), not when the stores open: without them the baseline has no RocksDB reading
         await(METRICS_BIND_WAIT, () -> rocksDbStoreInstances() > 0);
         samples.add(sample("baseline", started, storesAnswer));
         Map<String, Long> baseline = samples.get(0).storeEntries();
@@ -310,16 +311,11 @@ final class MemoryBench {
                 "rocksDbSstFileBytes",
                 (hold.rocksDb().sstFiles() - baseline.rocksDb().sstFiles()) / calls);
         Map<String, Double> entries = new TreeMap<>();
-        hold.storeEntries()
-                .forEach(
-                        (store, n) ->
-                                entries.put(
-                                        store,
-                                        round(
-                                                (n
-                                                                - baseline.storeEntries()
-                                                                        .getOrDefault(store, 0L))
-                                                        / (double) calls)));
+        for (Map.Entry<String, Long> store : hold.storeEntries().entrySet()) {
+            long added =
+                    store.getValue() - baseline.storeEntries().getOrDefault(store.getKey(), 0L);
+            entries.put(store.getKey(), round(added / (double) calls));
+        }
         perCall.put("storeEntries", entries);
         summary.put("perActiveCall", perCall);
         List<Map<String, Object>> phases = new ArrayList<>();
@@ -331,6 +327,7 @@ final class MemoryBench {
             phase.put("activeStreams", s.activeStreams());
             phase.put("residentMiB", mib(s.residentBytes()));
             phase.put("heapUsedMiB", mib(s.heapUsedBytes()));
+            phase.put("heapAfterFullGc", s.afterFullGc());
             phase.put("heapCommittedMiB", mib(s.heapCommitted()));
             Map<String, Object> rocks = new LinkedHashMap<>();
             rocks.put("storeInstances", s.rocksDb().stores());
@@ -410,6 +407,7 @@ final class MemoryBench {
                         reached,
                         resident,
                         heapUsed,
+                        collected,
                         heapCommitted,
                         RocksDbMemory.of(metrics),
                         gauge(metrics, "emostream_active_streams"),
