@@ -135,13 +135,15 @@ final class MemoryBench {
             long[] max = new long[3];
             long[] sum = new long[3];
             for (Metric m : metrics) {
-                if (!m.name().startsWith("kafka_stream_state_") || !Double.isFinite(m.value())) {
+                // the RocksDB metrics of a key-value store (not the state updater's, of the same
+                // prefix)
+                String store = m.labels().get("rocksdb_state_id");
+                if (!m.name().startsWith("kafka_stream_state_")
+                        || store == null
+                        || !Double.isFinite(m.value())) {
                     continue;
                 }
-                stores.add(
-                        m.labels().getOrDefault("task_id", "")
-                                + "/"
-                                + m.labels().getOrDefault("rocksdb_state_id", ""));
+                stores.add(m.labels().getOrDefault("task_id", "") + "/" + store);
                 long value = (long) m.value();
                 switch (m.name()) {
                     case "kafka_stream_state_block_cache_usage" -> max[0] = Math.max(max[0], value);
@@ -577,13 +579,21 @@ final class MemoryBench {
                 .orElse(-1L);
     }
 
-    /** Polls {@code done} every {@link #POLL} until it holds or {@code bound} passes; whether it held. */
-    private static boolean await(Duration bound, java.util.function.BooleanSupplier done)
+    /**
+     * Polls {@code done} every {@link #POLL} until it holds or {@code bound} passes; whether it held.
+     *
+     * @throws IllegalStateException when the service process has exited (a wait on it would be pointless)
+     */
+    private boolean await(Duration bound, java.util.function.BooleanSupplier done)
             throws InterruptedException {
         Instant deadline = Instant.now().plus(bound);
         while (true) {
             if (done.getAsBoolean()) {
                 return true;
+            }
+            if (!service.isAlive()) {
+                throw new IllegalStateException(
+                        "The service exited during the run; see its log " + service.logFile());
             }
             if (Instant.now().isAfter(deadline)) {
                 return false;

@@ -27,13 +27,15 @@ class MemoryBenchTest {
                     "kafka_stream_state_size_all_mem_tables{rocksdb_state_id=\"emostream-audio-chunks\",task_id=\"0_0\",thread_id=\"t1\"} 100.0",
                     "kafka_stream_state_size_all_mem_tables{rocksdb_state_id=\"emostream-stream-state\",task_id=\"0_0\",thread_id=\"t1\"} 50.0",
                     "kafka_stream_state_total_sst_files_size{rocksdb_state_id=\"emostream-stream-state\",task_id=\"0_0\",thread_id=\"t1\"} NaN",
+                    // not RocksDB: the state updater's metrics share the prefix
+                    "kafka_stream_state_updater_idle_ratio{thread_id=\"t1\"} 0.5",
                     "http_server_requests_seconds_count{method=\"GET\",uri=\"/a,b=\\\"c\\\"\"} 3.0 1700000000000",
                     "not a sample");
 
     @Test
     void readsSamplesWithAndWithoutLabels() {
         List<MemoryBench.Metric> metrics = MemoryBench.parsePrometheus(EXPOSITION);
-        assertEquals(12, metrics.size(), metrics.toString());
+        assertEquals(13, metrics.size(), metrics.toString());
         assertEquals(200, MemoryBench.gauge(metrics, "emostream_active_streams"));
         assertEquals(-1, MemoryBench.gauge(metrics, "absent"));
         assertEquals(31457280, MemoryBench.sum(metrics, "jvm_memory_used_bytes", "heap"));
