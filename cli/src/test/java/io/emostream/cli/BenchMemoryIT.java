@@ -44,6 +44,9 @@ class BenchMemoryIT {
                         "20s",
                         "--model",
                         "core/src/test/resources/model/emotion-test.onnx");
+        // the table and the JSON in the test's output: the figures of each CI run stay on record
+        System.out.println(run.err());
+        System.out.println(run.out());
         assertEquals(0, run.exitCode(), run.err());
         JsonNode summary = new ObjectMapper().readTree(run.out());
         String context = run.out() + "\n" + run.err();
