@@ -51,10 +51,11 @@ import picocli.CommandLine.Option;
  * windows classified directly in the same run), and end-to-end latency from the last chunk of a window being
  * produced to its event being read with read_committed. Prints a JSON summary.
  *
- * <p>Three modes: real-time calls (the default); {@code --drain}, the catch-up rate on a backlog produced before
- * the service starts; {@code --find-max}, the largest real-time load that keeps every window and a p99 bound. With
- * {@code --service-process} the service is the packaged one in a process of its own and its CPU is counted
- * all-in (every thread, native ones included), from the operating system.
+ * <p>Four modes: real-time calls (the default); {@code --drain}, the catch-up rate on a backlog produced before
+ * the service starts; {@code --find-max}, the largest real-time load that keeps every window and a p99 bound;
+ * {@code --memory}, the packaged service's memory under many slow concurrent calls and its reclaiming of their
+ * state ({@link MemoryBench}). With {@code --service-process} the service is the packaged one in a process of its
+ * own and its CPU is counted all-in (every thread, native ones included), from the operating system.
  */
 @Command(
         name = "bench",
@@ -63,7 +64,8 @@ import picocli.CommandLine.Option;
             "",
             "Runs N concurrent real-time calls through the service topology on an embedded broker and registry and "
                     + "prints a JSON summary (throughput, CPU per window and by part, latency p50/p99). --drain "
-                    + "measures the catch-up on a backlog instead, --find-max the largest load that keeps up."
+                    + "measures the catch-up on a backlog instead, --find-max the largest load that keeps up, "
+                    + "--memory the service's memory per active call and the reclaiming of ended calls."
         })
 public final class BenchCommand extends Subcommand {
 
@@ -146,11 +148,39 @@ public final class BenchCommand extends Subcommand {
             description = "where --find-max stops raising the load (default ${DEFAULT-VALUE})")
     private int maxCalls;
 
+    @Option(
+            names = "--memory",
+            description =
+                    "memory mode: --calls concurrent calls, each sending one --chunk-ms chunk of silence every "
+                            + "--pace, through the packaged service (always a process of its own); samples its "
+                            + "RSS, heap, RocksDB memory and exact store entries at baseline, ramp, hold, end and "
+                            + "reclaim, and prints a table and JSON (--duration, --warmup and --stagger do not apply)")
+    private boolean memory;
+
+    @Option(
+            names = "--pace",
+            paramLabel = "DUR",
+            defaultValue = MemoryBench.DEFAULT_PACE,
+            converter = Converters.PositiveDuration.class,
+            description =
+                    "--memory: time between two chunks of one call (default ${DEFAULT-VALUE}; keep it well "
+                            + "below emostream.window.inactivity-timeout)")
+    private Duration pace;
+
+    @Option(
+            names = "--hold",
+            paramLabel = "DUR",
+            defaultValue = MemoryBench.DEFAULT_HOLD,
+            converter = Converters.PositiveDuration.class,
+            description =
+                    "--memory: how long all calls stay active before they end (default ${DEFAULT-VALUE})")
+    private Duration hold;
+
     @Override
     int run(PrintStream out, PrintStream err) throws Exception {
-        if (drain && findMax) {
+        if ((drain ? 1 : 0) + (findMax ? 1 : 0) + (memory ? 1 : 0) > 1) {
             throw new IllegalArgumentException(
-                    "--drain and --find-max are separate modes: pick one");
+                    "--drain, --find-max and --memory are separate modes: pick one");
         }
         if (findMax && maxCalls < calls) {
             throw new IllegalArgumentException(
@@ -188,7 +218,26 @@ public final class BenchCommand extends Subcommand {
                             topics.alerts(), 4,
                             topics.dlq(), 1));
             Map<String, Object> summary;
-            if (drain) {
+            if (memory) {
+                try (ServiceProcess service =
+                        startService(
+                                topics,
+                                kafka.bootstrapServers(),
+                                registry.ccompatUrl(),
+                                model,
+                                stateDir,
+                                err)) {
+                    summary =
+                            new MemoryBench(
+                                            new MemoryBench.Options(calls, chunk, pace, hold),
+                                            app.config(),
+                                            kafka.bootstrapServers(),
+                                            registry.ccompatUrl(),
+                                            service,
+                                            err)
+                                    .run();
+                }
+            } else if (drain) {
                 try (EmotionModel emotionModel = app.loadModel()) {
                     summary =
                             runDrain(

@@ -166,11 +166,16 @@ public class CallsResource {
      * its query methods throw (StreamsNotStartedException, IllegalStateException), which used to answer 500.
      */
     private Response unlessQueryable() {
+        return unlessQueryable(streams, "call statistics");
+    }
+
+    /** 503 naming {@code what} unless {@code streams} is RUNNING or REBALANCING; null when it may be queried. */
+    static Response unlessQueryable(KafkaStreams streams, String what) {
         KafkaStreams.State state = streams.state();
         if (state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING) {
             return null;
         }
-        return unavailable("Kafka Streams is " + state + ": call statistics cannot be queried now");
+        return unavailable("Kafka Streams is " + state + ": " + what + " cannot be queried now");
     }
 
     /** Forwards the query, with the caller's credentials: the owner checks them as this instance did. */
@@ -229,7 +234,8 @@ public class CallsResource {
         }
     }
 
-    private static Response unavailable(String message) {
+    /** 503 with {@code Retry-After: 1} and the message as {@code error}. */
+    static Response unavailable(String message) {
         return Response.status(Response.Status.SERVICE_UNAVAILABLE)
                 .header("Retry-After", "1")
                 .entity(Map.of("error", message))

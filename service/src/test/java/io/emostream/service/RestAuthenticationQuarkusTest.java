@@ -38,7 +38,12 @@ class RestAuthenticationQuarkusTest {
     void readEndpointsNeedAUser() {
         for (String path :
                 new String[] {
-                    "/model", "/calls", "/calls/c1/stats", "/dashboard/api/calls", "/dashboard/"
+                    "/model",
+                    "/calls",
+                    "/calls/c1/stats",
+                    "/stores",
+                    "/dashboard/api/calls",
+                    "/dashboard/"
                 }) {
             given().get(path).then().statusCode(401);
             given().auth()
