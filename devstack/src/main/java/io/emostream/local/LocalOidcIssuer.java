@@ -90,6 +90,11 @@ public final class LocalOidcIssuer implements AutoCloseable {
     private void answer(HttpExchange exchange) throws IOException {
         try (exchange) {
             String path = exchange.getRequestURI().getPath().substring(REALM_PATH.length());
+            while (path.endsWith("/")) {
+                path =
+                        path.substring(
+                                0, path.length() - 1); // Apicurio's client asks for ".../token/"
+            }
             switch (path) {
                 case "/.well-known/openid-configuration" -> {
                     ObjectNode discovery =
@@ -118,7 +123,14 @@ public final class LocalOidcIssuer implements AutoCloseable {
                     reply(exchange, 200, jwks.toString());
                 }
                 case "/protocol/openid-connect/token" -> token(exchange);
-                default -> reply(exchange, 404, "{\"error\":\"not_found\"}");
+                default ->
+                        reply(
+                                exchange,
+                                404,
+                                JSON.createObjectNode()
+                                        .put("error", "not_found")
+                                        .put("path", exchange.getRequestURI().getPath())
+                                        .toString());
             }
         } catch (RuntimeException e) {
             reply(exchange, 500, "{\"error\":\"server_error\"}");
