@@ -1,5 +1,7 @@
 package io.emostream.local;
 
+import io.emostream.serde.AvroWireSerdeConfig;
+import io.emostream.serde.HttpSchemaRegistryClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -14,17 +16,33 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
 
 /**
  * Apicurio Registry 2.6 (a real, Confluent-compatible schema registry) running as a child process, for the
  * integration tests and {@code ./emostream demo}. The registry comes from the unpacked app distribution in
  * {@code target/apicurio} (the pom's maven-dependency-plugin unpacks it in generate-resources); system
- * property {@code apicurio.home} overrides that directory. Storage is the app's default, an in-memory H2
- * database, so every start is empty. The HTTP server binds to 127.0.0.1 only.
+ * property {@code apicurio.home} overrides that directory. The HTTP server binds to 127.0.0.1 only.
+ *
+ * <p>By default storage is the app's default, an in-memory H2 database, so every start is empty, and the API is
+ * plain HTTP without authentication. {@link Options} can add:
+ * <ul>
+ *   <li>storage in an H2 database file ({@code REGISTRY_DATASOURCE_URL}), so schemas and their ids survive
+ *       {@link #stop()} and {@link #restart()};</li>
+ *   <li>HTTPS only ({@code quarkus.http.ssl.*}, {@code quarkus.http.insecure-requests=disabled}) with a given
+ *       certificate;</li>
+ *   <li>HTTP basic authentication ({@code AUTH_ENABLED}, {@code CLIENT_CREDENTIALS_BASIC_AUTH_ENABLED}). Apicurio
+ *       2.x checks basic credentials at an OpenID Connect server, so a {@link LocalOidcIssuer} that knows the given
+ *       users is started beside it (and stopped with it).</li>
+ * </ul>
  *
  * <p>Output goes to {@code apicurio-registry-<port>.log} next to the home directory (i.e. under
  * {@code target/}). The process and its descendants are destroyed on {@link #close()} and, should the JVM
@@ -40,19 +58,87 @@ public final class ApicurioRegistry implements AutoCloseable {
 
     private static final int LOG_LINES_IN_ERRORS = 40;
 
-    private final Process process;
+    /**
+     * How to run the registry.
+     *
+     * @param port             HTTP(S) port, or 0 for a free one
+     * @param startupTimeout   how long to wait for the API (Apicurio needs about 10-20 s on 2 cores)
+     * @param storageDirectory where the H2 database file lives, or empty for in-memory storage
+     * @param tls              the server certificate for HTTPS only, or empty for plain HTTP
+     * @param users            user to password for basic authentication; empty for none
+     */
+    public record Options(
+            int port,
+            Duration startupTimeout,
+            Optional<Path> storageDirectory,
+            Optional<LocalCertificates> tls,
+            Map<String, String> users) {
+        public Options {
+            Objects.requireNonNull(startupTimeout, "startupTimeout");
+            Objects.requireNonNull(storageDirectory, "storageDirectory");
+            Objects.requireNonNull(tls, "tls");
+            users = Map.copyOf(users);
+        }
+
+        /** Plain HTTP, no authentication, in-memory storage: what {@link #start(int, Duration)} runs. */
+        public static Options plain(int port, Duration startupTimeout) {
+            return new Options(port, startupTimeout, Optional.empty(), Optional.empty(), Map.of());
+        }
+
+        public Options withStorage(Path directory) {
+            return new Options(port, startupTimeout, Optional.of(directory), tls, users);
+        }
+
+        public Options withTls(LocalCertificates certificates) {
+            return new Options(
+                    port, startupTimeout, storageDirectory, Optional.of(certificates), users);
+        }
+
+        public Options withUser(String user, String password) {
+            Map<String, String> more = new java.util.HashMap<>(users);
+            more.put(user, password);
+            return new Options(port, startupTimeout, storageDirectory, tls, more);
+        }
+    }
+
+    private final Path home;
+    private final Options options;
     private final int port;
     private final Path logFile;
-    private final Duration startupTime;
+    private final Optional<LocalOidcIssuer> issuer;
+    private final Optional<SSLContext> sslContext;
     private final Thread shutdownHook;
+    private volatile Process process;
+    private volatile Duration startupTime = Duration.ZERO;
 
-    private ApicurioRegistry(
-            Process process, int port, Path logFile, Duration startupTime, Thread shutdownHook) {
-        this.process = process;
+    private ApicurioRegistry(Path home, Options options, int port, Path logFile) {
+        this.home = home;
+        this.options = options;
         this.port = port;
         this.logFile = logFile;
-        this.startupTime = startupTime;
-        this.shutdownHook = shutdownHook;
+        this.issuer =
+                options.users().isEmpty()
+                        ? Optional.empty()
+                        : Optional.of(LocalOidcIssuer.start(options.users()));
+        this.sslContext =
+                options.tls()
+                        .map(
+                                c ->
+                                        HttpSchemaRegistryClient.trusting(
+                                                c.truststore(),
+                                                c.password().toCharArray(),
+                                                LocalCertificates.STORE_TYPE));
+        this.shutdownHook =
+                new Thread(
+                        () -> {
+                            Process running = process;
+                            if (running != null) {
+                                destroy(running);
+                            }
+                            issuer.ifPresent(LocalOidcIssuer::close);
+                        },
+                        "apicurio-registry-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
     /** Starts on a random free port with the default home and a 3-minute start-up timeout. */
@@ -72,14 +158,29 @@ public final class ApicurioRegistry implements AutoCloseable {
 
     /** As {@link #start(int, Duration)}, with the unpacked app in {@code home}. */
     public static ApicurioRegistry start(Path home, int port, Duration startupTimeout) {
+        return start(home, Options.plain(port, startupTimeout));
+    }
+
+    /** Starts the registry in {@code home} as {@code options} say and waits until its API answers. */
+    public static ApicurioRegistry start(Path home, Options options) {
         home = home.toAbsolutePath(); // the child runs inside home, so a relative path would
         // not resolve there
-        Objects.requireNonNull(startupTimeout, "startupTimeout");
-        Path runnerJar = findRunnerJar(home);
-        int httpPort = port == 0 ? freePort() : port;
+        findRunnerJar(home); // fail before anything is started
+        int httpPort = options.port() == 0 ? freePort() : options.port();
         Path logFile =
                 home.toAbsolutePath().getParent().resolve("apicurio-registry-" + httpPort + ".log");
+        ApicurioRegistry registry = new ApicurioRegistry(home, options, httpPort, logFile);
+        try {
+            registry.launch();
+        } catch (RuntimeException e) {
+            registry.close();
+            throw e;
+        }
+        return registry;
+    }
 
+    private void launch() {
+        Path runnerJar = findRunnerJar(home);
         List<String> command = new ArrayList<>();
         command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
         // Small heap and C1 only: the registry holds a handful of schemas, and start-up time
@@ -90,36 +191,75 @@ public final class ApicurioRegistry implements AutoCloseable {
         command.add("-XX:+UseSerialGC");
         command.add("-XX:TieredStopAtLevel=1");
         command.add("-Dquarkus.http.host=127.0.0.1");
-        command.add("-Dquarkus.http.port=" + httpPort);
         command.add("-Dquarkus.log.console.color=false");
+        Map<String, String> environment = new LinkedHashMap<>();
+        if (options.tls().isPresent()) {
+            LocalCertificates certificates = options.tls().get();
+            command.add("-Dquarkus.http.ssl-port=" + port);
+            command.add("-Dquarkus.http.insecure-requests=disabled");
+            command.add("-Dquarkus.http.port=0");
+            command.add(
+                    "-Dquarkus.http.ssl.certificate.key-store-file="
+                            + certificates.keystore().toAbsolutePath());
+            command.add(
+                    "-Dquarkus.http.ssl.certificate.key-store-password=" + certificates.password());
+            command.add(
+                    "-Dquarkus.http.ssl.certificate.key-store-file-type="
+                            + LocalCertificates.STORE_TYPE);
+        } else {
+            command.add("-Dquarkus.http.port=" + port);
+        }
+        issuer.ifPresent(
+                oidc -> {
+                    environment.put("AUTH_ENABLED", "true");
+                    environment.put("CLIENT_CREDENTIALS_BASIC_AUTH_ENABLED", "true");
+                    environment.put("REGISTRY_AUTH_URL_CONFIGURED", oidc.issuerUrl());
+                    environment.put("TOKEN_ENDPOINT", oidc.tokenEndpoint());
+                });
+        options.storageDirectory()
+                .ifPresent(
+                        directory ->
+                                environment.put(
+                                        "REGISTRY_DATASOURCE_URL",
+                                        "jdbc:h2:file:"
+                                                + directory.toAbsolutePath().resolve("registry")));
         command.add("-jar");
         command.add(runnerJar.toString());
 
         Instant started = Instant.now();
-        Process process;
         try {
-            process =
+            ProcessBuilder builder =
                     new ProcessBuilder(command)
                             .directory(home.toFile())
                             .redirectErrorStream(true)
-                            .redirectOutput(logFile.toFile())
-                            .start();
+                            .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+            builder.environment().putAll(environment);
+            process = builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException(
                     "Could not launch Apicurio Registry: " + String.join(" ", command), e);
         }
-        Thread shutdownHook = new Thread(() -> destroy(process), "apicurio-registry-shutdown");
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
-        ApicurioRegistry registry =
-                new ApicurioRegistry(process, httpPort, logFile, Duration.ZERO, shutdownHook);
-        try {
-            awaitReady(process, registry.ccompatUrl(), logFile, startupTimeout);
-        } catch (RuntimeException e) {
-            registry.close();
-            throw e;
+        awaitReady(process, ccompatUrl(), logFile, options.startupTimeout());
+        startupTime = Duration.between(started, Instant.now());
+    }
+
+    /**
+     * Stops the registry process, as an outage would; port, options and (with {@link Options#withStorage}) the
+     * stored schemas stay, so {@link #restart()} brings the same registry back.
+     */
+    public void stop() {
+        Process running = process;
+        if (running != null) {
+            destroy(running);
         }
-        return new ApicurioRegistry(
-                process, httpPort, logFile, Duration.between(started, Instant.now()), shutdownHook);
+    }
+
+    /** Starts the registry stopped by {@link #stop()} again and waits until its API answers. */
+    public void restart() {
+        if (process != null && process.isAlive()) {
+            throw new IllegalStateException("Apicurio Registry on port " + port + " is running");
+        }
+        launch();
     }
 
     /**
@@ -135,9 +275,9 @@ public final class ApicurioRegistry implements AutoCloseable {
         return home.toAbsolutePath().normalize();
     }
 
-    /** Root URL, e.g. {@code http://127.0.0.1:38211}. */
+    /** Root URL, e.g. {@code http://127.0.0.1:38211} ({@code https://} with TLS). */
     public String baseUrl() {
-        return "http://127.0.0.1:" + port;
+        return (options.tls().isPresent() ? "https" : "http") + "://127.0.0.1:" + port;
     }
 
     /** Base URL of the Confluent-compatible API, for {@code schema.registry.url}. */
@@ -153,19 +293,62 @@ public final class ApicurioRegistry implements AutoCloseable {
         return logFile;
     }
 
-    /** Time from launching the process until the API answered. */
+    public Options options() {
+        return options;
+    }
+
+    /** Time from launching the (last) process until the API answered. */
     public Duration startupTime() {
         return startupTime;
     }
 
     public boolean isAlive() {
-        return process.isAlive();
+        Process running = process;
+        return running != null && running.isAlive();
     }
 
-    /** Destroys the registry process and its descendants. */
+    /**
+     * Serde settings of a client of this registry, besides {@code schema.registry.url}: the truststore with TLS,
+     * and {@code user}'s basic-auth credentials (the Confluent keys of {@link AvroWireSerdeConfig}).
+     *
+     * @param user     a user of {@link Options#users()}, or null for none
+     * @param password the password to send (right or wrong)
+     */
+    public Map<String, Object> clientProperties(String user, String password) {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        options.tls()
+                .ifPresent(
+                        c -> {
+                            properties.put(
+                                    AvroWireSerdeConfig.SSL_TRUSTSTORE_LOCATION,
+                                    c.truststore().toString());
+                            properties.put(
+                                    AvroWireSerdeConfig.SSL_TRUSTSTORE_PASSWORD, c.password());
+                            properties.put(
+                                    AvroWireSerdeConfig.SSL_TRUSTSTORE_TYPE,
+                                    LocalCertificates.STORE_TYPE);
+                        });
+        if (user != null) {
+            properties.put(AvroWireSerdeConfig.BASIC_AUTH_CREDENTIALS_SOURCE, "USER_INFO");
+            properties.put(AvroWireSerdeConfig.BASIC_AUTH_USER_INFO, user + ":" + password);
+        }
+        return properties;
+    }
+
+    /** {@link #clientProperties(String, String)} with the first configured user, if any. */
+    public Map<String, Object> clientProperties() {
+        return options.users().entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
+                .findFirst()
+                .map(u -> clientProperties(u.getKey(), u.getValue()))
+                .orElseGet(() -> clientProperties(null, null));
+    }
+
+    /** Destroys the registry process and its descendants, and the OIDC issuer if there is one. */
     @Override
     public void close() {
-        destroy(process);
+        stop();
+        issuer.ifPresent(LocalOidcIssuer::close);
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException alreadyShuttingDown) {
@@ -189,14 +372,28 @@ public final class ApicurioRegistry implements AutoCloseable {
         }
     }
 
-    private static void awaitReady(
-            Process process, String ccompatUrl, Path logFile, Duration timeout) {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        HttpRequest probe =
+    private void awaitReady(Process process, String ccompatUrl, Path logFile, Duration timeout) {
+        HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2));
+        sslContext.ifPresent(client::sslContext);
+        HttpClient http = client.build();
+        HttpRequest.Builder request =
                 HttpRequest.newBuilder(URI.create(ccompatUrl + "/subjects"))
                         .timeout(Duration.ofSeconds(5))
-                        .GET()
-                        .build();
+                        .GET();
+        options.users().entrySet().stream()
+                .findFirst()
+                .ifPresent(
+                        u ->
+                                request.header(
+                                        "Authorization",
+                                        "Basic "
+                                                + Base64.getEncoder()
+                                                        .encodeToString(
+                                                                (u.getKey() + ":" + u.getValue())
+                                                                        .getBytes(
+                                                                                StandardCharsets
+                                                                                        .UTF_8))));
+        HttpRequest probe = request.build();
         Instant deadline = Instant.now().plus(timeout);
         while (true) {
             if (!process.isAlive()) {

@@ -6,18 +6,28 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import kafka.server.BrokerServer;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
+import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.config.SslConfigs;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
@@ -28,21 +38,65 @@ import org.apache.kafka.common.test.TestKitNodes;
  * factor 1, and a transaction state log with replication factor 1 and min ISR 1 so that
  * {@code processing.guarantee=exactly_once_v2} works. Data lives in a temporary directory that is deleted on
  * {@link #close()}.
+ *
+ * <p>By default the client listener is {@code PLAINTEXT}. {@link #start(int, SaslSsl)} makes it {@code SASL_SSL}
+ * instead: TLS with the given certificate, and SASL with {@code SCRAM-SHA-512} for the one client user (its
+ * credential is created once the broker is up) and {@code PLAIN} for the broker's own inter-broker user (a random
+ * password; the broker also talks to itself, e.g. to write transaction markers). The controller listener stays
+ * {@code PLAINTEXT} inside this JVM. No authorizer is configured: an authenticated user may do anything.
+ * {@link #clientProperties()} gives the settings a client needs.
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
     private static final String BROKER_LISTENER = "EXTERNAL";
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
 
+    /** SASL mechanism of the client user of a {@link SaslSsl} listener. */
+    public static final String CLIENT_SASL_MECHANISM = "SCRAM-SHA-512";
+
+    private static final String BROKER_USER = "broker";
+
+    /**
+     * A {@code SASL_SSL} client listener.
+     *
+     * @param certificates the broker's key and certificate, and the truststore its clients use
+     * @param user         the client user (SCRAM-SHA-512)
+     * @param password     its password
+     */
+    public record SaslSsl(LocalCertificates certificates, String user, String password) {
+        /** The client settings for {@code user} with {@code password} (right or wrong). */
+        public Map<String, Object> clientProperties(String user, String password) {
+            Map<String, Object> properties = new LinkedHashMap<>();
+            properties.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SASL_SSL");
+            properties.put(SaslConfigs.SASL_MECHANISM, CLIENT_SASL_MECHANISM);
+            properties.put(
+                    SaslConfigs.SASL_JAAS_CONFIG,
+                    "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
+                            + user
+                            + "\" password=\""
+                            + password
+                            + "\";");
+            properties.put(
+                    SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG,
+                    certificates.truststore().toString());
+            properties.put(SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG, certificates.password());
+            properties.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, LocalCertificates.STORE_TYPE);
+            return properties;
+        }
+    }
+
     private final KafkaClusterTestKit cluster;
     private final Path baseDirectory;
     private final String bootstrapServers;
+    private final Optional<SaslSsl> security;
     private final Thread shutdownHook;
     private volatile boolean closed;
 
-    private EmbeddedKafka(KafkaClusterTestKit cluster, Path baseDirectory) {
+    private EmbeddedKafka(
+            KafkaClusterTestKit cluster, Path baseDirectory, Optional<SaslSsl> security) {
         this.cluster = cluster;
         this.baseDirectory = baseDirectory;
+        this.security = security;
         this.bootstrapServers = cluster.bootstrapServers();
         // The demo ends with Ctrl-C: still stop the broker and delete its data.
         this.shutdownHook = new Thread(this::stop, "embedded-kafka-shutdown");
@@ -59,6 +113,18 @@ public final class EmbeddedKafka implements AutoCloseable {
      * demo uses 9092 so that other processes can find it).
      */
     public static EmbeddedKafka start(int port) {
+        return start(port, Optional.empty());
+    }
+
+    /**
+     * As {@link #start(int)}, with a {@code SASL_SSL} client listener instead of {@code PLAINTEXT}; returns once the
+     * client user can authenticate.
+     */
+    public static EmbeddedKafka start(int port, SaslSsl security) {
+        return start(port, Optional.of(security));
+    }
+
+    private static EmbeddedKafka start(int port, Optional<SaslSsl> security) {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException(
                     "Kafka port must be 0 (random) or 1-65535, got " + port);
@@ -95,6 +161,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                             .setConfigProp("min.insync.replicas", "1")
                             // No point waiting for more group members on a local broker.
                             .setConfigProp("group.initial.rebalance.delay.ms", "0");
+            security.ifPresent(sasl -> configureSaslSsl(builder, sasl));
             if (port != 0) {
                 // The controller keeps the kit's pre-bound random port; only the client listener is
                 // fixed.
@@ -111,7 +178,11 @@ public final class EmbeddedKafka implements AutoCloseable {
             formatWithoutStdout(cluster);
             cluster.startup();
             cluster.waitForReadyBrokers();
-            return new EmbeddedKafka(cluster, baseDirectory);
+            EmbeddedKafka kafka = new EmbeddedKafka(cluster, baseDirectory, security);
+            if (security.isPresent()) {
+                kafka.createClientUser(security.get());
+            }
+            return kafka;
         } catch (Exception e) {
             closeQuietly(cluster);
             deleteRecursively(baseDirectory);
@@ -122,6 +193,85 @@ public final class EmbeddedKafka implements AutoCloseable {
                     port == 0 ? "a random port" : "port " + port + " (is it already in use?)";
             throw new IllegalStateException(
                     "Could not start the embedded Kafka broker on " + where + ": " + e, e);
+        }
+    }
+
+    private static final String BROKER_PASSWORD = UUID.randomUUID().toString();
+
+    private static void configureSaslSsl(KafkaClusterTestKit.Builder builder, SaslSsl sasl) {
+        String listener = "listener.name." + BROKER_LISTENER.toLowerCase() + ".";
+        LocalCertificates certificates = sasl.certificates();
+        builder.setConfigProp(
+                        "listener.security.protocol.map",
+                        BROKER_LISTENER + ":SASL_SSL," + CONTROLLER_LISTENER + ":PLAINTEXT")
+                .setConfigProp("sasl.enabled.mechanisms", "PLAIN," + CLIENT_SASL_MECHANISM)
+                .setConfigProp("sasl.mechanism.inter.broker.protocol", "PLAIN")
+                .setConfigProp(
+                        listener + "plain.sasl.jaas.config",
+                        "org.apache.kafka.common.security.plain.PlainLoginModule required"
+                                + " username=\""
+                                + BROKER_USER
+                                + "\" password=\""
+                                + BROKER_PASSWORD
+                                + "\" user_"
+                                + BROKER_USER
+                                + "=\""
+                                + BROKER_PASSWORD
+                                + "\";")
+                .setConfigProp(
+                        listener + CLIENT_SASL_MECHANISM.toLowerCase() + ".sasl.jaas.config",
+                        "org.apache.kafka.common.security.scram.ScramLoginModule required;")
+                .setConfigProp("ssl.keystore.location", certificates.keystore().toString())
+                .setConfigProp("ssl.keystore.password", certificates.password())
+                .setConfigProp("ssl.key.password", certificates.password())
+                .setConfigProp("ssl.keystore.type", LocalCertificates.STORE_TYPE)
+                .setConfigProp("ssl.truststore.location", certificates.truststore().toString())
+                .setConfigProp("ssl.truststore.password", certificates.password())
+                .setConfigProp("ssl.truststore.type", LocalCertificates.STORE_TYPE);
+    }
+
+    /** Creates the SCRAM credential of the client user and waits until that user can authenticate. */
+    private void createClientUser(SaslSsl sasl) throws Exception {
+        Properties asBroker = new Properties();
+        asBroker.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        asBroker.putAll(sasl.clientProperties(BROKER_USER, BROKER_PASSWORD));
+        asBroker.put(SaslConfigs.SASL_MECHANISM, "PLAIN");
+        asBroker.put(
+                SaslConfigs.SASL_JAAS_CONFIG,
+                "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
+                        + BROKER_USER
+                        + "\" password=\""
+                        + BROKER_PASSWORD
+                        + "\";");
+        try (Admin admin = Admin.create(asBroker)) {
+            admin.alterUserScramCredentials(
+                            List.of(
+                                    new UserScramCredentialUpsertion(
+                                            sasl.user(),
+                                            new ScramCredentialInfo(
+                                                    ScramMechanism.SCRAM_SHA_512, 4096),
+                                            sasl.password())))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
+        }
+        Instant deadline = Instant.now().plusSeconds(30);
+        try (Admin admin = Admin.create(adminProperties())) {
+            while (true) {
+                try {
+                    admin.describeCluster().clusterId().get(10, TimeUnit.SECONDS);
+                    return;
+                } catch (ExecutionException notYet) {
+                    if (Instant.now().isAfter(deadline)) {
+                        throw new IllegalStateException(
+                                "SCRAM user "
+                                        + sasl.user()
+                                        + " cannot authenticate: "
+                                        + notYet.getCause(),
+                                notYet.getCause());
+                    }
+                    Thread.sleep(200);
+                }
+            }
         }
     }
 
@@ -214,14 +364,28 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    /** Properties for an {@link Admin} client of this broker. */
+    /** Properties for an {@link Admin} client of this broker (with {@link #clientProperties()}). */
     public Properties adminProperties() {
         Properties properties = new Properties();
         properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         properties.put(
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
                 (int) Duration.ofSeconds(30).toMillis());
+        properties.putAll(clientProperties());
         return properties;
+    }
+
+    /**
+     * The security settings every client of the client listener needs, besides {@code bootstrap.servers}: none for
+     * {@code PLAINTEXT}; for {@code SASL_SSL} the protocol, the client user's SCRAM login and the truststore.
+     */
+    public Map<String, Object> clientProperties() {
+        return security.map(s -> s.clientProperties(s.user(), s.password())).orElse(Map.of());
+    }
+
+    /** The {@code SASL_SSL} settings this broker was started with, if any. */
+    public Optional<SaslSsl> saslSsl() {
+        return security;
     }
 
     /** Stops the broker and controller and deletes the data directory. */

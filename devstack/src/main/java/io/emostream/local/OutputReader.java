@@ -28,6 +28,19 @@ public final class OutputReader implements AutoCloseable {
 
     public OutputReader(
             String bootstrap, String registryUrl, List<String> topics, boolean fromBeginning) {
+        this(bootstrap, registryUrl, topics, fromBeginning, Map.of());
+    }
+
+    /**
+     * As {@link #OutputReader(String, String, List, boolean)}, with extra client properties on top (Kafka security
+     * settings, the registry's {@code basic.auth.user.info} and {@code schema.registry.ssl.truststore.*}).
+     */
+    public OutputReader(
+            String bootstrap,
+            String registryUrl,
+            List<String> topics,
+            boolean fromBeginning,
+            Map<String, Object> extra) {
         Map<String, Object> config = new HashMap<>();
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -36,6 +49,7 @@ public final class OutputReader implements AutoCloseable {
         config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, AvroWireDeserializer.class);
         config.put(AvroWireSerdeConfig.SCHEMA_REGISTRY_URL, registryUrl);
         config.put(AvroWireSerdeConfig.SPECIFIC_AVRO_READER, true);
+        config.putAll(extra);
         consumer = new KafkaConsumer<>(config);
         List<TopicPartition> partitions = new ArrayList<>();
         for (String topic : topics) {

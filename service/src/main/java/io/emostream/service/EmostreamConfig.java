@@ -11,6 +11,7 @@ import io.smallrye.config.WithName;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -332,6 +333,38 @@ public interface EmostreamConfig {
         /** Register output schemas on first use. */
         @WithDefault("true")
         boolean autoRegisterSchemas();
+
+        /**
+         * {@code user:password} for HTTP basic authentication at the registry (the serde's
+         * {@code basic.auth.user.info}); none by default.
+         */
+        Optional<String> basicAuthUserInfo();
+
+        /** Trust for an {@code https://} registry; without a location the JDK's default trust applies. */
+        Truststore truststore();
+
+        /**
+         * How long a registry request that got no answer, a 5xx, 408 or 429 is retried (pauses doubling from
+         * 100 ms to 5 s) before the stream task fails; meanwhile the stream thread waits, so records whose
+         * schema id is already known to the service (every call in progress) are not held up on other
+         * threads, and none is dead-lettered for the outage. Keep it well below
+         * {@code max.poll.interval.ms}.
+         */
+        @WithDefault("60s")
+        Duration registryRetryTimeout();
+
+        /** A truststore file (the serde's {@code schema.registry.ssl.truststore.*}). */
+        interface Truststore {
+            /** The truststore file. */
+            Optional<Path> location();
+
+            /** Its password. */
+            Optional<String> password();
+
+            /** {@code PKCS12} or {@code JKS}. */
+            @WithDefault("PKCS12")
+            String type();
+        }
     }
 
     /** Interactive queries. */

@@ -90,12 +90,43 @@ public final class ServiceWiring {
                 alerts.mismatchMinConfidence());
     }
 
-    /** Confluent-style serde configuration: registry URL, auto-registration, specific records. */
+    /**
+     * Confluent-style serde configuration: registry URL, credentials and truststore, auto-registration, specific
+     * records, and the retry timeout for an unreachable registry.
+     */
     public static Map<String, Object> serdeConfig(EmostreamConfig config) {
+        EmostreamConfig.Serde settings = config.serde();
         Map<String, Object> serde = new HashMap<>();
-        serde.put(AvroWireSerdeConfig.SCHEMA_REGISTRY_URL, config.serde().schemaRegistryUrl());
-        serde.put(AvroWireSerdeConfig.AUTO_REGISTER_SCHEMAS, config.serde().autoRegisterSchemas());
+        serde.put(AvroWireSerdeConfig.SCHEMA_REGISTRY_URL, settings.schemaRegistryUrl());
+        serde.put(AvroWireSerdeConfig.AUTO_REGISTER_SCHEMAS, settings.autoRegisterSchemas());
         serde.put(AvroWireSerdeConfig.SPECIFIC_AVRO_READER, true);
+        settings.basicAuthUserInfo()
+                .ifPresent(
+                        userInfo -> {
+                            serde.put(
+                                    AvroWireSerdeConfig.BASIC_AUTH_CREDENTIALS_SOURCE, "USER_INFO");
+                            serde.put(AvroWireSerdeConfig.BASIC_AUTH_USER_INFO, userInfo);
+                        });
+        settings.truststore()
+                .location()
+                .ifPresent(
+                        location -> {
+                            serde.put(
+                                    AvroWireSerdeConfig.SSL_TRUSTSTORE_LOCATION,
+                                    location.toAbsolutePath().toString());
+                            serde.put(
+                                    AvroWireSerdeConfig.SSL_TRUSTSTORE_TYPE,
+                                    settings.truststore().type());
+                            settings.truststore()
+                                    .password()
+                                    .ifPresent(
+                                            p ->
+                                                    serde.put(
+                                                            AvroWireSerdeConfig
+                                                                    .SSL_TRUSTSTORE_PASSWORD,
+                                                            p));
+                        });
+        serde.put(AvroWireSerdeConfig.RETRY_TIMEOUT_MS, settings.registryRetryTimeout().toMillis());
         return serde;
     }
 
@@ -150,8 +181,11 @@ public final class ServiceWiring {
         if (!config.serde().autoRegisterSchemas()) {
             return;
         }
-        SchemaRegistryClient registry =
-                new AvroWireSerdeConfig(serdeConfig(config)).newRegistryClient();
+        // a few quick tries here (below), not the stream tasks' long retry: start-up must not wait
+        // out an outage
+        Map<String, Object> quick = serdeConfig(config);
+        quick.remove(AvroWireSerdeConfig.RETRY_TIMEOUT_MS);
+        SchemaRegistryClient registry = new AvroWireSerdeConfig(quick).newRegistryClient();
         Map<String, Schema> subjects =
                 Map.of(
                         config.topics().events() + "-value", EmotionEvent.getClassSchema(),

@@ -1,8 +1,10 @@
 package io.emostream.serde;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
@@ -34,6 +36,12 @@ import org.apache.kafka.common.config.ConfigException;
  *     USER_INFO is supported</td></tr>
  * <tr><td>{@value #BASIC_AUTH_USER_INFO}</td><td>none</td><td>{@code user:password} for HTTP basic auth</td></tr>
  * <tr><td>{@value #REQUEST_TIMEOUT_MS}</td><td>10000</td><td>timeout of one registry request</td></tr>
+ * <tr><td>{@value #RETRY_TIMEOUT_MS}</td><td>0</td><td>how long a request that got no answer, a 5xx, 408 or 429
+ *     is retried (with growing pauses) before it fails; 0: it fails at once</td></tr>
+ * <tr><td>{@value #SSL_TRUSTSTORE_LOCATION}</td><td>none (the JDK's default trust)</td><td>truststore with the
+ *     certificate (or its CA) of an {@code https://} registry</td></tr>
+ * <tr><td>{@value #SSL_TRUSTSTORE_PASSWORD}</td><td>none</td><td>its password</td></tr>
+ * <tr><td>{@value #SSL_TRUSTSTORE_TYPE}</td><td>PKCS12</td><td>{@code PKCS12} or {@code JKS}</td></tr>
  * </table>
  */
 public final class AvroWireSerdeConfig {
@@ -49,6 +57,10 @@ public final class AvroWireSerdeConfig {
     public static final String REMOVE_JAVA_PROPERTIES = "avro.remove.java.properties";
     public static final String READER_CLASS = "emostream.avro.reader.class";
     public static final String REQUEST_TIMEOUT_MS = "emostream.schema.registry.request.timeout.ms";
+    public static final String RETRY_TIMEOUT_MS = "emostream.schema.registry.retry.timeout.ms";
+    public static final String SSL_TRUSTSTORE_LOCATION = "schema.registry.ssl.truststore.location";
+    public static final String SSL_TRUSTSTORE_PASSWORD = "schema.registry.ssl.truststore.password";
+    public static final String SSL_TRUSTSTORE_TYPE = "schema.registry.ssl.truststore.type";
 
     private static final String TOPIC_NAME_STRATEGY = "TopicNameStrategy";
 
@@ -81,9 +93,35 @@ public final class AvroWireSerdeConfig {
             throw new ConfigException(
                     BASIC_AUTH_CREDENTIALS_SOURCE, source, "only USER_INFO is supported");
         }
+        Optional<SSLContext> ssl = Optional.empty();
+        Object truststore = configs.get(SSL_TRUSTSTORE_LOCATION);
+        if (truststore != null && !truststore.toString().isBlank()) {
+            Object password = configs.get(SSL_TRUSTSTORE_PASSWORD);
+            Object type = configs.get(SSL_TRUSTSTORE_TYPE);
+            try {
+                ssl =
+                        Optional.of(
+                                HttpSchemaRegistryClient.trusting(
+                                        Path.of(truststore.toString().strip()),
+                                        password == null ? null : password.toString().toCharArray(),
+                                        type == null || type.toString().isBlank()
+                                                ? "PKCS12"
+                                                : type.toString().strip()));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(SSL_TRUSTSTORE_LOCATION + ": " + e.getMessage());
+            }
+        }
+        long retryMs = longValue(RETRY_TIMEOUT_MS, 0);
+        if (retryMs < 0) {
+            throw new ConfigException(RETRY_TIMEOUT_MS, retryMs, "must not be negative");
+        }
         try {
             return new HttpSchemaRegistryClient(
-                    first, userInfo, Duration.ofMillis(longValue(REQUEST_TIMEOUT_MS, 10_000)));
+                    first,
+                    userInfo,
+                    Duration.ofMillis(longValue(REQUEST_TIMEOUT_MS, 10_000)),
+                    ssl,
+                    Duration.ofMillis(retryMs));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(SCHEMA_REGISTRY_URL + ": " + e.getMessage());
         }

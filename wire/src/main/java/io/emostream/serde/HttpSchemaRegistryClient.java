@@ -4,13 +4,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -18,6 +24,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManagerFactory;
 import org.apache.avro.Schema;
 
 /**
@@ -27,6 +36,13 @@ import org.apache.avro.Schema;
  *
  * <p>Schema ids never change meaning, so id-to-schema and (subject, schema)-to-id answers are cached for the
  * life of the client; only {@link #latest}, {@link #subjects}, and the compatibility calls always ask.
+ *
+ * <p>HTTPS uses the JDK's default trust (the {@code cacerts} of the running JVM) unless an {@link SSLContext} is
+ * given ({@link #trusting}). A request that gets no answer, a 5xx, 408 or 429
+ * ({@link SchemaRegistryException#isRetriable()}) is sent again, with pauses doubling from
+ * {@link #FIRST_RETRY_PAUSE} up to {@link #MAX_RETRY_PAUSE}, until the retry timeout has passed; then the last
+ * failure is thrown, saying how long it was retried. Refused credentials (401, 403), a failed TLS handshake and
+ * answers about the request itself are thrown at once.
  */
 public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
@@ -37,7 +53,13 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     private final String baseUrl;
     private final Optional<String> authorization;
     private final Duration requestTimeout;
+    private final Duration retryTimeout;
     private final HttpClient http;
+
+    /** First pause before a retriable request is sent again; each further pause doubles, up to the maximum. */
+    static final Duration FIRST_RETRY_PAUSE = Duration.ofMillis(100);
+
+    static final Duration MAX_RETRY_PAUSE = Duration.ofSeconds(5);
 
     private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
 
@@ -56,6 +78,24 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
      */
     public HttpSchemaRegistryClient(
             String baseUrl, Optional<String> basicUserInfo, Duration requestTimeout) {
+        this(baseUrl, basicUserInfo, requestTimeout, Optional.empty(), Duration.ZERO);
+    }
+
+    /**
+     * @param baseUrl        as above
+     * @param basicUserInfo  as above
+     * @param requestTimeout as above
+     * @param sslContext     TLS settings for an {@code https://} registry (e.g. {@link #trusting}); empty for the
+     *                       JDK's default trust
+     * @param retryTimeout   how long a retriable failure is retried before it is thrown ({@link Duration#ZERO}:
+     *                       never)
+     */
+    public HttpSchemaRegistryClient(
+            String baseUrl,
+            Optional<String> basicUserInfo,
+            Duration requestTimeout,
+            Optional<SSLContext> sslContext,
+            Duration retryTimeout) {
         Objects.requireNonNull(baseUrl, "baseUrl");
         String trimmed = baseUrl.strip();
         while (trimmed.endsWith("/")) {
@@ -82,7 +122,37 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
                                                                     StandardCharsets.UTF_8));
                                 });
         this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
-        this.http = HttpClient.newBuilder().connectTimeout(requestTimeout).build();
+        this.retryTimeout = Objects.requireNonNull(retryTimeout, "retryTimeout");
+        if (retryTimeout.isNegative()) {
+            throw new IllegalArgumentException(
+                    "retry timeout must not be negative: " + retryTimeout);
+        }
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(requestTimeout);
+        sslContext.ifPresent(builder::sslContext);
+        this.http = builder.build();
+    }
+
+    /**
+     * An {@link SSLContext} that trusts the certificates in {@code truststore} (and only those).
+     *
+     * @param type {@code PKCS12} or {@code JKS}
+     * @throws IllegalArgumentException when the file cannot be read or is not a truststore of that type and
+     *                                  password
+     */
+    public static SSLContext trusting(Path truststore, char[] password, String type) {
+        try (InputStream in = Files.newInputStream(truststore)) {
+            KeyStore store = KeyStore.getInstance(type);
+            store.load(in, password);
+            TrustManagerFactory trust =
+                    TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(store);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trust.getTrustManagers(), null);
+            return context;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalArgumentException(
+                    "Cannot use " + type + " truststore " + truststore + ": " + e.getMessage(), e);
+        }
     }
 
     public HttpSchemaRegistryClient(String baseUrl) {
@@ -331,6 +401,38 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     }
 
     private JsonNode send(String method, String path, JsonNode requestBody, String action) {
+        Instant started = Instant.now();
+        Instant deadline = started.plus(retryTimeout);
+        Duration pause = FIRST_RETRY_PAUSE;
+        while (true) {
+            try {
+                return sendOnce(method, path, requestBody, action);
+            } catch (SchemaRegistryException e) {
+                Duration left = Duration.between(Instant.now(), deadline);
+                if (!e.isRetriable() || retryTimeout.isZero()) {
+                    throw e;
+                }
+                if (left.isNegative() || left.isZero()) {
+                    throw e.withNote(
+                            " (still failing after retrying for "
+                                    + Duration.between(started, Instant.now()).toSeconds()
+                                    + " s)");
+                }
+                try {
+                    Thread.sleep(Math.max(1, Math.min(pause.toMillis(), left.toMillis())));
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+                pause = pause.multipliedBy(2);
+                if (pause.compareTo(MAX_RETRY_PAUSE) > 0) {
+                    pause = MAX_RETRY_PAUSE;
+                }
+            }
+        }
+    }
+
+    private JsonNode sendOnce(String method, String path, JsonNode requestBody, String action) {
         URI uri = URI.create(baseUrl + path);
         HttpRequest.Builder request =
                 HttpRequest.newBuilder(uri).timeout(requestTimeout).header("Accept", ACCEPT);
@@ -351,6 +453,16 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
                             request.build(),
                             HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (IOException e) {
+            if (isTls(e)) {
+                throw SchemaRegistryException.tlsFailure(
+                        "Could not "
+                                + action
+                                + ": TLS handshake with schema registry "
+                                + uri
+                                + " failed (is its certificate in the configured truststore?): "
+                                + e,
+                        e);
+            }
             throw new SchemaRegistryException(
                     "Could not "
                             + action
@@ -447,6 +559,15 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
                     null);
         }
         return value.asText();
+    }
+
+    private static boolean isTls(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SSLException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String encode(String pathSegment) {

@@ -17,10 +17,11 @@ public class SchemaRegistryException extends RuntimeException {
     private final int errorCode;
     private final String responseBody;
     private final boolean notAvro;
+    private final boolean tlsFailure;
 
     public SchemaRegistryException(
             String message, int httpStatus, int errorCode, String responseBody, Throwable cause) {
-        this(message, httpStatus, errorCode, responseBody, cause, false);
+        this(message, httpStatus, errorCode, responseBody, cause, false, false);
     }
 
     private SchemaRegistryException(
@@ -29,12 +30,40 @@ public class SchemaRegistryException extends RuntimeException {
             int errorCode,
             String responseBody,
             Throwable cause,
-            boolean notAvro) {
+            boolean notAvro,
+            boolean tlsFailure) {
         super(message, cause);
         this.httpStatus = httpStatus;
         this.errorCode = errorCode;
         this.responseBody = responseBody == null ? "" : responseBody;
         this.notAvro = notAvro;
+        this.tlsFailure = tlsFailure;
+    }
+
+    /**
+     * The TLS handshake with the registry failed (its certificate is not trusted by the configured truststore, no
+     * common protocol, ...): no HTTP answer, but a configuration problem that waiting does not cure, so it is not
+     * {@link #isUnavailable()} and is reported at once instead of being retried.
+     */
+    public static SchemaRegistryException tlsFailure(String message, Throwable cause) {
+        return new SchemaRegistryException(message, NO_RESPONSE, -1, null, cause, false, true);
+    }
+
+    /** The TLS handshake failed; see {@link #tlsFailure}. */
+    public boolean isTlsFailure() {
+        return tlsFailure;
+    }
+
+    /** This exception with {@code note} appended to its message (same status, body and cause). */
+    SchemaRegistryException withNote(String note) {
+        return new SchemaRegistryException(
+                getMessage() + note,
+                httpStatus,
+                errorCode,
+                responseBody,
+                this,
+                notAvro,
+                tlsFailure);
     }
 
     /**
@@ -43,7 +72,7 @@ public class SchemaRegistryException extends RuntimeException {
      */
     public static SchemaRegistryException notAvro(
             String message, String responseBody, Throwable cause) {
-        return new SchemaRegistryException(message, 200, -1, responseBody, cause, true);
+        return new SchemaRegistryException(message, 200, -1, responseBody, cause, true, false);
     }
 
     /** The answer named a schema that is not (valid) Avro; see {@link #notAvro}. */
@@ -53,10 +82,23 @@ public class SchemaRegistryException extends RuntimeException {
 
     /**
      * The registry refused this client's credentials (401, 403), or asked it to slow down or timed out (429,
-     * 408): a problem of the client or the registry, not of the requested id.
+     * 408), or the TLS handshake failed ({@link #isTlsFailure()}): a problem of the client or the registry, not of
+     * the requested id.
      */
     public boolean isClientConfigurationError() {
-        return httpStatus == 401 || httpStatus == 403 || httpStatus == 408 || httpStatus == 429;
+        return tlsFailure
+                || httpStatus == 401
+                || httpStatus == 403
+                || httpStatus == 408
+                || httpStatus == 429;
+    }
+
+    /**
+     * Worth asking again after a pause: no answer (other than a failed TLS handshake), a server error, a request
+     * timeout or a rate limit (5xx, 408, 429). Refused credentials and answers about the request are not.
+     */
+    public boolean isRetriable() {
+        return isUnavailable() || httpStatus == 408 || httpStatus == 429;
     }
 
     public int httpStatus() {
@@ -79,7 +121,7 @@ public class SchemaRegistryException extends RuntimeException {
 
     /** The registry gave no answer or a server error: the request may succeed later. */
     public boolean isUnavailable() {
-        return httpStatus == NO_RESPONSE || httpStatus >= 500;
+        return (httpStatus == NO_RESPONSE && !tlsFailure) || httpStatus >= 500;
     }
 
     /** The registry rejected a schema as incompatible with the subject's compatibility rule (HTTP 409). */

@@ -17,6 +17,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,6 +34,10 @@ class HttpSchemaRegistryClientTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final List<Request> requests = new CopyOnWriteArrayList<>();
+
+    /** How many requests for schema id 17 are answered 503 before the schema is served. */
+    private final AtomicInteger unavailableAnswersLeft = new AtomicInteger();
+
     private HttpServer server;
     private String url;
 
@@ -82,6 +87,10 @@ class HttpSchemaRegistryClientTest {
         } else if (path.endsWith("/subjects/call%20emotions-value/versions")) {
             status = 200;
             response = "{\"id\":17}";
+        } else if (path.endsWith("/schemas/ids/17")
+                && unavailableAnswersLeft.getAndDecrement() > 0) {
+            status = 503;
+            response = "{\"error_code\":50301,\"message\":\"unavailable\"}";
         } else if (path.endsWith("/schemas/ids/17")) {
             status = 200;
             response =
@@ -250,5 +259,64 @@ class HttpSchemaRegistryClientTest {
                 2 * HttpSchemaRegistryClient.REGISTER_ATTEMPTS,
                 requests.size(),
                 "register, then look up, per try");
+    }
+
+    @Test
+    void anUnavailableRegistryIsAskedAgainUntilItAnswersWithinTheRetryTimeout() {
+        unavailableAnswersLeft.set(3);
+        HttpSchemaRegistryClient client =
+                new HttpSchemaRegistryClient(
+                        url,
+                        Optional.empty(),
+                        Duration.ofSeconds(5),
+                        Optional.empty(),
+                        Duration.ofSeconds(10));
+        assertEquals(EmotionEvent.getClassSchema(), client.schemaById(17));
+        assertEquals(4, requests.size(), "three 503 answers, then the schema");
+    }
+
+    @Test
+    void withoutARetryTimeoutTheFirstFailureIsThrown() {
+        unavailableAnswersLeft.set(1);
+        HttpSchemaRegistryClient client = new HttpSchemaRegistryClient(url);
+        assertTrue(
+                assertThrows(SchemaRegistryException.class, () -> client.schemaById(17))
+                        .isUnavailable());
+        assertEquals(1, requests.size());
+    }
+
+    @Test
+    void retriesStopAtTheRetryTimeoutAndSaySo() {
+        HttpSchemaRegistryClient client =
+                new HttpSchemaRegistryClient(
+                        url,
+                        Optional.empty(),
+                        Duration.ofSeconds(5),
+                        Optional.empty(),
+                        Duration.ofMillis(400));
+        long started = System.nanoTime();
+        SchemaRegistryException e =
+                assertThrows(SchemaRegistryException.class, () -> client.schemaById(503));
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        assertEquals(503, e.httpStatus());
+        assertTrue(e.getMessage().contains("still failing after retrying for"), e.getMessage());
+        assertTrue(requests.size() >= 3, "asked " + requests.size() + " times");
+        assertTrue(took.compareTo(Duration.ofSeconds(3)) < 0, "gave up after " + took);
+    }
+
+    @Test
+    void refusedCredentialsAreNotRetried() {
+        HttpSchemaRegistryClient client =
+                new HttpSchemaRegistryClient(
+                        url,
+                        Optional.of("svc:wrong"),
+                        Duration.ofSeconds(5),
+                        Optional.empty(),
+                        Duration.ofSeconds(30));
+        SchemaRegistryException e =
+                assertThrows(SchemaRegistryException.class, () -> client.schemaById(401));
+        assertEquals(401, e.httpStatus());
+        assertTrue(e.isClientConfigurationError());
+        assertEquals(1, requests.size(), "a 401 is reported at once, not retried for 30 s");
     }
 }
