@@ -7,13 +7,20 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.jflac.FLACDecoder;
+import org.jflac.FrameListener;
 import org.jflac.PCMProcessor;
+import org.jflac.frame.Frame;
+import org.jflac.metadata.Metadata;
 import org.jflac.metadata.StreamInfo;
 import org.jflac.util.ByteData;
 
 /**
  * Reads FLAC files with jFLAC: 8, 16 and 24 bits per sample, any rate and channel count. Integer samples are
  * scaled by 2^-(bits-1), so 16-bit FLAC decodes to exactly the values of the equivalent 16-bit WAV.
+ *
+ * <p>The first error jFLAC reports (a bad frame header or subframe, a frame CRC mismatch, lost sync, data after the
+ * last frame) ends the decoding with an {@link AudioFormatException}: jFLAC itself would carry on, zeroing a frame
+ * whose CRC does not match, and after the samples STREAMINFO declares it retries the same bad header forever.
  */
 public final class FlacReader {
 
@@ -39,8 +46,11 @@ public final class FlacReader {
         FLACDecoder decoder = new FLACDecoder(in);
         Collector collector = new Collector();
         decoder.addPCMProcessor(collector);
+        decoder.addFrameListener(new StopAtFirstError(where));
         try {
             decoder.decode();
+        } catch (AudioFormatException e) {
+            throw e;
         } catch (RuntimeException e) {
             throw new AudioFormatException(where + "corrupt stream (" + e + ")", e);
         }
@@ -96,6 +106,24 @@ public final class FlacReader {
             }
         }
         return new PcmAudio(info.getSampleRate(), out);
+    }
+
+    /** Turns jFLAC's first error report into an {@link AudioFormatException}, which ends {@code decode()}. */
+    private record StopAtFirstError(String where) implements FrameListener {
+        @Override
+        public void processMetadata(Metadata metadata) {
+            // STREAMINFO is read from the decoder after decoding
+        }
+
+        @Override
+        public void processFrame(Frame frame) {
+            // samples arrive through the Collector
+        }
+
+        @Override
+        public void processError(String message) {
+            throw new AudioFormatException(where + "corrupt stream (" + message + ")");
+        }
     }
 
     private static final class Collector implements PCMProcessor {

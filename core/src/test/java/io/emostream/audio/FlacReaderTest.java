@@ -3,12 +3,15 @@ package io.emostream.audio;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -49,6 +52,55 @@ class FlacReaderTest {
         Path garbage = dir.resolve("garbage.flac");
         Files.write(garbage, new byte[] {'f', 'L', 'a', 'C', 1, 2, 3});
         assertThrows(RuntimeException.class, () -> AudioFiles.read(garbage));
+    }
+
+    /**
+     * Fuzzing finding (AudioParsersFuzzTest#flacReader, 2026-12-02): after the samples STREAMINFO declares, jFLAC
+     * tried the same bad frame header forever, so any bytes after the last frame hung the decoder.
+     */
+    @Test
+    void dataAfterTheLastFrameIsRejectedInsteadOfHanging() throws Exception {
+        byte[] flac = Files.readAllBytes(GoldenFixtures.path("tone_stereo.flac"));
+        int firstFrame = firstFrameOffset(flac);
+        // the start of the first frame again, after the last one
+        byte[] trailing = Arrays.copyOf(flac, flac.length + 64);
+        System.arraycopy(flac, firstFrame, trailing, flac.length, 64);
+        AudioFormatException e =
+                assertTimeoutPreemptively(
+                        Duration.ofSeconds(10),
+                        () ->
+                                assertThrows(
+                                        AudioFormatException.class,
+                                        () ->
+                                                FlacReader.decode(
+                                                        new ByteArrayInputStream(trailing),
+                                                        "trailing.flac")));
+        assertTrue(
+                e.getMessage().startsWith("FLAC stream trailing.flac: corrupt stream"),
+                e.getMessage());
+    }
+
+    /** jFLAC zeroes a frame whose CRC-16 does not match and carries on: silence in place of corrupt audio. */
+    @Test
+    void aFrameWhoseCrcDoesNotMatchIsRejected() throws Exception {
+        byte[] flac = Files.readAllBytes(GoldenFixtures.path("tone_stereo.flac"));
+        flac[flac.length - 1] ^= 0x01; // the last frame's CRC-16
+        AudioFormatException e =
+                assertThrows(
+                        AudioFormatException.class,
+                        () -> FlacReader.decode(new ByteArrayInputStream(flac), "crc.flac"));
+        assertTrue(e.getMessage().contains("CRC"), e.getMessage());
+    }
+
+    /** Where the frames start: after "fLaC" and the metadata blocks (each a 4-byte header and its length). */
+    private static int firstFrameOffset(byte[] flac) {
+        int p = 4;
+        boolean last;
+        do {
+            last = (flac[p] & 0x80) != 0;
+            p += 4 + ((flac[p + 1] & 0xFF) << 16 | (flac[p + 2] & 0xFF) << 8 | flac[p + 3] & 0xFF);
+        } while (!last);
+        return p;
     }
 
     /** Bit-exact against sox on a few real CREMA-D files; skipped when the data set or sox is absent. */
