@@ -29,18 +29,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.LongStream;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -210,7 +206,10 @@ class BrokerOutageIT {
             assertEquals(0L, last.getGaps(), stream.getKey() + ": no chunk was lost in the outage");
             assertEquals(0L, last.getLateChunks(), stream.getKey());
         }
-        assertEquals(0, deadLetters(), "records dead-lettered because of the outage");
+        assertEquals(
+                0,
+                LocalKafkaStackResource.committedDeadLetters(kafka, "broker-outage-it-dlq"),
+                "records dead-lettered because of the outage");
         System.out.printf(
                 "BrokerOutageIT: ready again %d ms after the broker returned%n",
                 backToReady[0].toMillis());
@@ -232,26 +231,6 @@ class BrokerOutageIT {
         } catch (Exception e) {
             return -1; // no answer counts as not ready
         }
-    }
-
-    /** Committed records on the dead-letter topic, read from the beginning. */
-    private static int deadLetters() {
-        Properties config = new Properties();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        config.put(ConsumerConfig.GROUP_ID_CONFIG, "broker-outage-it-dlq");
-        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        int count = 0;
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(
-                        config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of("call-audio-dlq"));
-            Instant end = Instant.now().plusSeconds(8);
-            while (Instant.now().isBefore(end)) {
-                count += consumer.poll(Duration.ofMillis(500)).count();
-            }
-        }
-        return count;
     }
 
     private static CallStream mono(

@@ -4,6 +4,7 @@ import io.emostream.local.ApicurioRegistry;
 import io.emostream.local.EmbeddedKafka;
 import io.emostream.local.ServiceProcess;
 import io.emostream.model.TestModels;
+import io.emostream.stream.TopologySettings;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,9 +12,15 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Starts what the service needs before Quarkus boots it for a {@code @QuarkusTest}: an in-process KRaft broker with
@@ -138,6 +145,30 @@ public class LocalKafkaStackResource implements QuarkusTestResourceLifecycleMana
                 part.close();
             }
         }
+    }
+
+    /**
+     * Committed records on the dead-letter topic, read from the beginning for 8 s by a consumer of group {@code
+     * group} (with the broker's client security, if any).
+     */
+    static int committedDeadLetters(EmbeddedKafka kafka, String group) {
+        Properties config = new Properties();
+        config.putAll(kafka.clientProperties());
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        int count = 0;
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(
+                        config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(TopologySettings.DEFAULT_DLQ_TOPIC));
+            Instant end = Instant.now().plusSeconds(8);
+            while (Instant.now().isBefore(end)) {
+                count += consumer.poll(Duration.ofMillis(500)).count();
+            }
+        }
+        return count;
     }
 
     static int freePort() {

@@ -33,7 +33,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -41,14 +40,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.LongStream;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -333,7 +329,10 @@ class SecureStackIT {
                         + ") came before the registry was started again ("
                         + registryRelaunched[0]
                         + "): its schema id did not need the registry");
-        assertEquals(0, deadLetters(), "records dead-lettered because of the outage");
+        assertEquals(
+                0,
+                LocalKafkaStackResource.committedDeadLetters(kafka, "secure-stack-it-dlq"),
+                "records dead-lettered because of the outage");
         ServiceProcess.awaitReady(service.url(), Duration.ofSeconds(60), null);
         long knownWindowsWhileAway =
                 output.events.stream()
@@ -468,27 +467,6 @@ class SecureStackIT {
                 List.of("call-emotions", "call-emotion-stats"),
                 fromBeginning,
                 extra);
-    }
-
-    /** Committed records on the dead-letter topic, read from the beginning. */
-    private static int deadLetters() {
-        Properties config = new Properties();
-        config.putAll(kafka.clientProperties());
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        config.put(ConsumerConfig.GROUP_ID_CONFIG, "secure-stack-it-dlq");
-        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        int count = 0;
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(
-                        config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of("call-audio-dlq"));
-            Instant end = Instant.now().plusSeconds(8);
-            while (Instant.now().isBefore(end)) {
-                count += consumer.poll(Duration.ofMillis(500)).count();
-            }
-        }
-        return count;
     }
 
     private static int schemaId(byte[] wire) {
