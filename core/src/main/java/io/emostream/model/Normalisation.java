@@ -17,6 +17,9 @@ public final class Normalisation {
     private final float[] inverseStd;
 
     public Normalisation(float[] mean, float[] std) {
+        if (mean.length == 0) {
+            throw new IllegalArgumentException("normalisation has no bands (empty \"mean\")");
+        }
         if (mean.length != std.length) {
             throw new IllegalArgumentException(
                     "normalisation has " + mean.length + " means but " + std.length + " stds");

@@ -35,6 +35,12 @@ class NormalisationTest {
                         IllegalArgumentException.class,
                         () -> Normalisation.fromJson("{\"mean\": [0]}"));
         assertTrue(missing.getMessage().contains("no \"std\" array"), missing.getMessage());
+        // found by ModelMetadataFuzzTest in CI: empty arrays were a normalisation of zero bands
+        IllegalArgumentException empty =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> Normalisation.fromJson("{\"mean\": [], \"std\": []}"));
+        assertTrue(empty.getMessage().contains("no bands"), empty.getMessage());
     }
 
     @Test
