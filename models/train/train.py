@@ -248,12 +248,24 @@ class Augmenter:
         wet = torch.fft.irfft(torch.fft.rfft(wav, size) * torch.fft.rfft(ir, size), size)[: self.n]
         return wet * (wav.pow(2).mean().sqrt() / wet.pow(2).mean().clamp(min=1e-12).sqrt())
 
+    def _speed(self, clip, factor):
+        """Speed perturbation (tempo and pitch together, as a tape played faster or slower): a window of
+        n x factor samples of the clip, resampled to n. The mask follows the samples."""
+        need = int(math.ceil(self.n * factor))
+        wav, mask = random_window(clip, need, self.rng, self.a["random_crop"])
+        out = fft_resample(wav, need, self.n)
+        keep = mask[(torch.arange(self.n) * (need / self.n)).long().clamp(max=need - 1)]
+        return out * keep, keep
+
     def waveforms(self, idx):
         """Augmented 16 kHz windows [B, n] for the train clips idx."""
         a, rng = self.a, self.rng
         out = []
         for i in idx:
-            wav, mask = random_window(self.train.clean[i], self.n, rng, a["random_crop"])
+            if a.get("speed_p", 0.0) > 0.0 and rng.random() < a["speed_p"]:
+                wav, mask = self._speed(self.train.clean[i], rng.uniform(*a["speed_range"]))
+            else:
+                wav, mask = random_window(self.train.clean[i], self.n, rng, a["random_crop"])
             if rng.random() < a["reverb_p"]:
                 wav = self._reverb(wav)
             if rng.random() < a["noise_p"]:
@@ -430,6 +442,8 @@ def main():
     ap.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a config key, e.g. seed=7")
     ap.add_argument("--threads", type=int, help="override the config's thread count")
     ap.add_argument("--smoke", action="store_true", help="two epochs on generated clips, output to a temp dir")
+    ap.add_argument("--last-epoch-output", metavar="ONNX",
+                    help="also write the last epoch's weights (not averaged; own temperature) to this file")
     args = ap.parse_args()
 
     cfg = yaml.safe_load(open(args.config))
@@ -536,11 +550,23 @@ def main():
     def average(states):
         return {k: (sum(s[k].float() for s in states) / len(states)).to(states[0][k].dtype) for k in states[0]}
 
+    last_epoch = checkpoints[-1]
     model.load_state_dict(average(checkpoints))
     recompute_batch_norm(model, training_batch, len(train), o["batch_size"])
+    selection = f"average of the last {len(checkpoints)} epochs, batch norm recomputed"
+    finish(model, selection, cfg, args, epochs, data_dir, evals, feat_cfg, labels, mean, std, flops, history, output)
+    if args.last_epoch_output:
+        model.load_state_dict(last_epoch)
+        finish(model, f"the last epoch ({epochs}), not averaged", cfg, args, epochs, data_dir, evals, feat_cfg,
+               labels, mean, std, flops, history, Path(args.last_epoch_output))
+
+
+def finish(model, selection, cfg, args, epochs, data_dir, evals, feat_cfg, labels, mean, std, flops, history, output):
+    """Scores the selected weights, fits the temperature on val clean, and writes the ONNX file, its .pt and its
+    .training.json."""
     state = {k: v.clone() for k, v in model.state_dict().items()}
     final = evals.scores(model)
-    log(f"average of the last {len(checkpoints)} epochs, batch norm recomputed: {format_scores(final)}")
+    log(f"{selection}: {format_scores(final)}")
 
     x_val, y_val = evals.sets["val_clean"]
     val_logits = logits_of(model, x_val)
@@ -550,7 +576,7 @@ def main():
     log(f"temperature {temperature:.3f} (val clean ECE {ece_before:.4f} -> {ece_after:.4f})")
 
     report = {"recipe": {"config": cfg, "epochs": epochs, "smoke": bool(args.smoke), "data": str(data_dir)},
-              "selection": f"average of the last {len(checkpoints)} epochs, batch norm recomputed",
+              "selection": selection,
               "val_macro_f1": final["val_clean"], "val_macro_f1_telephone": final["val_telephone"],
               "scores": final, "gflop_per_window": flops / 1e9,
               "calibration": {"temperature": temperature, "fitted_on": "val clean",
