@@ -108,6 +108,23 @@ public final class BenchCommand extends Subcommand {
     private boolean serviceProcess;
 
     @Option(
+            names = "--service-property",
+            paramLabel = "KEY=VALUE",
+            description =
+                    "configuration of the packaged service, as a -D system property (any key of "
+                            + "application.properties, e.g. kafka-streams.commit.interval.ms=500); repeatable; "
+                            + "needs --service-process, --drain or --memory. The topic names stay the bench's")
+    private Map<String, String> serviceProperties = new LinkedHashMap<>();
+
+    @Option(
+            names = "--service-jvm-option",
+            paramLabel = "OPT",
+            description =
+                    "a JVM option of the packaged service (e.g. -XX:+UseParallelGC), after its defaults "
+                            + "-Xmx1g -XX:+ExitOnOutOfMemoryError; repeatable; needs a service process as above")
+    private List<String> serviceJvmOptions = new ArrayList<>();
+
+    @Option(
             names = "--stagger",
             paramLabel = "DUR",
             defaultValue = "3s",
@@ -185,6 +202,12 @@ public final class BenchCommand extends Subcommand {
         if (findMax && maxCalls < calls) {
             throw new IllegalArgumentException(
                     "--max-calls " + maxCalls + " is below --calls " + calls);
+        }
+        if (!(serviceProcess || memory)
+                && !(serviceProperties.isEmpty() && serviceJvmOptions.isEmpty())) {
+            throw new IllegalArgumentException(
+                    "--service-property and --service-jvm-option configure the packaged service: add "
+                            + "--service-process");
         }
         Duration chunk = this.chunk.chunk();
         Path model = this.model.path();
@@ -313,7 +336,7 @@ public final class BenchCommand extends Subcommand {
             double[] sortedLatenciesMs) {}
 
     /** The packaged service in a process of its own, on the bench's broker and registry, once it is ready. */
-    private static ServiceProcess startService(
+    private ServiceProcess startService(
             EmostreamConfig.Topics topics,
             String bootstrap,
             String registryUrl,
@@ -336,14 +359,8 @@ public final class BenchCommand extends Subcommand {
                                 model.toAbsolutePath().toString(),
                                 "EMOSTREAM_STATE_DIR",
                                 stateDir.resolve("service-state").toString()),
-                        // the topic names this process uses, whatever the environment says
-                        Map.of(
-                                "quarkus.kafka-streams.application-id", "emostream-bench",
-                                "emostream.topics.audio", topics.audio(),
-                                "emostream.topics.events", topics.events(),
-                                "emostream.topics.stats", topics.stats(),
-                                "emostream.topics.alerts", topics.alerts(),
-                                "emostream.topics.dlq", topics.dlq()),
+                        serviceProperties(topics),
+                        serviceJvmOptions,
                         port,
                         log);
         try {
@@ -353,6 +370,20 @@ public final class BenchCommand extends Subcommand {
             throw e;
         }
         return service;
+    }
+
+    /** {@code --service-property} values, then the topic names this process uses, whatever they say. */
+    private Map<String, String> serviceProperties(EmostreamConfig.Topics topics) {
+        Map<String, String> properties = new LinkedHashMap<>(serviceProperties);
+        properties.putAll(
+                Map.of(
+                        "quarkus.kafka-streams.application-id", "emostream-bench",
+                        "emostream.topics.audio", topics.audio(),
+                        "emostream.topics.events", topics.events(),
+                        "emostream.topics.stats", topics.stats(),
+                        "emostream.topics.alerts", topics.alerts(),
+                        "emostream.topics.dlq", topics.dlq()));
+        return properties;
     }
 
     private Map<String, Object> runBench(
@@ -382,9 +413,13 @@ public final class BenchCommand extends Subcommand {
         long classifierCpuBefore = timed.cpuNanos.get();
         long classifierCallsBefore = timed.calls.get();
         Duration serviceCpuBefore = service == null ? Duration.ZERO : service.cpuTime();
+        Map<String, Duration> threadKindsBefore =
+                service == null ? Map.of() : service.cpuTimeByThreadKind();
         Phase measured = runPhase(load, calls);
         Duration serviceCpu =
                 service == null ? Duration.ZERO : service.cpuTime().minus(serviceCpuBefore);
+        Map<String, Duration> threadKindsAfter =
+                service == null ? Map.of() : service.cpuTimeByThreadKind();
         long classifierCpu = timed.cpuNanos.get() - classifierCpuBefore;
         long classifierCalls = timed.calls.get() - classifierCallsBefore;
         if (streams != null) {
@@ -429,6 +464,7 @@ public final class BenchCommand extends Subcommand {
                     directCpu,
                     wallSeconds,
                     callCount * wallSeconds);
+            putByThreadKind(summary, threadKindsBefore, threadKindsAfter, windows);
             putResidentMemory(summary, service);
             summary.put("benchProcessCpuMsPerWindow", round(measured.processCpu() / 1e6 / windows));
             summary.put(
@@ -505,6 +541,10 @@ public final class BenchCommand extends Subcommand {
         double drainSeconds;
         long processCpu;
         Duration serviceCpu = Duration.ZERO;
+        Map<String, Duration> threadKindsBefore = Map.of();
+        Map<String, Duration> threadKindsAfter = Map.of();
+        SteadyStart steady = null;
+        Map<String, Object> steadyState = new LinkedHashMap<>();
         Map<String, Long> cpuByPart;
         try (OutputReader reader =
                         new OutputReader(
@@ -527,6 +567,7 @@ public final class BenchCommand extends Subcommand {
             Map<Long, Long> threadCpuBefore = threadCpu(threads);
             long processCpuBefore = os.getProcessCpuTime();
             Duration serviceCpuBefore = service == null ? Duration.ZERO : service.cpuTime();
+            threadKindsBefore = service == null ? Map.of() : service.cpuTimeByThreadKind();
             long start = System.nanoTime();
             // generous: a backlog drains at a few times real time at least; a stall ends the run
             long[] count = {0};
@@ -543,13 +584,42 @@ public final class BenchCommand extends Subcommand {
                             }
                         },
                         stats -> {});
+                if (service != null && steady == null && count[0] >= expected / 3) {
+                    steady =
+                            new SteadyStart(
+                                    count[0],
+                                    System.nanoTime(),
+                                    service.cpuTime(),
+                                    service.cpuTimeByThreadKind());
+                }
             }
             events = count[0];
             drainSeconds = (System.nanoTime() - start) / 1e9;
             processCpu = os.getProcessCpuTime() - processCpuBefore;
             cpuByPart = cpuByPart(threads, threadCpuBefore, processCpu);
             if (service != null) {
-                serviceCpu = service.cpuTime().minus(serviceCpuBefore);
+                Duration serviceCpuNow = service.cpuTime();
+                serviceCpu = serviceCpuNow.minus(serviceCpuBefore);
+                threadKindsAfter = service.cpuTimeByThreadKind();
+                if (steady != null && events > steady.windows()) {
+                    long steadyWindows = events - steady.windows();
+                    double cpuMs = serviceCpuNow.minus(steady.serviceCpu()).toNanos() / 1e6;
+                    double steadySeconds = (System.nanoTime() - steady.nanoTime()) / 1e9;
+                    steadyState.put("fromWindow", steady.windows());
+                    steadyState.put("windows", steadyWindows);
+                    steadyState.put("seconds", round(steadySeconds));
+                    steadyState.put("windowsPerSecond", round(steadyWindows / steadySeconds));
+                    steadyState.put("serviceCpuMsPerWindow", round(cpuMs / steadyWindows));
+                    steadyState.put("serviceCoresUsed", round(cpuMs / 1000 / steadySeconds));
+                    steadyState.put(
+                            "callsPerServiceCore",
+                            round(
+                                    steadyWindows
+                                            * (calls * seconds / Math.max(1, expected))
+                                            / (cpuMs / 1000)));
+                    putByThreadKind(
+                            steadyState, steady.threadKinds(), threadKindsAfter, steadyWindows);
+                }
                 putResidentMemory(memory, service);
             }
             if (streams != null) {
@@ -588,6 +658,10 @@ public final class BenchCommand extends Subcommand {
                     directCpu,
                     drainSeconds,
                     calls * seconds * events / Math.max(1, expected));
+            putByThreadKind(summary, threadKindsBefore, threadKindsAfter, windows);
+            // the same after the first third of the windows: the cold start's JIT compilation and
+            // first fetches behind it, the rate a warm service keeps up
+            summary.put("afterTheFirstThird", steadyState);
             summary.putAll(memory);
         } else {
             summary.put("cpuMsPerWindowProcess", round(processCpu / 1e6 / windows));
@@ -701,6 +775,53 @@ public final class BenchCommand extends Subcommand {
                 round(serviceCpuMs * 1e6 / Math.max(1, directCpuNanos)));
         summary.put("callsPerServiceCore", round(callSeconds / cpuSeconds));
         summary.put("windowsPerServiceCpuSecond", round(windowsServed / cpuSeconds));
+    }
+
+    /** Where the steady part of a drain starts: windows read so far, then, and the service's CPU then. */
+    private record SteadyStart(
+            long windows, long nanoTime, Duration serviceCpu, Map<String, Duration> threadKinds) {}
+
+    /**
+     * The service's CPU per window by kind of thread ({@link ServiceProcess#cpuTimeByThreadKind()}: stream
+     * threads, producers' network threads, RocksDB's background threads, GC, JIT, ...), largest first; kinds under
+     * 0.05 ms a window are summed as "other". Threads that ended during the phase are missing, so the parts may sum
+     * to less than {@code serviceCpuMsPerWindow}.
+     */
+    private static void putByThreadKind(
+            Map<String, Object> summary,
+            Map<String, Duration> before,
+            Map<String, Duration> after,
+            long windows) {
+        if (after.isEmpty()) {
+            return;
+        }
+        Map<String, Double> msPerWindow = new LinkedHashMap<>();
+        double other = 0;
+        List<Map.Entry<String, Duration>> kinds = new ArrayList<>(after.entrySet());
+        kinds.sort(
+                (a, b) ->
+                        b.getValue()
+                                .minus(before.getOrDefault(b.getKey(), Duration.ZERO))
+                                .compareTo(
+                                        a.getValue()
+                                                .minus(
+                                                        before.getOrDefault(
+                                                                a.getKey(), Duration.ZERO))));
+        for (Map.Entry<String, Duration> kind : kinds) {
+            double ms =
+                    kind.getValue()
+                                    .minus(before.getOrDefault(kind.getKey(), Duration.ZERO))
+                                    .toNanos()
+                            / 1e6
+                            / Math.max(1, windows);
+            if (ms < 0.05) {
+                other += ms;
+            } else {
+                msPerWindow.put(kind.getKey(), round(ms));
+            }
+        }
+        msPerWindow.put("other", round(other));
+        summary.put("serviceCpuMsPerWindowByThreadKind", msPerWindow);
     }
 
     /** The service process's resident memory now and its peak so far, in MiB, when the system tells. */

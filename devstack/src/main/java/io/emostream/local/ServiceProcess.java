@@ -61,6 +61,21 @@ public final class ServiceProcess implements AutoCloseable {
             int httpPort,
             Path logFile)
             throws IOException {
+        return start(jar, environment, properties, List.of(), httpPort, logFile);
+    }
+
+    /**
+     * As above, with JVM options after the defaults ({@code -Xmx1g -XX:+ExitOnOutOfMemoryError}, so a later
+     * {@code -Xmx} wins), e.g. a GC choice or a flight recording.
+     */
+    public static ServiceProcess start(
+            Path jar,
+            Map<String, String> environment,
+            Map<String, String> properties,
+            List<String> jvmOptions,
+            int httpPort,
+            Path logFile)
+            throws IOException {
         if (!Files.isRegularFile(jar)) {
             throw new IOException(
                     "Service jar "
@@ -71,6 +86,7 @@ public final class ServiceProcess implements AutoCloseable {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command =
                 new ArrayList<>(List.of(java, "-Xmx1g", "-XX:+ExitOnOutOfMemoryError"));
+        command.addAll(jvmOptions);
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add("-jar");
         command.add(jar.toAbsolutePath().toString());
@@ -104,6 +120,40 @@ public final class ServiceProcess implements AutoCloseable {
      */
     public Duration cpuTime() {
         return process.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
+    }
+
+    /**
+     * CPU time so far of each kind of thread of the service process, from {@code /proc/PID/task/TID/stat} (user +
+     * system, in the kernel's 10-ms clock ticks): threads are grouped by their name as the system knows it (Java
+     * names truncated to 15 characters), with a trailing number and its separator removed, so {@code "GC
+     * Thread#0"} and {@code "GC Thread#1"} are one kind. Threads that ended before the call are not counted (their
+     * time is in {@link #cpuTime()} only). Empty where the system has no such files.
+     */
+    public Map<String, Duration> cpuTimeByThreadKind() {
+        Map<String, Duration> byKind = new java.util.TreeMap<>();
+        Path tasks = Path.of("/proc", Long.toString(pid()), "task");
+        try (var threads = Files.list(tasks)) {
+            for (Path task : (Iterable<Path>) threads::iterator) {
+                String stat;
+                try {
+                    stat = Files.readString(task.resolve("stat"));
+                } catch (IOException ended) {
+                    continue; // the thread ended between the listing and the read
+                }
+                // pid (comm) state ppid ... : comm may hold spaces and parentheses, so split at the
+                // last ')'
+                int open = stat.indexOf('(');
+                int close = stat.lastIndexOf(')');
+                String[] fields = stat.substring(close + 2).split(" ");
+                long ticks =
+                        Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
+                String kind = stat.substring(open + 1, close).replaceAll("[-#:_ ]?[0-9]+$", "");
+                byKind.merge(kind, Duration.ofMillis(ticks * 10), Duration::plus);
+            }
+        } catch (IOException | RuntimeException e) {
+            return Map.of();
+        }
+        return byKind;
     }
 
     /**
