@@ -448,6 +448,10 @@ def main():
 
     cfg = yaml.safe_load(open(args.config))
     apply_overrides(cfg, args.set)
+    if cfg["optim"]["selection"] not in ("last", "last_k"):
+        raise SystemExit(f"optim.selection must be last or last_k, not {cfg['optim']['selection']}")
+    if args.last_epoch_output and cfg["optim"]["selection"] == "last":
+        raise SystemExit("--last-epoch-output is for selection last_k: with last, --output is the last epoch")
     if args.threads:
         cfg["threads"] = args.threads
     seed = cfg["seed"]
@@ -551,6 +555,12 @@ def main():
         return {k: (sum(s[k].float() for s in states) / len(states)).to(states[0][k].dtype) for k in states[0]}
 
     last_epoch = checkpoints[-1]
+    if o["selection"] == "last":
+        # the weights the schedule ends on, batch-norm statistics as trained
+        model.load_state_dict(last_epoch)
+        finish(model, f"the last epoch ({epochs}), not averaged", cfg, args, epochs, data_dir, evals, feat_cfg,
+               labels, mean, std, flops, history, output)
+        return
     model.load_state_dict(average(checkpoints))
     recompute_batch_norm(model, training_batch, len(train), o["batch_size"])
     selection = f"average of the last {len(checkpoints)} epochs, batch norm recomputed"
