@@ -1,15 +1,19 @@
 package io.emostream.stream;
 
 import java.nio.ByteBuffer;
+import java.nio.ShortBuffer;
 
 /**
  * One entry of the chunk store: a chunk's decoded mono samples at the source rate, or a run of silence that
  * stands in for missing chunks. Value layout (big-endian):
  * <pre>
- *   byte kind (0 = audio, 1 = gap silence) | int64 sampleCount | int64 captureTimeMs | audio only: float32 x sampleCount
+ *   byte kind | int64 sampleCount | int64 captureTimeMs | samples
+ *   kind 0 = audio as float32 x sampleCount, 1 = gap silence (no samples), 2 = audio as int16 x sampleCount (/ 32768)
  * </pre>
- * Samples are kept as float32 so that every input encoding round-trips exactly; silence stores no samples, so a
- * gap of any length costs one small entry.
+ * Every input encoding round-trips exactly: PCM16 and G.711 decode to multiples of 1/32768 in [-1, 1), which kind 2
+ * holds in half the bytes of float32 (half the store's bytes and its changelog's); anything else (float32 input)
+ * stays kind 0. Silence stores no samples, so a gap of any length costs one small entry. Entries of kind 0 written
+ * before kind 2 existed decode as before.
  */
 record BufferedChunk(boolean silence, long sampleCount, long captureTimeMs, float[] samples) {
 
@@ -23,33 +27,77 @@ record BufferedChunk(boolean silence, long sampleCount, long captureTimeMs, floa
         return new BufferedChunk(true, sampleCount, captureTimeMs, null);
     }
 
+    private static final byte FLOAT32 = 0;
+    private static final byte SILENCE = 1;
+    private static final byte PCM16 = 2;
+    private static final float SCALE = 32768f;
+
     byte[] encode() {
-        int sampleBytes = silence ? 0 : samples.length * Float.BYTES;
-        ByteBuffer buffer = ByteBuffer.allocate(HEADER_BYTES + sampleBytes);
-        buffer.put((byte) (silence ? 1 : 0)).putLong(sampleCount).putLong(captureTimeMs);
-        if (!silence) {
+        if (silence) {
+            return ByteBuffer.allocate(HEADER_BYTES)
+                    .put(SILENCE)
+                    .putLong(sampleCount)
+                    .putLong(captureTimeMs)
+                    .array();
+        }
+        boolean pcm16 = fitsPcm16(samples);
+        ByteBuffer buffer =
+                ByteBuffer.allocate(
+                        HEADER_BYTES + samples.length * (pcm16 ? Short.BYTES : Float.BYTES));
+        buffer.put(pcm16 ? PCM16 : FLOAT32).putLong(sampleCount).putLong(captureTimeMs);
+        if (pcm16) {
+            ShortBuffer shorts = buffer.asShortBuffer();
+            for (float sample : samples) {
+                shorts.put((short) (sample * SCALE));
+            }
+        } else {
             buffer.asFloatBuffer().put(samples);
         }
         return buffer.array();
     }
 
+    /**
+     * True when every sample is k / 32768 for an integer k in [-32768, 32767], so int16 holds it bit for bit
+     * (-0.0 is not: it would come back as 0.0).
+     */
+    private static boolean fitsPcm16(float[] samples) {
+        for (float sample : samples) {
+            float scaled = sample * SCALE; // exact: a power-of-two scale
+            if (!(scaled >= Short.MIN_VALUE && scaled <= Short.MAX_VALUE)
+                    || Float.floatToRawIntBits((short) scaled / SCALE)
+                            != Float.floatToRawIntBits(sample)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     static BufferedChunk decode(byte[] value) {
         ByteBuffer buffer = ByteBuffer.wrap(value);
-        boolean silence = buffer.get() == 1;
+        byte kind = buffer.get();
         long count = buffer.getLong();
         long capture = buffer.getLong();
-        if (silence) {
+        if (kind == SILENCE) {
             return silence(count, capture);
         }
         float[] samples = new float[(int) count];
-        buffer.asFloatBuffer().get(samples);
+        if (kind == PCM16) {
+            ShortBuffer shorts = buffer.asShortBuffer();
+            for (int i = 0; i < samples.length; i++) {
+                samples[i] = shorts.get() / SCALE;
+            }
+        } else if (kind == FLOAT32) {
+            buffer.asFloatBuffer().get(samples);
+        } else {
+            throw new UnreadableStateException("chunk store entry of unknown kind " + kind, null);
+        }
         return new BufferedChunk(false, count, capture, samples);
     }
 
     /** Reads only the header: sample count and capture time, without copying samples. */
     static BufferedChunk decodeHeader(byte[] value) {
         ByteBuffer buffer = ByteBuffer.wrap(value);
-        boolean silence = buffer.get() == 1;
+        boolean silence = buffer.get() == SILENCE;
         return new BufferedChunk(silence, buffer.getLong(), buffer.getLong(), null);
     }
 
