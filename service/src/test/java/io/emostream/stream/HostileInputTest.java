@@ -241,9 +241,18 @@ class HostileInputTest {
             assertEquals(1, records.size());
             TestRecord<byte[], byte[]> write = records.get(0);
             int size = producerSize(write.key(), write.value(), write.headers().toArray());
-            assertTrue(write.value().length > 4 * samples, "float32 samples");
+            // PCM16 input is stored as int16 (BufferedChunk kind 2)
+            assertTrue(write.value().length > 2 * samples, "int16 samples");
             assertTrue(size <= settings.maxRecordBytes(), size + " bytes");
             assertTrue(size < PRODUCER_LIMIT);
+            // the same number of samples as float32 (float32 input), the largest entry the store
+            // can hold,
+            // fits too
+            byte[] asFloat32 = BufferedChunk.audio(signal, 0).encode();
+            assertTrue(asFloat32.length > 4 * samples, "float32 samples");
+            int float32Size = producerSize(write.key(), asFloat32, write.headers().toArray());
+            assertTrue(float32Size <= settings.maxRecordBytes(), float32Size + " bytes");
+            assertTrue(float32Size < PRODUCER_LIMIT);
         }
     }
 
