@@ -729,6 +729,15 @@ final class FailoverBench {
             windows.put("trailingPartialWindows", partial);
             windows.put("exactlyOnce", missing == 0 && duplicates == 0);
             summary.put("windows", windows);
+            if (duplicates > 0) {
+                Map<String, Integer> examples = new TreeMap<>();
+                collector.reads.entrySet().stream()
+                        .filter(e -> e.getValue() > 1)
+                        .sorted(Map.Entry.comparingByKey())
+                        .limit(10)
+                        .forEach(e -> examples.put(e.getKey(), e.getValue()));
+                summary.put("duplicateExamples", examples);
+            }
             if (missing > 0) {
                 summary.put(
                         "missingExamples",
