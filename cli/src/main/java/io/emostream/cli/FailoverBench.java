@@ -273,6 +273,14 @@ final class FailoverBench {
 
     /** Runs the whole mode and returns the JSON summary. */
     Map<String, Object> run() throws Exception {
+        // the calls' audio first: generating it takes minutes for long calls on a busy box, which
+        // must not fall between the instances' start and the measured phase
+        double seconds = options.duration().toMillis() / 1000.0;
+        err.printf("bench: generating %d calls of %.0f s ...%n", options.calls(), seconds);
+        List<CallAudioSender.CallStream> calls = new ArrayList<>();
+        for (int i = 0; i < options.calls(); i++) {
+            calls.add(DemoCalls.generated("failover-" + i, i, seconds, 1000L * i));
+        }
         Path runDir = Files.createTempDirectory("emostream-bench-failover");
         err.println("bench: starting embedded Kafka and Apicurio registry ...");
         try (EmbeddedKafka kafka = EmbeddedKafka.start();
@@ -326,6 +334,7 @@ final class FailoverBench {
                 err.printf(
                         "bench: %d instances ready after %.1f s%n", instances.size(), startSeconds);
                 return measure(
+                        calls,
                         config,
                         kafka.bootstrapServers(),
                         registry.ccompatUrl(),
@@ -415,6 +424,7 @@ final class FailoverBench {
      * statistics record has arrived (or 3 minutes after the audio ends), and 5 s more for late duplicates.
      */
     private Map<String, Object> measure(
+            List<CallAudioSender.CallStream> calls,
             EmostreamConfig config,
             String bootstrap,
             String registryUrl,
@@ -429,10 +439,6 @@ final class FailoverBench {
         double seconds = options.duration().toMillis() / 1000.0;
         if (!options.warmup().isZero()) {
             warmUp(topics, bootstrap, registryUrl);
-        }
-        List<CallAudioSender.CallStream> calls = new ArrayList<>();
-        for (int i = 0; i < options.calls(); i++) {
-            calls.add(DemoCalls.generated("failover-" + i, i, seconds, 1000L * i));
         }
         Collector collector = new Collector(calls, windowMs, hopMs, options.chunk().toMillis());
         List<Kill> kills = new ArrayList<>();
