@@ -193,8 +193,57 @@ public final class BenchCommand extends Subcommand {
                     "--memory: how long all calls stay active before they end (default ${DEFAULT-VALUE})")
     private Duration hold;
 
+    @Option(
+            names = "--instances",
+            paramLabel = "N",
+            converter = Converters.PositiveInt.class,
+            description =
+                    "failover mode: N packaged service processes with one application id, the input topic "
+                            + "with 12 partitions, --calls real-time calls of --duration; with --kill-every, "
+                            + "kills and restarts them in turn and reports windows delivered exactly once, "
+                            + "restart-to-ready times and latency inside and outside rebalances (FailoverBench)")
+    private Integer instances;
+
+    @Option(
+            names = "--kill-every",
+            paramLabel = "DUR",
+            converter = Converters.PositiveDuration.class,
+            description =
+                    "--instances: SIGKILL one instance this often, round robin, and start it again on its "
+                            + "state directory (needs --instances 2 or more)")
+    private Duration killEvery;
+
+    @Option(
+            names = "--kills",
+            paramLabel = "K",
+            converter = Converters.PositiveInt.class,
+            description =
+                    "--kill-every: stop after K kills (default: as many as fall before the calls end)")
+    private Integer kills;
+
     @Override
     int run(PrintStream out, PrintStream err) throws Exception {
+        if (instances != null || killEvery != null || kills != null) {
+            FailoverBench.Options failover =
+                    FailoverBench.Options.of(
+                            instances,
+                            killEvery,
+                            kills,
+                            drain ? "--drain" : findMax ? "--find-max" : memory ? "--memory" : null,
+                            calls,
+                            duration,
+                            chunk.chunk(),
+                            stagger,
+                            warmup,
+                            model.path(),
+                            serviceProperties,
+                            serviceJvmOptions);
+            out.println(
+                    new ObjectMapper()
+                            .enable(SerializationFeature.INDENT_OUTPUT)
+                            .writeValueAsString(new FailoverBench(failover, err).run()));
+            return 0;
+        }
         if ((drain ? 1 : 0) + (findMax ? 1 : 0) + (memory ? 1 : 0) > 1) {
             throw new IllegalArgumentException(
                     "--drain, --find-max and --memory are separate modes: pick one");
