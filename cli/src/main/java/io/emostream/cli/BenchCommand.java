@@ -1188,7 +1188,8 @@ public final class BenchCommand extends Subcommand {
         return parts;
     }
 
-    private static double percentile(double[] sorted, double p) {
+    /** The p-quantile of sorted values (nearest rank), NaN when there are none; FailoverBench uses it too. */
+    static double percentile(double[] sorted, double p) {
         if (sorted.length == 0) {
             return Double.NaN;
         }
@@ -1196,7 +1197,8 @@ public final class BenchCommand extends Subcommand {
         return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
     }
 
-    private static double round(double value) {
+    /** Two decimals, as every bench figure is reported. */
+    static double round(double value) {
         return Math.round(value * 100) / 100.0;
     }
 

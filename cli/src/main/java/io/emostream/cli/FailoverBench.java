@@ -1073,15 +1073,11 @@ final class FailoverBench {
     }
 
     private static double percentile(double[] sorted, double p) {
-        if (sorted.length == 0) {
-            return Double.NaN;
-        }
-        int index = (int) Math.ceil(p * sorted.length) - 1;
-        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+        return BenchCommand.percentile(sorted, p);
     }
 
     private static double round(double value) {
-        return Math.round(value * 100) / 100.0;
+        return BenchCommand.round(value);
     }
 
     private static double seconds(Duration duration) {
