@@ -53,6 +53,38 @@ public record SequencerState(
         long lateChunks,
         List<FilledRange> filledRanges) {
 
+    /**
+     * The state as an owner that took the stream over at wall-clock time {@code takenOverMs} must judge it: the
+     * wall-clock waits that began earlier (since the last chunk, since a gap opened) count from then. The time
+     * between a failed owner's last chunk and a new owner's start (a session timeout, a restore) is a stall of the
+     * service, not silence of the caller, and must not end the stream or fill its gap.
+     */
+    public SequencerState takenOverAt(long takenOverMs) {
+        long activity = Math.max(lastActivityMs, takenOverMs);
+        long gapOpen = pending.isEmpty() ? gapOpenSinceMs : Math.max(gapOpenSinceMs, takenOverMs);
+        if (activity == lastActivityMs && gapOpen == gapOpenSinceMs) {
+            return this;
+        }
+        return new SequencerState(
+                sampleRate,
+                activity,
+                nextSequence,
+                endSequence,
+                pending,
+                gapOpen,
+                contiguousSamples,
+                windowIndex,
+                lastWindowEndSample,
+                lastChunkSamples,
+                firstCaptureMs,
+                nextCaptureMs,
+                gaps,
+                gapFillMs,
+                duplicates,
+                lateChunks,
+                filledRanges);
+    }
+
     /** Sequences {@code [from, to)}, filled with silence. */
     public record FilledRange(long from, long to) {
 

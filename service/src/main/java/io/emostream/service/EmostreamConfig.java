@@ -106,7 +106,9 @@ public interface EmostreamConfig {
 
         /**
          * A stream with no chunk for this long (wall clock) is closed as if its end-of-stream had arrived: the
-         * partial window is analysed and final statistics are emitted.
+         * partial window is analysed and final statistics are emitted. Counted from no earlier than the moment this
+         * instance took the stream's task over, so a failover's stall is not taken for silence; a broker outage
+         * is, so keep this above the longest outage to ride through.
          */
         @WithDefault(TopologySettings.DEFAULT_INACTIVITY_TIMEOUT)
         Duration inactivityTimeout();

@@ -70,7 +70,9 @@ import org.apache.kafka.streams.state.Stores;
  *       Sequences are 0..{@code Long.MAX_VALUE - 1} (intake), so sequence + 1 and gap sizes never overflow. A stream that changes sample rate gets
  *       {@code SAMPLE_RATE_CHANGED} dead letters.</li>
  *   <li><b>End</b>: the end-of-stream chunk (once everything before it arrived or was filled) or
- *       {@code inactivityTimeout} of wall-clock silence ends a stream: a trailing partial window of at least
+ *       {@code inactivityTimeout} of wall-clock silence ends a stream (counted from the later of its last chunk
+ *       and the moment this instance took its task over, so that a failover's stall is not taken for silence;
+ *       gap waits likewise): a trailing partial window of at least
  *       {@code minLastWindow} that holds audio no earlier window covered is zero-padded and classified, final
  *       stats ({@code final = true}) are emitted, and the stream's chunks and state are deleted. What remains is
  *       a ~10-byte ended marker in the stream-state store (so that stragglers are recognised as late instead of

@@ -111,6 +111,13 @@ final class SpeakerStreamProcessor implements Processor<String, ValidatedChunk, 
     /** Open streams owned by this task: its share of the active-streams gauge. */
     private long openStreams;
 
+    /**
+     * Wall-clock time at which this instance took the task over ({@link #init}, after its stores were restored).
+     * Inactivity and gap waits count from no earlier than this ({@link SequencerState#takenOverAt}), so a failover's
+     * stall does not end the streams it moved before their backlog is read.
+     */
+    private long takenOverMs;
+
     /** First processing failure of the current input record or punctuation step, dead-lettered once at its end. */
     private Failure failure;
 
@@ -144,6 +151,7 @@ final class SpeakerStreamProcessor implements Processor<String, ValidatedChunk, 
     @Override
     public void init(ProcessorContext<Object, Object> context) {
         this.context = context;
+        this.takenOverMs = clock.millis();
         this.streamStore = context.getStateStore(settings.streamStateStore());
         this.chunkStore = context.getStateStore(settings.chunkStore());
         this.callStatsStore = context.getStateStore(settings.callStatsStore());
@@ -471,7 +479,8 @@ final class SpeakerStreamProcessor implements Processor<String, ValidatedChunk, 
 
     /** The sequencer of a stream at its stored state, reading buffered chunks from the chunk store. */
     private SpeakerStreamSequencer sequencer(SpeakerStreamChunks chunks, SpeakerStreamState state) {
-        return new SpeakerStreamSequencer(rules, state.sequencing, chunks::header);
+        return new SpeakerStreamSequencer(
+                rules, state.sequencing.takenOverAt(takenOverMs), chunks::header);
     }
 
     /**
@@ -704,12 +713,14 @@ final class SpeakerStreamProcessor implements Processor<String, ValidatedChunk, 
                     continue;
                 }
                 if (state.ended) {
-                    if (now - state.lastActivityMs() >= timeout) {
+                    if (now - Math.max(state.lastActivityMs(), takenOverMs) >= timeout) {
                         expired.add(entry.key);
                     }
                     continue;
                 }
-                switch (new SpeakerStreamSequencer(rules, state.sequencing, NOT_READ).due(now)) {
+                switch (new SpeakerStreamSequencer(
+                                rules, state.sequencing.takenOverAt(takenOverMs), NOT_READ)
+                        .due(now)) {
                     case GAP_WAITED -> gapsDue.add(entry.key);
                     case INACTIVE -> idle.add(entry.key);
                     case NOTHING -> {}

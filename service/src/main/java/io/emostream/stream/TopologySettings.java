@@ -25,8 +25,9 @@ import java.util.Objects;
  * @param reorderBufferMaxChunks  out-of-order chunks held per stream before the oldest gap is filled (default 64,
  *                                at most {@value #MAX_REORDER_BUFFER})
  * @param gapWait                 wall-clock time a gap may stay open before it is filled with silence (default 2 s)
- * @param inactivityTimeout       wall-clock time without input after which a stream is ended; also how long the
- *                                marker of an ended stream and its final stats are kept (default 30 s)
+ * @param inactivityTimeout       wall-clock time without input after which a stream is ended, counted from no
+ *                                earlier than this instance's takeover of the task; also how long the marker of an
+ *                                ended stream and its final stats are kept (default 30 s)
  * @param punctuationInterval     how often the wall-clock checks run (default 1 s)
  * @param minLastWindow           shortest trailing partial window that is still classified (default 1 s)
  * @param maxChunkBytes           largest accepted record value in bytes (default {@value #DEFAULT_MAX_CHUNK_BYTES},

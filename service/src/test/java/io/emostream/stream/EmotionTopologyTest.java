@@ -313,6 +313,48 @@ class EmotionTopologyTest {
     }
 
     @Test
+    void aStallBeforeATakeoverIsNotSilence() {
+        // The first owner reads 2 s of a call, then dies (no more input, no end of stream).
+        List<AudioChunk> chunks =
+                split(CALL, CUSTOMER, 16000, tone(4 * 16000, 0.1f, 16000), 8000, false);
+        TopologyHarness first =
+                new TopologyHarness(
+                        TopologySettings.defaults(), classifier, stateDir.resolve("first"));
+        chunks.subList(0, 4).forEach(first::send);
+
+        // The next owner gets that state two inactivity timeouts later (a session timeout, a start,
+        // a
+        // restore), and a punctuation runs before it reads the backlog.
+        Duration timeout = TopologySettings.defaults().inactivityTimeout();
+        TopologyHarness h =
+                new TopologyHarness(
+                        TopologySettings.defaults(),
+                        classifier,
+                        stateDir.resolve("next"),
+                        START.plus(timeout.multipliedBy(2)));
+        harness = h;
+        first.handOverStateTo(h);
+        first.close();
+        assertEquals(1, TopologyHarness.entries(h.streamStore()).size());
+        h.advance(Duration.ofSeconds(1));
+        assertEquals(0, h.count(StreamMetrics.STREAMS_ENDED, "cause", "inactivity"));
+
+        // The backlog continues the same stream: nothing dead-lettered, no gap.
+        chunks.subList(4, 8).forEach(h::send);
+        assertTrue(h.deadLetters.isEmpty(), "no chunk of the call is rejected as late");
+        assertEquals(3000, h.events.readValue().getWindowEndOffsetMs());
+
+        // Silence after the takeover still ends the stream, one timeout after its last chunk.
+        h.advance(timeout);
+        assertEquals(1, h.count(StreamMetrics.STREAMS_ENDED, "cause", "inactivity"));
+        List<CallEmotionStats> stats = h.stats.readValuesToList();
+        CallEmotionStats fin = stats.get(stats.size() - 1);
+        assertTrue(fin.getFinal$());
+        assertEquals(0, fin.getGaps());
+        assertEquals(1 + h.events.readValuesToList().size(), fin.getWindowsTotal());
+    }
+
+    @Test
     void stereoChunksAreSplitIntoOneStreamPerSpeaker() {
         TopologyHarness h = start(TopologySettings.defaults());
         int rate = 8000;

@@ -47,7 +47,7 @@ final class TopologyHarness implements AutoCloseable {
 
     final TopologySettings settings;
     final TestSchemaRegistry registry = new TestSchemaRegistry();
-    final MutableClock clock = new MutableClock(START);
+    final MutableClock clock;
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     final TopologyTestDriver driver;
     final TestInputTopic<byte[], byte[]> input;
@@ -57,7 +57,17 @@ final class TopologyHarness implements AutoCloseable {
     final int chunkSchemaId;
 
     TopologyHarness(TopologySettings settings, WindowClassifier classifier, Path stateDir) {
+        this(settings, classifier, stateDir, START);
+    }
+
+    /**
+     * A harness whose clocks start at {@code start}; on the state directory of a closed harness it is the instance
+     * that takes the task over after a stall.
+     */
+    TopologyHarness(
+            TopologySettings settings, WindowClassifier classifier, Path stateDir, Instant start) {
         this.settings = settings;
+        this.clock = new MutableClock(start);
         chunkSchemaId =
                 registry.register(settings.inputTopic() + "-value", AudioChunk.getClassSchema());
         AvroWireDeserializer<AudioChunk> chunkDeserializer =
@@ -83,7 +93,7 @@ final class TopologyHarness implements AutoCloseable {
                                 meters,
                                 clock),
                         props,
-                        START);
+                        start);
         input =
                 driver.createInputTopic(
                         settings.inputTopic(),
@@ -216,6 +226,17 @@ final class TopologyHarness implements AutoCloseable {
 
     KeyValueStore<String, CallEmotionStats> callStatsStore() {
         return driver.getKeyValueStore(settings.callStatsStore());
+    }
+
+    /**
+     * Copies every entry of this harness's stores into {@code next}'s, as a new owner's restore from the changelogs
+     * would (a TopologyTestDriver starts on empty stores).
+     */
+    void handOverStateTo(TopologyHarness next) {
+        entries(streamStore()).forEach(e -> next.streamStore().put(e.key, e.value));
+        entries(chunkStore()).forEach(e -> next.chunkStore().put(e.key, e.value));
+        entries(conversationStore()).forEach(e -> next.conversationStore().put(e.key, e.value));
+        entries(callStatsStore()).forEach(e -> next.callStatsStore().put(e.key, e.value));
     }
 
     static <K, V> List<KeyValue<K, V>> entries(KeyValueStore<K, V> store) {
