@@ -195,4 +195,22 @@ class SampleDecoderTest {
         crc.update(bytes);
         return crc.getValue();
     }
+
+    @Test
+    void everyG711CodeDecodesToItsLinearValueOver32768InEveryChannel() {
+        byte[] codes = new byte[512]; // two channels: code i in channel 0, 255 - i in channel 1
+        for (int i = 0; i < 256; i++) {
+            codes[2 * i] = (byte) i;
+            codes[2 * i + 1] = (byte) (255 - i);
+        }
+        float[][] mu = SampleDecoder.decode(codes, SampleEncoding.MULAW, 2);
+        float[][] a = SampleDecoder.decode(codes, SampleEncoding.ALAW, 2);
+        for (int i = 0; i < 256; i++) {
+            assertEquals(G711.ulawToLinear((byte) i) / 32768f, mu[0][i]);
+            assertEquals(G711.ulawToLinear((byte) (255 - i)) / 32768f, mu[1][i]);
+            assertEquals(G711.alawToLinear((byte) i) / 32768f, a[0][i]);
+            assertEquals(G711.alawToLinear((byte) (255 - i)) / 32768f, a[1][i]);
+        }
+        assertArrayEquals(mu[1], SampleDecoder.decodeChannel(codes, SampleEncoding.MULAW, 2, 1));
+    }
 }

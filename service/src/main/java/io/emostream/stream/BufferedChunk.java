@@ -1,7 +1,6 @@
 package io.emostream.stream;
 
 import java.nio.ByteBuffer;
-import java.nio.ShortBuffer;
 
 /**
  * One entry of the chunk store: a chunk's decoded mono samples at the source rate, or a run of silence that
@@ -40,36 +39,39 @@ record BufferedChunk(boolean silence, long sampleCount, long captureTimeMs, floa
                     .putLong(captureTimeMs)
                     .array();
         }
-        boolean pcm16 = fitsPcm16(samples);
-        ByteBuffer buffer =
-                ByteBuffer.allocate(
-                        HEADER_BYTES + samples.length * (pcm16 ? Short.BYTES : Float.BYTES));
-        buffer.put(pcm16 ? PCM16 : FLOAT32).putLong(sampleCount).putLong(captureTimeMs);
-        if (pcm16) {
-            ShortBuffer shorts = buffer.asShortBuffer();
-            for (float sample : samples) {
-                shorts.put((short) (sample * SCALE));
-            }
-        } else {
-            buffer.asFloatBuffer().put(samples);
+        byte[] pcm16 = pcm16Entry(samples, sampleCount, captureTimeMs);
+        if (pcm16 != null) {
+            return pcm16;
         }
+        ByteBuffer buffer = ByteBuffer.allocate(HEADER_BYTES + samples.length * Float.BYTES);
+        buffer.put(FLOAT32).putLong(sampleCount).putLong(captureTimeMs);
+        buffer.asFloatBuffer().put(samples);
         return buffer.array();
     }
 
     /**
-     * True when every sample is k / 32768 for an integer k in [-32768, 32767], so int16 holds it bit for bit
-     * (-0.0 is not: it would come back as 0.0).
+     * The kind-2 entry of {@code samples} if every one is k / 32768 for an integer k in [-32768, 32767], so int16
+     * holds it bit for bit (-0.0 is not: it would come back as 0.0); else null. One pass that converts and checks
+     * at once, writing big-endian bytes by hand: a {@code ShortBuffer} view per entry and a check pass before it
+     * showed in the stream thread's profile (this runs once per chunk).
      */
-    private static boolean fitsPcm16(float[] samples) {
-        for (float sample : samples) {
+    private static byte[] pcm16Entry(float[] samples, long sampleCount, long captureTimeMs) {
+        byte[] entry = new byte[HEADER_BYTES + samples.length * Short.BYTES];
+        ByteBuffer.wrap(entry).put(PCM16).putLong(sampleCount).putLong(captureTimeMs);
+        for (int i = 0, p = HEADER_BYTES; i < samples.length; i++, p += 2) {
+            float sample = samples[i];
             float scaled = sample * SCALE; // exact: a power-of-two scale
-            if (!(scaled >= Short.MIN_VALUE && scaled <= Short.MAX_VALUE)
-                    || Float.floatToRawIntBits((short) scaled / SCALE)
-                            != Float.floatToRawIntBits(sample)) {
-                return false;
+            if (!(scaled >= Short.MIN_VALUE && scaled <= Short.MAX_VALUE)) {
+                return null;
             }
+            short value = (short) scaled;
+            if (Float.floatToRawIntBits(value / SCALE) != Float.floatToRawIntBits(sample)) {
+                return null;
+            }
+            entry[p] = (byte) (value >> 8);
+            entry[p + 1] = (byte) value;
         }
-        return true;
+        return entry;
     }
 
     static BufferedChunk decode(byte[] value) {
@@ -80,16 +82,32 @@ record BufferedChunk(boolean silence, long sampleCount, long captureTimeMs, floa
         if (kind == SILENCE) {
             return silence(count, capture);
         }
+        int bytesPerSample =
+                switch (kind) {
+                    case PCM16 -> Short.BYTES;
+                    case FLOAT32 -> Float.BYTES;
+                    default ->
+                            throw new UnreadableStateException(
+                                    "chunk store entry of unknown kind " + kind, null);
+                };
+        if (count < 0 || count * bytesPerSample != value.length - HEADER_BYTES) {
+            throw new UnreadableStateException(
+                    "chunk store entry of "
+                            + value.length
+                            + " bytes does not hold "
+                            + count
+                            + " samples of "
+                            + bytesPerSample
+                            + " bytes",
+                    null);
+        }
         float[] samples = new float[(int) count];
         if (kind == PCM16) {
-            ShortBuffer shorts = buffer.asShortBuffer();
-            for (int i = 0; i < samples.length; i++) {
-                samples[i] = shorts.get() / SCALE;
+            for (int i = 0, p = HEADER_BYTES; i < samples.length; i++, p += 2) {
+                samples[i] = (short) ((value[p] << 8) | (value[p + 1] & 0xFF)) / SCALE;
             }
-        } else if (kind == FLOAT32) {
-            buffer.asFloatBuffer().get(samples);
         } else {
-            throw new UnreadableStateException("chunk store entry of unknown kind " + kind, null);
+            buffer.asFloatBuffer().get(samples);
         }
         return new BufferedChunk(false, count, capture, samples);
     }

@@ -3,13 +3,14 @@ package io.emostream.stream;
 import io.emostream.sequence.SequencerState;
 import io.emostream.sequence.SequencerState.FilledRange;
 import io.emostream.sequence.SpeakerStreamSequencer;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.TreeSet;
 
@@ -68,7 +69,7 @@ final class SpeakerStreamState {
     }
 
     byte[] encode() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+        ByteArrayOutputStream bytes = new UnsynchronizedOutput(256);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(VERSION);
             out.writeBoolean(ended);
@@ -144,7 +145,7 @@ final class SpeakerStreamState {
     }
 
     private static SpeakerStreamState decodeVersion1(byte[] value) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(value))) {
+        try (DataInputStream in = new DataInputStream(new UnsynchronizedInput(value))) {
             in.readByte(); // version, checked by decode
             boolean ended = in.readBoolean();
             long lastActivityMs = in.readLong();
@@ -205,6 +206,72 @@ final class SpeakerStreamState {
         } catch (IOException e) {
             throw new UncheckedIOException(
                     "stream state: cannot decode " + value.length + " bytes", e);
+        }
+    }
+
+    /*
+     * The entry is encoded and decoded once per chunk, field by field. ByteArrayInputStream's and
+     * ByteArrayOutputStream's methods are synchronized, one lock per field read or written, which showed in the
+     * stream thread's profile; these two drop the locks and nothing else (an entry is never shared between threads).
+     */
+
+    /** {@link ByteArrayOutputStream} without its locks. */
+    private static final class UnsynchronizedOutput extends ByteArrayOutputStream {
+        UnsynchronizedOutput(int size) {
+            super(size);
+        }
+
+        @Override
+        public void write(int b) {
+            ensure(1);
+            buf[count++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            ensure(len);
+            System.arraycopy(b, off, buf, count, len);
+            count += len;
+        }
+
+        private void ensure(int more) {
+            if (count + more > buf.length) {
+                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, count + more));
+            }
+        }
+
+        @Override
+        public byte[] toByteArray() {
+            return Arrays.copyOf(buf, count);
+        }
+    }
+
+    /** A byte array as an input stream, without {@link java.io.ByteArrayInputStream}'s locks. */
+    private static final class UnsynchronizedInput extends InputStream {
+        private final byte[] bytes;
+        private int position;
+
+        UnsynchronizedInput(byte[] bytes) {
+            this.bytes = bytes;
+        }
+
+        @Override
+        public int read() {
+            return position < bytes.length ? bytes[position++] & 0xFF : -1;
+        }
+
+        @Override
+        public int read(byte[] target, int offset, int length) {
+            if (length == 0) {
+                return 0;
+            }
+            int n = Math.min(length, bytes.length - position);
+            if (n <= 0) {
+                return -1;
+            }
+            System.arraycopy(bytes, position, target, offset, n);
+            position += n;
+            return n;
         }
     }
 }

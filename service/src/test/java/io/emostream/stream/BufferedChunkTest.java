@@ -71,4 +71,18 @@ class BufferedChunkTest {
                 assertThrows(UnreadableStateException.class, () -> BufferedChunk.decode(stored));
         assertTrue(e.getMessage().contains("unknown kind 9"), e.getMessage());
     }
+
+    @Test
+    void anEntryWhoseLengthDisagreesWithItsCountIsUnreadableState() {
+        byte[] stored = BufferedChunk.audio(new float[] {0.5f, -0.5f}, 0).encode();
+        for (byte[] bad :
+                new byte[][] {
+                    java.util.Arrays.copyOf(stored, stored.length - 1),
+                    java.util.Arrays.copyOf(stored, stored.length + 2)
+                }) {
+            UnreadableStateException e =
+                    assertThrows(UnreadableStateException.class, () -> BufferedChunk.decode(bad));
+            assertTrue(e.getMessage().contains("does not hold 2 samples"), e.getMessage());
+        }
+    }
 }
