@@ -273,5 +273,11 @@ final class SpeakerStreamState {
             position += n;
             return n;
         }
+
+        /** What is left: the decoder refuses an entry with bytes left over. */
+        @Override
+        public int available() {
+            return bytes.length - position;
+        }
     }
 }
