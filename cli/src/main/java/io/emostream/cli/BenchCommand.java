@@ -775,8 +775,9 @@ public final class BenchCommand extends Subcommand {
                 putResidentMemory(step, service);
             }
             // where the rest of the box went: the bench process holds the broker, the load
-            // generator and the
-            // reader (benchMain); the registry is a process of its own and idle once the schemas
+            // generator
+            // and the reader (benchMain); the registry is a process of its own, idle once the
+            // schemas
             // are cached
             step.put("benchProcessCores", round(phase.processCpu() / 1e9 / phase.wallSeconds()));
             step.put("benchProcessCoresByPart", phase.coresByPart());

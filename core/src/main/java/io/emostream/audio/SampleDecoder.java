@@ -9,6 +9,11 @@ public final class SampleDecoder {
     /** Most channels accepted in one stream. */
     public static final int MAX_CHANNELS = 8;
 
+    /** G.711 code to sample, as {@link #sampleAt} computes it, for every code. */
+    private static final float[] ULAW = g711Table(SampleEncoding.MULAW);
+
+    private static final float[] ALAW = g711Table(SampleEncoding.ALAW);
+
     private SampleDecoder() {}
 
     /**
@@ -68,11 +73,6 @@ public final class SampleDecoder {
         }
         return out;
     }
-
-    /** G.711 code to sample, as {@link #sampleAt} computes it, for every code. */
-    private static final float[] ULAW = g711Table(SampleEncoding.MULAW);
-
-    private static final float[] ALAW = g711Table(SampleEncoding.ALAW);
 
     private static float[] g711Table(SampleEncoding enc) {
         float[] table = new float[256];

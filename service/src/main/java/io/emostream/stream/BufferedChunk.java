@@ -90,7 +90,8 @@ record BufferedChunk(boolean silence, long sampleCount, long captureTimeMs, floa
                             throw new UnreadableStateException(
                                     "chunk store entry of unknown kind " + kind, null);
                 };
-        if (count < 0 || count * bytesPerSample != value.length - HEADER_BYTES) {
+        int sampleBytes = value.length - HEADER_BYTES;
+        if (sampleBytes % bytesPerSample != 0 || count != sampleBytes / bytesPerSample) {
             throw new UnreadableStateException(
                     "chunk store entry of "
                             + value.length
