@@ -75,7 +75,7 @@ record BufferedChunk(boolean silence, long sampleCount, long captureTimeMs, floa
     }
 
     static BufferedChunk decode(byte[] value) {
-        ByteBuffer buffer = ByteBuffer.wrap(value);
+        ByteBuffer buffer = ByteBuffer.wrap(requireHeader(value));
         byte kind = buffer.get();
         long count = buffer.getLong();
         long capture = buffer.getLong();
@@ -115,9 +115,23 @@ record BufferedChunk(boolean silence, long sampleCount, long captureTimeMs, floa
 
     /** Reads only the header: sample count and capture time, without copying samples. */
     static BufferedChunk decodeHeader(byte[] value) {
-        ByteBuffer buffer = ByteBuffer.wrap(value);
+        ByteBuffer buffer = ByteBuffer.wrap(requireHeader(value));
         boolean silence = buffer.get() == SILENCE;
         return new BufferedChunk(silence, buffer.getLong(), buffer.getLong(), null);
+    }
+
+    /** An entry too short for its header is unreadable state, not a {@code BufferUnderflowException} mid-window. */
+    private static byte[] requireHeader(byte[] value) {
+        if (value.length < HEADER_BYTES) {
+            throw new UnreadableStateException(
+                    "chunk store entry of "
+                            + value.length
+                            + " bytes is shorter than its "
+                            + HEADER_BYTES
+                            + "-byte header",
+                    null);
+        }
+        return value;
     }
 
     /** Copies samples {@code [from, to)} of this chunk to {@code target} at {@code targetOffset}; silence stays 0. */

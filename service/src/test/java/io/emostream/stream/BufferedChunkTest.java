@@ -85,4 +85,20 @@ class BufferedChunkTest {
             assertTrue(e.getMessage().contains("does not hold 2 samples"), e.getMessage());
         }
     }
+
+    @Test
+    void anEntryShorterThanItsHeaderIsUnreadableStateInBothReaders() {
+        byte[] stored = BufferedChunk.audio(new float[] {0.5f}, 0).encode();
+        for (int length : new int[] {0, 1, HEADER - 1}) {
+            byte[] bad = java.util.Arrays.copyOf(stored, length);
+            for (java.util.function.Function<byte[], BufferedChunk> reader :
+                    java.util.List.<java.util.function.Function<byte[], BufferedChunk>>of(
+                            BufferedChunk::decode, BufferedChunk::decodeHeader)) {
+                UnreadableStateException e =
+                        assertThrows(UnreadableStateException.class, () -> reader.apply(bad));
+                assertTrue(
+                        e.getMessage().contains(length + " bytes is shorter than"), e.getMessage());
+            }
+        }
+    }
 }
