@@ -121,26 +121,105 @@ public final class CallAudioSender {
      */
     public long send(CallStream stream, Instant start, LongConsumer onSent)
             throws InterruptedException {
-        int frames = stream.channels()[0].length;
-        int framesPerChunk =
-                Math.max(1, (int) (stream.sampleRate() * chunkDuration.toNanos() / 1_000_000_000L));
-        int chunkCount = Math.max(1, (frames + framesPerChunk - 1) / framesPerChunk);
-        SampleEncoding encoding = SampleEncodings.of(stream.encoding());
-        long startNanos = System.nanoTime();
-        // every chunk's outcome counts, not only the last one's: a batch that expires mid-call is a
-        // loss
-        AtomicLong failed = new AtomicLong();
-        AtomicReference<String> firstFailure = new AtomicReference<>();
-        for (int sequence = 0; sequence < chunkCount; sequence++) {
-            int from = sequence * framesPerChunk;
-            int to = Math.min(frames, from + framesPerChunk);
+        Cursor cursor = cursor(stream, start, onSent);
+        while (!cursor.done()) {
             if (!fast) {
-                long dueNanos = startNanos + (long) to * 1_000_000_000L / stream.sampleRate();
-                long waitNanos = dueNanos - System.nanoTime();
+                long waitNanos = cursor.nextDueNanos() - System.nanoTime();
                 if (waitNanos > 0) {
                     Thread.sleep(waitNanos / 1_000_000, (int) (waitNanos % 1_000_000));
                 }
             }
+            cursor.sendDue(fast ? Long.MAX_VALUE : System.nanoTime());
+        }
+        producer.flush(); // every callback has run when flush returns
+        return cursor.checkDelivered();
+    }
+
+    /**
+     * A stream to be sent chunk by chunk by the caller, so that one thread can pace many calls: each
+     * {@link Cursor#sendDue} hands every chunk due by then to the producer. Its real-time clock starts now.
+     *
+     * @param onSent called with each chunk's sequence number after it was handed to the producer
+     */
+    public Cursor cursor(CallStream stream, Instant start, LongConsumer onSent) {
+        return new Cursor(stream, start, onSent);
+    }
+
+    /** One stream being sent; not thread-safe (one pacing thread), its send callbacks are. */
+    public final class Cursor {
+        private final CallStream stream;
+        private final Instant start;
+        private final LongConsumer onSent;
+        private final int frames;
+        private final int framesPerChunk;
+        private final int chunkCount;
+        private final SampleEncoding encoding;
+        private final long startNanos = System.nanoTime();
+        // every chunk's outcome counts, not only the last one's: a batch that expires mid-call is a
+        // loss
+        private final AtomicLong failed = new AtomicLong();
+        private final AtomicReference<String> firstFailure = new AtomicReference<>();
+        private int sequence;
+
+        private Cursor(CallStream stream, Instant start, LongConsumer onSent) {
+            this.stream = stream;
+            this.start = start;
+            this.onSent = onSent;
+            this.frames = stream.channels()[0].length;
+            this.framesPerChunk =
+                    Math.max(
+                            1,
+                            (int) (stream.sampleRate() * chunkDuration.toNanos() / 1_000_000_000L));
+            this.chunkCount = Math.max(1, (frames + framesPerChunk - 1) / framesPerChunk);
+            this.encoding = SampleEncodings.of(stream.encoding());
+        }
+
+        /** Whether every chunk has been handed to the producer. */
+        public boolean done() {
+            return sequence >= chunkCount;
+        }
+
+        /** {@link System#nanoTime()} at which the next chunk's last sample would have been captured. */
+        public long nextDueNanos() {
+            int to = Math.min(frames, (sequence + 1) * framesPerChunk);
+            return startNanos + (long) to * 1_000_000_000L / stream.sampleRate();
+        }
+
+        /** Hands every chunk due at or before {@code nowNanos} to the producer; returns how many. */
+        public int sendDue(long nowNanos) {
+            int sent = 0;
+            while (!done() && nextDueNanos() <= nowNanos) {
+                sendNext();
+                sent++;
+            }
+            return sent;
+        }
+
+        /**
+         * After the producer was flushed: the number of chunks sent.
+         *
+         * @throws IllegalStateException if any chunk could not be sent, naming the first failure
+         */
+        public long checkDelivered() {
+            if (failed.get() > 0) {
+                throw new IllegalStateException(
+                        "Call "
+                                + stream.callId()
+                                + ": "
+                                + failed.get()
+                                + " of "
+                                + chunkCount
+                                + " chunks could not be sent to "
+                                + topic
+                                + ", the first: "
+                                + firstFailure.get());
+            }
+            return chunkCount;
+        }
+
+        private void sendNext() {
+            int from = sequence * framesPerChunk;
+            int to = Math.min(frames, from + framesPerChunk);
             float[][] slice = new float[stream.channels().length][];
             for (int c = 0; c < slice.length; c++) {
                 slice[c] = java.util.Arrays.copyOfRange(stream.channels()[c], from, to);
@@ -173,22 +252,8 @@ public final class CallAudioSender {
                                     null, "chunk " + chunkSequence + ": " + error);
                         }
                     });
-            onSent.accept(sequence);
+            onSent.accept(chunkSequence);
+            sequence++;
         }
-        producer.flush(); // every callback has run when flush returns
-        if (failed.get() > 0) {
-            throw new IllegalStateException(
-                    "Call "
-                            + stream.callId()
-                            + ": "
-                            + failed.get()
-                            + " of "
-                            + chunkCount
-                            + " chunks could not be sent to "
-                            + topic
-                            + ", the first: "
-                            + firstFailure.get());
-        }
-        return chunkCount;
     }
 }
