@@ -73,10 +73,6 @@ public final class CallAudioSender {
     private final Duration chunkDuration;
     private final boolean fast;
 
-    /**
-     * @param chunkDuration audio per chunk
-     * @param fast          send as fast as possible instead of in real time
-     */
     /** A producer of AudioChunk records in the Confluent wire format (idempotent, acks=all). */
     public static Producer<String, AudioChunk> newProducer(String bootstrap, String registryUrl) {
         return newProducer(bootstrap, registryUrl, Map.of());
@@ -98,6 +94,10 @@ public final class CallAudioSender {
         return new KafkaProducer<>(config);
     }
 
+    /**
+     * @param chunkDuration audio per chunk
+     * @param fast          send as fast as possible instead of in real time
+     */
     public CallAudioSender(
             Producer<String, AudioChunk> producer,
             String topic,
