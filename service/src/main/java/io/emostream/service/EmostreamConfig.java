@@ -373,9 +373,10 @@ public interface EmostreamConfig {
     interface InteractiveQueries {
         /**
          * host:port under which other instances reach this instance's REST API; it is passed to Kafka Streams
-         * as {@code application.server} and must be unique per instance.
+         * as {@code application.server} and must be unique per instance. Its default, {@code
+         * localhost:${quarkus.http.port}}, is set in application.properties, the one place that can follow the
+         * HTTP port and also feeds {@code quarkus.kafka-streams.application-server}.
          */
-        @WithDefault("localhost:8080")
         String advertisedEndpoint();
 
         /** Timeout of a query forwarded to the instance that owns a call. */
