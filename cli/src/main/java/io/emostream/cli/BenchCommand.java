@@ -1031,7 +1031,16 @@ public final class BenchCommand extends Subcommand {
             // one pacing thread for every call (named pool-*, so counted as the load generator)
             ExecutorService pool = Executors.newSingleThreadExecutor();
             Future<Long> sending =
-                    pool.submit(() -> paceCalls(sender, producer, calls, stagger, sentAt));
+                    pool.submit(
+                            () ->
+                                    sender.sendAll(
+                                            calls,
+                                            stagger,
+                                            call -> {
+                                                long[] times = sentAt.get(call.callId());
+                                                return sequence ->
+                                                        times[(int) sequence] = System.nanoTime();
+                                            }));
             long expectedWindows = expectedWindows(calls, windowMs);
             Instant end =
                     Instant.now().plus(stagger).plusMillis((long) (longest * 1000)).plusSeconds(60);
@@ -1081,55 +1090,6 @@ public final class BenchCommand extends Subcommand {
                     coresByPart,
                     latenciesMs.stream().mapToDouble(Double::doubleValue).sorted().toArray());
         }
-    }
-
-    /**
-     * How often the load generator's one pacing thread wakes to hand every due chunk of every call to the
-     * producer. A thread per call woke ten times a second per call and competed with the service for the same
-     * cores; a chunk now leaves up to one tick after its last sample's capture time, and its latency is counted
-     * from when it left.
-     */
-    private static final Duration PACING_TICK = Duration.ofMillis(5);
-
-    /**
-     * Sends every call in real time from this one thread, call {@code i} starting {@code i / n} of
-     * {@code stagger} after the first; returns the chunks sent once the producer has delivered them all.
-     */
-    private static long paceCalls(
-            CallAudioSender sender,
-            Producer<String, AudioChunk> producer,
-            List<CallAudioSender.CallStream> calls,
-            Duration stagger,
-            Map<String, long[]> sentAt)
-            throws InterruptedException {
-        int n = calls.size();
-        List<CallAudioSender.Cursor> cursors = new ArrayList<>(n);
-        long origin = System.nanoTime();
-        int finished = 0;
-        while (finished < n) {
-            long now = System.nanoTime();
-            while (cursors.size() < n && now - origin >= stagger.toNanos() * cursors.size() / n) {
-                CallAudioSender.CallStream call = calls.get(cursors.size());
-                long[] times = sentAt.get(call.callId());
-                cursors.add(
-                        sender.cursor(
-                                call,
-                                Instant.now(),
-                                sequence -> times[(int) sequence] = System.nanoTime()));
-            }
-            for (CallAudioSender.Cursor cursor : cursors) {
-                if (!cursor.done() && cursor.sendDue(now) > 0 && cursor.done()) {
-                    finished++;
-                }
-            }
-            Thread.sleep(PACING_TICK.toMillis());
-        }
-        producer.flush(); // every callback has run when flush returns
-        long chunks = 0;
-        for (CallAudioSender.Cursor cursor : cursors) {
-            chunks += cursor.checkDelivered();
-        }
-        return chunks;
     }
 
     /** The service's classifier, adding up the CPU time it takes on the calling (stream) thread. */

@@ -394,27 +394,10 @@ final class FailoverBench {
                     DemoCalls.generated(
                             "warmup-" + i, i, options.warmup().toMillis() / 1000.0, 7L * i));
         }
-        ExecutorService pool = Executors.newFixedThreadPool(calls.size());
         try (Producer<String, AudioChunk> producer =
                 CallAudioSender.newProducer(bootstrap, registryUrl)) {
-            CallAudioSender sender =
-                    new CallAudioSender(producer, topics.audio(), options.chunk(), false);
-            List<Future<Long>> sending = new ArrayList<>();
-            for (int i = 0; i < calls.size(); i++) {
-                CallAudioSender.CallStream call = calls.get(i);
-                long delayMs = options.stagger().toMillis() * i / calls.size();
-                sending.add(
-                        pool.submit(
-                                () -> {
-                                    Thread.sleep(delayMs);
-                                    return sender.send(call);
-                                }));
-            }
-            for (Future<Long> f : sending) {
-                f.get();
-            }
-        } finally {
-            pool.shutdownNow();
+            new CallAudioSender(producer, topics.audio(), options.chunk(), false)
+                    .sendAll(calls, options.stagger(), call -> sequence -> {});
         }
         Thread.sleep(3_000); // the last windows' processing
     }
@@ -444,7 +427,7 @@ final class FailoverBench {
         List<Kill> kills = new ArrayList<>();
         long phaseStart;
         long chunks = 0;
-        ExecutorService senders = Executors.newFixedThreadPool(calls.size());
+        ExecutorService senders = Executors.newSingleThreadExecutor();
         Thread readerThread;
         try (OutputReader reader =
                 new OutputReader(
@@ -469,24 +452,20 @@ final class FailoverBench {
                         new CallAudioSender(producer, topics.audio(), options.chunk(), false);
                 phaseStart = System.nanoTime();
                 collector.clock(phaseStart, Instant.now());
-                List<Future<Long>> sending = new ArrayList<>();
-                for (int i = 0; i < calls.size(); i++) {
-                    CallAudioSender.CallStream call = calls.get(i);
-                    long delayNanos = options.stagger().toNanos() * i / calls.size();
-                    long[] times = collector.sentAt.get(call.callId());
-                    sending.add(
-                            senders.submit(
-                                    () -> {
-                                        Thread.sleep(
-                                                delayNanos / 1_000_000,
-                                                (int) (delayNanos % 1_000_000));
-                                        return sender.send(
-                                                call,
-                                                Instant.now(),
-                                                sequence ->
-                                                        times[(int) sequence] = System.nanoTime());
-                                    }));
-                }
+                // one pacing thread for every call, as in the single-instance bench
+                Future<Long> sending =
+                        senders.submit(
+                                () ->
+                                        sender.sendAll(
+                                                calls,
+                                                options.stagger(),
+                                                call -> {
+                                                    long[] times =
+                                                            collector.sentAt.get(call.callId());
+                                                    return sequence ->
+                                                            times[(int) sequence] =
+                                                                    System.nanoTime();
+                                                }));
                 long audioEnd =
                         phaseStart + options.stagger().toNanos() + options.duration().toNanos();
                 for (int k = 1; k <= options.kills(); k++) {
@@ -502,9 +481,7 @@ final class FailoverBench {
                         break;
                     }
                 }
-                for (Future<Long> f : sending) {
-                    chunks += f.get();
-                }
+                chunks = sending.get();
             }
             err.printf("bench: %d chunks sent; reading the rest ...%n", chunks);
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
