@@ -421,6 +421,18 @@ public final class BenchCommand extends Subcommand {
     }
 
     /** {@code --service-property} values, then the topic names this process uses, whatever they say. */
+    /**
+     * A Kafka Streams setting as the service ran with it: a {@code --service-property kafka-streams.KEY} (which only
+     * the service process gets) wins over the configuration this process read.
+     */
+    private String streamsSetting(StandaloneStreams app, String key, String fallback) {
+        String override = serviceProperties.get("kafka-streams." + key);
+        if (override != null) {
+            return override;
+        }
+        return String.valueOf(app.streamsProperties().getOrDefault(key, fallback));
+    }
+
     private Map<String, String> serviceProperties(EmostreamConfig.Topics topics) {
         Map<String, String> properties = new LinkedHashMap<>(serviceProperties);
         properties.putAll(
@@ -487,14 +499,13 @@ public final class BenchCommand extends Subcommand {
         summary.put("warmupSeconds", warmup.toSeconds());
         summary.put("callStartsSpreadOverMs", stagger.toMillis());
         summary.put("model", model.modelId() + " " + model.modelVersion());
-        summary.put("processingGuarantee", app.streamsProperties().get("processing.guarantee"));
+        summary.put(
+                "processingGuarantee",
+                streamsSetting(app, StreamsConfig.PROCESSING_GUARANTEE_CONFIG, "at_least_once"));
         summary.put(
                 "streamThreads",
                 Integer.parseInt(
-                        String.valueOf(
-                                app.streamsProperties()
-                                        .getOrDefault(
-                                                StreamsConfig.NUM_STREAM_THREADS_CONFIG, "1"))));
+                        streamsSetting(app, StreamsConfig.NUM_STREAM_THREADS_CONFIG, "1")));
         summary.put("wallSeconds", round(wallSeconds));
         summary.put("chunks", measured.chunksSent());
         summary.put("chunksPerSecond", round(measured.chunksSent() / wallSeconds));
@@ -683,7 +694,9 @@ public final class BenchCommand extends Subcommand {
         summary.put("callSeconds", seconds);
         summary.put("chunkMs", chunk.toMillis());
         summary.put("model", model.modelId() + " " + model.modelVersion());
-        summary.put("processingGuarantee", app.streamsProperties().get("processing.guarantee"));
+        summary.put(
+                "processingGuarantee",
+                streamsSetting(app, StreamsConfig.PROCESSING_GUARANTEE_CONFIG, "at_least_once"));
         summary.put("backlogChunks", chunks);
         summary.put("backlogProduceSeconds", round(produceSeconds));
         summary.put("expectedWindows", expected);

@@ -77,6 +77,8 @@ class BenchCommandIT {
                         "0s",
                         "--stagger",
                         "1s",
+                        "--service-property",
+                        "kafka-streams.num.stream.threads=1",
                         "--model",
                         "core/src/test/resources/model/emotion-test.onnx");
         assertEquals(0, run.exitCode(), run.err());
@@ -84,6 +86,8 @@ class BenchCommandIT {
 
         assertEquals(6, summary.get("windows").asLong(), run.out());
         assertTrue(summary.get("serviceProcess").asBoolean(), run.out());
+        // the report names the service's thread count, not the bench's own default (2)
+        assertEquals(1, summary.get("streamThreads").asInt(), run.out());
         // the service process did the work: its CPU per window is at least what front end + model
         // alone cost
         assertTrue(summary.get("serviceCpuMsPerWindow").asDouble() > 0, run.out());
