@@ -420,7 +420,6 @@ public final class BenchCommand extends Subcommand {
         return service;
     }
 
-    /** {@code --service-property} values, then the topic names this process uses, whatever they say. */
     /**
      * A Kafka Streams setting as the service ran with it: a {@code --service-property kafka-streams.KEY} (which only
      * the service process gets) wins over the configuration this process read.
@@ -433,6 +432,7 @@ public final class BenchCommand extends Subcommand {
         return String.valueOf(app.streamsProperties().getOrDefault(key, fallback));
     }
 
+    /** {@code --service-property} values, then the topic names this process uses, whatever they say. */
     private Map<String, String> serviceProperties(EmostreamConfig.Topics topics) {
         Map<String, String> properties = new LinkedHashMap<>(serviceProperties);
         properties.putAll(
