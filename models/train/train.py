@@ -310,6 +310,31 @@ class Augmenter:
         return mels
 
 
+def freq_mixstyle(x, aug, rng):
+    """Frequency-wise MixStyle (Zhou et al., ICLR 2021; per band as in Kim et al. and Schmid et al., DCASE 2022).
+
+    With probability ``mixstyle_p`` per batch, each window's per-band mean and standard deviation over time are
+    replaced by a convex mix, weight Beta(alpha, alpha), of its own and those of another window of the batch. Those
+    per-band statistics are what a microphone, a room or a line changes; the label stays, so the network is pushed
+    to hear emotion in how the bands move, not in where they sit. Training only: the exported graph has no such
+    step, so it costs nothing at inference. Draws nothing from ``rng`` when the probability is 0, so a recipe
+    without it is unchanged.
+    """
+    p = aug.get("mixstyle_p", 0.0)
+    if p <= 0.0 or rng.random() >= p:
+        return x
+    alpha, eps = aug["mixstyle_alpha"], 1e-6
+    mu = x.mean(dim=(1, 3), keepdim=True)                                  # [N, 1, F, 1]
+    sig = (x.var(dim=(1, 3), keepdim=True) + eps).sqrt()
+    lam = torch.tensor([rng.betavariate(alpha, alpha) for _ in range(x.shape[0])],
+                       dtype=x.dtype).reshape(-1, 1, 1, 1)
+    perm = list(range(x.shape[0]))
+    rng.shuffle(perm)
+    mu_mix = lam * mu + (1 - lam) * mu[perm]
+    sig_mix = lam * sig + (1 - lam) * sig[perm]
+    return (x - mu) / sig * sig_mix + mu_mix
+
+
 def spec_augment(x, aug, rng):
     for b in range(x.shape[0]):
         for _ in range(aug["spec_freq_masks"]):
@@ -532,7 +557,8 @@ def main():
         total = 0.0
         for s in range(0, len(order), o["batch_size"]):
             idx = order[s:s + o["batch_size"]]
-            x = spec_augment(training_batch(idx), cfg["augment"], rng).contiguous(memory_format=torch.channels_last)
+            x = spec_augment(freq_mixstyle(training_batch(idx), cfg["augment"], rng), cfg["augment"], rng)
+            x = x.contiguous(memory_format=torch.channels_last)
             out = model(x)
             loss = loss_fn(out, train.labels[idx])
             if soft_targets is not None:
