@@ -17,8 +17,10 @@ import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
 
 /**
- * Owns the dashboard's {@link DashboardState} and the {@link DashboardFeed} that fills it: started with the
- * application (unless {@code emostream.dashboard.enabled=false}), stopped with it. The feed's consumer connects
+ * Owns the dashboard's {@link DashboardState} and the {@link DashboardFeed} that fills it: started on the first
+ * {@link #state()} (a request to {@code /dashboard/api/*}), or with the application when
+ * {@code emostream.dashboard.start-with-service=true}; never when {@code emostream.dashboard.enabled=false};
+ * stopped with the application. The feed's consumer connects
  * like Kafka Streams does: {@code quarkus.kafka-streams.bootstrap-servers} plus every {@code kafka-streams.*} key
  * that configures the connection ({@code security.protocol}, {@code sasl.*}, {@code ssl.*}).
  */
@@ -31,7 +33,8 @@ public class DashboardService {
     private final EmostreamConfig config;
     private final Config allConfig;
     private final DashboardState state;
-    private DashboardFeed feed;
+    private volatile DashboardFeed feed;
+    private boolean stopped;
 
     @Inject
     public DashboardService(EmostreamConfig config, Config allConfig) {
@@ -50,6 +53,42 @@ public class DashboardService {
     void onStart(@Observes StartupEvent event) {
         if (!config.dashboard().enabled()) {
             LOG.info("Dashboard feed off (emostream.dashboard.enabled=false)");
+        } else if (config.dashboard().startWithService()) {
+            startFeed();
+        } else {
+            LOG.info(
+                    "Dashboard feed starts on the first /dashboard/api request"
+                            + " (emostream.dashboard.start-with-service=false)");
+        }
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        synchronized (this) {
+            stopped = true;
+        }
+        if (feed != null) {
+            feed.close();
+        }
+    }
+
+    /** The live state, or null when the dashboard is off; the first call starts the feed. */
+    public DashboardState state() {
+        if (!config.dashboard().enabled()) {
+            return null;
+        }
+        if (feed == null) {
+            startFeed();
+        }
+        return state;
+    }
+
+    /** The feed, or null before it has started (or when the dashboard is off). */
+    public DashboardFeed feed() {
+        return feed;
+    }
+
+    private synchronized void startFeed() {
+        if (feed != null || stopped) {
             return;
         }
         EmostreamConfig.Dashboard d = config.dashboard();
@@ -67,21 +106,7 @@ public class DashboardService {
                                 d.pollTimeout(),
                                 Clock.systemUTC())
                         .start();
-    }
-
-    void onStop(@Observes ShutdownEvent event) {
-        if (feed != null) {
-            feed.close();
-        }
-    }
-
-    /** The live state, or null when the dashboard is off. */
-    public DashboardState state() {
-        return config.dashboard().enabled() ? state : null;
-    }
-
-    public DashboardFeed feed() {
-        return feed;
+        LOG.infof("Dashboard feed started (look-back %s)", d.lookBack());
     }
 
     private Map<String, Object> consumerConfig() {

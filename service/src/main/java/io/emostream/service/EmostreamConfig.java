@@ -260,7 +260,16 @@ public interface EmostreamConfig {
         @WithDefault("true")
         boolean enabled();
 
-        /** On start, records this far back are read first, so calls in progress show their recent history. */
+        /**
+         * Whether the feed starts with the service. False: on the first request to {@code /dashboard/api/*}, so that
+         * an instance no supervisor opens reads nothing (every running feed reads every call's output, so the fetch
+         * load grows with the instances); the first request then sees the look-back arrive within seconds. True:
+         * the feed is already current when the first browser comes.
+         */
+        @WithDefault("false")
+        boolean startWithService();
+
+        /** When the feed starts, records this far back are read first, so calls in progress show their recent history. */
         @WithDefault("5m")
         Duration lookBack();
 

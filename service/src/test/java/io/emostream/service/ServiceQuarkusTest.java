@@ -7,6 +7,8 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -72,6 +74,8 @@ class ServiceQuarkusTest {
     URL dashboardEvents;
 
     @Inject EmostreamConfig emostream;
+
+    @Inject DashboardService dashboard;
 
     /** One server-sent event as received, with the time it arrived. */
     record Sse(String name, String data, long arrivedNanos) {}
@@ -223,10 +227,16 @@ class ServiceQuarkusTest {
                 .contentType(containsString("text/html"))
                 .body(containsString("<script src=\"app.js\"></script>"));
         given().get("/dashboard/app.js").then().statusCode(200).body(containsString("EventSource"));
+        // no other test of this class opens /dashboard/api, and the page and its script do not
+        // start the feed
+        assertNull(
+                dashboard.feed(),
+                "the feed starts on the first /dashboard/api request, not with the service");
         given().get("/dashboard/api/calls/never-seen")
                 .then()
                 .statusCode(404)
                 .body("error", containsString("never-seen"));
+        assertNotNull(dashboard.feed(), "the first /dashboard/api request starts the feed");
 
         List<Sse> received = new CopyOnWriteArrayList<>();
         HttpClient http = HttpClient.newHttpClient();
