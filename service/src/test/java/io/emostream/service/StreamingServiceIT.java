@@ -224,12 +224,18 @@ class StreamingServiceIT {
         assertEquals(404, get(ports[0], "/calls/no-such-call/stats").statusCode());
 
         // The dashboard: each replica reads all partitions itself, so both show every call, ended,
-        // with all windows
-        // (within a second of the finals this test read; allow a little more on a busy machine).
-        Thread.sleep(2000);
+        // with all windows. A replica's feed starts on its first /dashboard/api request (the first
+        // GET below) and then reads the look-back, so each replica gets a few seconds to catch up.
         for (int port : ports) {
             for (CallStream call : calls) {
-                HttpResponse<String> response = get(port, "/dashboard/api/calls/" + call.callId());
+                String path = "/dashboard/api/calls/" + call.callId();
+                Instant deadline = Instant.now().plusSeconds(30);
+                HttpResponse<String> response = get(port, path);
+                while (!dashboardHasEnded(response, call, expectedWindows)
+                        && Instant.now().isBefore(deadline)) {
+                    Thread.sleep(200);
+                    response = get(port, path);
+                }
                 assertEquals(200, response.statusCode(), port + ": " + response.body());
                 assertTrue(
                         response.body().contains("\"ended\":true"), port + ": " + response.body());
@@ -241,6 +247,21 @@ class StreamingServiceIT {
                 }
             }
         }
+    }
+
+    /** Whether a dashboard answer shows the call ended with every expected window of each speaker. */
+    private static boolean dashboardHasEnded(
+            HttpResponse<String> response, CallStream call, Map<String, Integer> expectedWindows) {
+        if (response.statusCode() != 200 || !response.body().contains("\"ended\":true")) {
+            return false;
+        }
+        for (SpeakerRole speaker : call.speakers()) {
+            int windows = expectedWindows.get(call.callId() + "/" + speaker);
+            if (!response.body().contains("\"windowsTotal\":" + windows + ",")) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Test
