@@ -320,7 +320,7 @@ def freq_mixstyle(x, aug, rng):
     step, so it costs nothing at inference. Draws nothing from ``rng`` when the probability is 0, so a recipe
     without it is unchanged.
     """
-    p = aug.get("mixstyle_p", 0.0)
+    p = aug["mixstyle_p"]   # default in config.yaml
     if p <= 0.0 or rng.random() >= p:
         return x
     alpha, eps = aug["mixstyle_alpha"], 1e-6

@@ -263,7 +263,7 @@ public interface EmostreamConfig {
         /**
          * Whether the feed starts with the service. False: on the first request to {@code /dashboard/api/*}, so that
          * an instance no supervisor opens reads nothing (every running feed reads every call's output, so the fetch
-         * load grows with the instances); the first request then sees the look-back arrive within seconds. True:
+         * load grows with the instances); the first request then sees the look-back arrive as the feed reads it. True:
          * the feed is already current when the first browser comes.
          */
         @WithDefault("false")
