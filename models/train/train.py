@@ -175,9 +175,29 @@ class ClipSet:
         self.labels = torch.tensor([labels.index(r["emotion"]) for r in rows])
         self.speakers = [r.get("actor") or r.get("speaker") or "" for r in rows]
         self.groups = [r.get("corpus", "") for r in rows]
+        self.votes = [r.get("voice_vote", "") for r in rows]
 
     def __len__(self):
         return len(self.clean)
+
+
+def vote_weights(clips, labels, disagree_weight):
+    """Per-clip loss weights from the crowd's vote, or None when disagree_weight is 1 (off).
+
+    A clip whose vote (labels joined by ':' on a tie) names its intended emotion, or that has no vote, weighs a;
+    one whose vote does not weighs disagree_weight * a, with a chosen per class so that the class's weights sum to its
+    clip count: the class balance stays, the clips listeners hear as intended count more within their class.
+    """
+    if disagree_weight == 1.0:
+        return None
+    raw = torch.tensor([1.0 if not v or labels[y] in v.split(":") else disagree_weight
+                        for v, y in zip(clips.votes, clips.labels.tolist())])
+    weights = torch.empty_like(raw)
+    for c in range(len(labels)):
+        in_class = clips.labels == c
+        if in_class.any():
+            weights[in_class] = raw[in_class] * in_class.sum() / raw[in_class].sum()
+    return weights
 
 
 def fixed_windows(clips, n):
@@ -435,10 +455,12 @@ def smoke_dataset(tmp, labels):
             wav += 0.005 * g.standard_normal(t.shape)
             name = f"{label}_{k}.flac"
             soundfile.write(str(tmp / "audio" / name), wav.astype(np.float32), 16000)
+            vote = label if k % 2 == 0 else labels[(li + 1) % len(labels)]  # half heard as another class
             rows.append({"file": name, "actor": str(k % 3), "emotion": label,
-                         "split": ["train", "train", "train", "train", "val", "val"][k], "exclude": ""})
+                         "split": ["train", "train", "train", "train", "val", "val"][k], "voice_vote": vote,
+                         "exclude": ""})
     with open(tmp / "labels.csv", "w", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=["file", "actor", "emotion", "split", "exclude"])
+        w = csv.DictWriter(f, fieldnames=["file", "actor", "emotion", "split", "voice_vote", "exclude"])
         w.writeheader()
         w.writerows(rows)
     return tmp
@@ -527,6 +549,11 @@ def main():
     evals = EvalSets(val, dev, logmel, norm, n, len(labels), seed)
     augmenter = Augmenter(cfg, train, noise_dir, n, rng, gen)
     soft_targets = distillation_targets(cfg, base, train, val, logmel, n, len(labels), args.smoke)
+    weights = vote_weights(train, labels, cfg["data"]["vote_disagree_weight"])
+    if weights is not None:
+        agree = sum(1 for v, y in zip(train.votes, train.labels.tolist()) if not v or labels[y] in v.split(":"))
+        log(f"vote weights: {agree} of {len(train)} train clips heard as intended; weights "
+            f"{weights.min().item():.3f}-{weights.max().item():.3f}")
 
     def training_batch(idx):
         with torch.no_grad():
@@ -545,6 +572,7 @@ def main():
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=o["lr"], total_steps=epochs * steps_per_epoch,
                                                 pct_start=o["pct_warmup"])
     loss_fn = nn.CrossEntropyLoss(label_smoothing=o["label_smoothing"])
+    loss_each = nn.CrossEntropyLoss(label_smoothing=o["label_smoothing"], reduction="none")
 
     # Selection "last_k": no early stopping, the whole schedule, then the average of the last k epochs' weights with
     # batch-norm statistics recomputed (stochastic weight averaging): nothing is chosen on val or dev.
@@ -560,12 +588,22 @@ def main():
             x = spec_augment(freq_mixstyle(training_batch(idx), cfg["augment"], rng), cfg["augment"], rng)
             x = x.contiguous(memory_format=torch.channels_last)
             out = model(x)
-            loss = loss_fn(out, train.labels[idx])
-            if soft_targets is not None:
-                d = cfg["distill"]
-                tau = d["temperature"]
-                kd = F.kl_div(F.log_softmax(out / tau, 1), soft_targets[idx], reduction="batchmean") * tau * tau
-                loss = (1.0 - d["weight"]) * loss + d["weight"] * kd
+            if weights is None:
+                loss = loss_fn(out, train.labels[idx])
+                if soft_targets is not None:
+                    d = cfg["distill"]
+                    tau = d["temperature"]
+                    kd = F.kl_div(F.log_softmax(out / tau, 1), soft_targets[idx], reduction="batchmean") * tau * tau
+                    loss = (1.0 - d["weight"]) * loss + d["weight"] * kd
+            else:
+                # the same loss per clip, weighted (the weights average 1 over the train set)
+                loss = loss_each(out, train.labels[idx])
+                if soft_targets is not None:
+                    d = cfg["distill"]
+                    tau = d["temperature"]
+                    kd = F.kl_div(F.log_softmax(out / tau, 1), soft_targets[idx], reduction="none").sum(1) * tau * tau
+                    loss = (1.0 - d["weight"]) * loss + d["weight"] * kd
+                loss = (weights[idx] * loss).mean()
             opt.zero_grad()
             loss.backward()
             opt.step()
