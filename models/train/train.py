@@ -596,14 +596,17 @@ def main():
                     kd = F.kl_div(F.log_softmax(out / tau, 1), soft_targets[idx], reduction="batchmean") * tau * tau
                     loss = (1.0 - d["weight"]) * loss + d["weight"] * kd
             else:
-                # the same loss per clip, weighted (the weights average 1 over the train set)
-                loss = loss_each(out, train.labels[idx])
+                # the same loss per clip, weighted (the weights average 1 over the train set); the distillation
+                # term too unless vote_weight_teacher is false
+                w = weights[idx]
+                loss = w * loss_each(out, train.labels[idx])
                 if soft_targets is not None:
                     d = cfg["distill"]
                     tau = d["temperature"]
                     kd = F.kl_div(F.log_softmax(out / tau, 1), soft_targets[idx], reduction="none").sum(1) * tau * tau
-                    loss = (1.0 - d["weight"]) * loss + d["weight"] * kd
-                loss = (weights[idx] * loss).mean()
+                    loss = (1.0 - d["weight"]) * loss + d["weight"] * (w * kd if cfg["data"]["vote_weight_teacher"]
+                                                                       else kd)
+                loss = loss.mean()
             opt.zero_grad()
             loss.backward()
             opt.step()
