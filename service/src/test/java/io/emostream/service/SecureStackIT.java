@@ -164,6 +164,21 @@ class SecureStackIT {
             output.readUntilFinal(reader, List.of("secure-a/CUSTOMER"), Duration.ofSeconds(90));
         }
         output.assertExactlyOnce("secure-a/CUSTOMER", 3);
+
+        // The dashboard's feed is a consumer of its own: it must get the same SASL_SSL settings and
+        // registry credentials. It starts on this first request and reads the look-back.
+        Instant deadline = Instant.now().plusSeconds(60);
+        java.net.http.HttpResponse<String> dashboard = get("/dashboard/api/calls/secure-a");
+        while (!(dashboard.statusCode() == 200
+                        && dashboard.body().contains("\"ended\":true")
+                        && dashboard.body().contains("\"windowsTotal\":3,"))
+                && Instant.now().isBefore(deadline)) {
+            Thread.sleep(200);
+            dashboard = get("/dashboard/api/calls/secure-a");
+        }
+        assertEquals(200, dashboard.statusCode(), dashboard.body());
+        assertTrue(dashboard.body().contains("\"ended\":true"), dashboard.body());
+        assertTrue(dashboard.body().contains("\"windowsTotal\":3,"), dashboard.body());
     }
 
     @Test
@@ -410,17 +425,20 @@ class SecureStackIT {
         }
     }
 
+    private static java.net.http.HttpResponse<String> get(String path) throws Exception {
+        return java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(
+                                        java.net.URI.create(service.url() + path))
+                                .timeout(Duration.ofSeconds(5))
+                                .GET()
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
     private static int readyStatus() {
         try {
-            return java.net.http.HttpClient.newHttpClient()
-                    .send(
-                            java.net.http.HttpRequest.newBuilder(
-                                            java.net.URI.create(service.url() + "/q/health/ready"))
-                                    .timeout(Duration.ofSeconds(5))
-                                    .GET()
-                                    .build(),
-                            java.net.http.HttpResponse.BodyHandlers.discarding())
-                    .statusCode();
+            return get("/q/health/ready").statusCode();
         } catch (Exception e) {
             return -1;
         }
