@@ -510,6 +510,9 @@ public final class BenchCommand extends Subcommand {
         summary.put("chunks", measured.chunksSent());
         summary.put("chunksPerSecond", round(measured.chunksSent() / wallSeconds));
         summary.put("windows", windowsClassified);
+        // as in --drain and --find-max: the full windows the calls make, against those read back
+        summary.put("expectedWindows", measured.expectedWindows());
+        summary.put("everyWindowDelivered", measured.events() >= measured.expectedWindows());
         summary.put("windowsPerSecond", round(windowsClassified / wallSeconds));
         summary.put("cpuMsPerWindowFrontEndAndModelOnly", round(directCpu / 1e6 / windows));
         if (service != null) {

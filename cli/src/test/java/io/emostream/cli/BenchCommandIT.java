@@ -35,6 +35,8 @@ class BenchCommandIT {
 
         // call 0: mono, 2 windows of 3 s; call 1: stereo (customer and agent), 2 windows each
         assertEquals(6, summary.get("windows").asLong(), run.out());
+        assertEquals(6, summary.get("expectedWindows").asLong(), run.out());
+        assertTrue(summary.get("everyWindowDelivered").asBoolean(), run.out());
         assertEquals(6, summary.at("/endToEndLatencyMs/windowsMeasured").asLong(), run.out());
         assertTrue(summary.at("/endToEndLatencyMs/p99").asDouble() > 0, run.out());
         assertEquals(1000, summary.get("callStartsSpreadOverMs").asLong());
