@@ -70,7 +70,14 @@ class RestAuthenticationQuarkusTest {
 
     @Test
     void probesStayOpen() {
-        given().get("/q/health/live").then().statusCode(200);
+        // Answered without credentials: 200, or 503 while Kafka Streams is still starting (the
+        // extension's liveness check reads its state), never 401
+        for (String probe : new String[] {"/q/health/live", "/q/health/ready"}) {
+            given().get(probe)
+                    .then()
+                    .statusCode(anyOf(is(200), is(503)))
+                    .body("status", anyOf(is("UP"), is("DOWN")));
+        }
     }
 
     @Test
