@@ -181,17 +181,21 @@ class ClipSet:
         return len(self.clean)
 
 
+def heard_as_intended(clips, labels):
+    """Per clip: whether the crowd's vote (labels joined by ':' on a tie) names its intended emotion, or it has none."""
+    return [not v or labels[y] in v.split(":") for v, y in zip(clips.votes, clips.labels.tolist())]
+
+
 def vote_weights(clips, labels, disagree_weight):
     """Per-clip loss weights from the crowd's vote, or None when disagree_weight is 1 (off).
 
-    A clip whose vote (labels joined by ':' on a tie) names its intended emotion, or that has no vote, weighs a;
-    one whose vote does not weighs disagree_weight * a, with a chosen per class so that the class's weights sum to its
-    clip count: the class balance stays, the clips listeners hear as intended count more within their class.
+    A clip heard as intended (``heard_as_intended``) weighs a, any other disagree_weight * a, with a chosen per class
+    so that the class's weights sum to its clip count: the class balance stays, the clips listeners hear as intended
+    count more within their class.
     """
     if disagree_weight == 1.0:
         return None
-    raw = torch.tensor([1.0 if not v or labels[y] in v.split(":") else disagree_weight
-                        for v, y in zip(clips.votes, clips.labels.tolist())])
+    raw = torch.tensor([1.0 if heard else disagree_weight for heard in heard_as_intended(clips, labels)])
     weights = torch.empty_like(raw)
     for c in range(len(labels)):
         in_class = clips.labels == c
@@ -551,7 +555,7 @@ def main():
     soft_targets = distillation_targets(cfg, base, train, val, logmel, n, len(labels), args.smoke)
     weights = vote_weights(train, labels, cfg["data"]["vote_disagree_weight"])
     if weights is not None:
-        agree = sum(1 for v, y in zip(train.votes, train.labels.tolist()) if not v or labels[y] in v.split(":"))
+        agree = sum(heard_as_intended(train, labels))
         log(f"vote weights: {agree} of {len(train)} train clips heard as intended; weights "
             f"{weights.min().item():.3f}-{weights.max().item():.3f}")
 
